@@ -1,0 +1,208 @@
+"""Command-line interface: ``musclebrain`` (also ``python -m sim``).
+
+Exit codes: 0 success, 2 bad input (one clear message on stderr, no traceback), 1 internal
+error. Heavy modules (the solver, matplotlib) are imported inside the commands that need them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from sim import __version__
+from sim.errors import InputError, MusclebrainError
+
+EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of minutes, got {text!r}") from None
+    if not 1.0 <= value <= 1440.0:
+        raise argparse.ArgumentTypeError(f"{value:g} is outside 1..1440 minutes")
+    return value
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Run one scenario into an output folder."""
+    from sim.outputs import atomic_output_dir, check_writable
+    from sim.results import ILLUSTRATIVE, write_run
+    from sim.scenario import load_scenario
+    from sim.simulation import simulate
+
+    scenario = load_scenario(args.scenario)
+    out = Path(args.out) if args.out else Path("outputs") / scenario.name
+    check_writable(out, args.force)  # fail before spending time on the run
+    result = simulate(scenario, sample_min=args.sample_min, seed=args.seed)
+    with atomic_output_dir(out, args.force) as tmp:
+        write_run(result, tmp)
+        if not args.no_plots:
+            from sim.plotting import plot_run
+
+            plot_run(result, tmp / "overview.png")
+    m = result.metrics
+    print(f"{scenario.name}: {int(m['sessions_completed'])}/{int(m['sessions_planned'])} "
+          f"sessions; strength {m['strength_change_pct']:+.1f} %, fitness "
+          f"{m['fitness_change_pct']:+.1f} %, cognition {m['cognition_z_final']:+.3f} SD "
+          f"-> {out}")
+    print(ILLUSTRATIVE)
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Check scenario files without running them."""
+    from sim.scenario import load_scenario
+
+    failed = 0
+    for path in args.paths:
+        try:
+            scenario = load_scenario(path)
+        except InputError as exc:
+            failed += 1
+            print(f"invalid: {exc}", file=sys.stderr)
+        else:
+            print(f"ok: {path} ({scenario.name})")
+    return EXIT_INPUT if failed else EXIT_OK
+
+
+def cmd_params(args: argparse.Namespace) -> int:
+    """Print the parameter table (optionally with a scenario's overrides applied)."""
+    from sim.paramtable import parameter_table
+
+    overrides: dict[str, float] = {}
+    if args.scenario:
+        from sim.scenario import load_scenario
+
+        overrides = dict(load_scenario(args.scenario).parameters)
+    print(parameter_table(overrides, markdown=args.markdown))
+    return EXIT_OK
+
+
+def _progress(i: int, n: int, label: str) -> None:
+    print(f"[{i}/{n}] simulating {label} ...", file=sys.stderr, flush=True)
+
+
+def _report_comparison(comparison: Any, out: Path) -> int:
+    """Print the table, the plain-English headlines and the failures; return the exit code."""
+    from sim.compare import format_table, headlines
+    from sim.results import ILLUSTRATIVE
+
+    print(format_table(comparison))
+    lines = headlines(comparison)
+    if lines:
+        print()
+        print("\n".join(f"- {line}" for line in lines))
+    print()
+    print(f"Written to {out}")
+    print(ILLUSTRATIVE)
+    for label, error in comparison.failures:
+        print(f"error: scenario {label!r} failed: {error}", file=sys.stderr)
+    return EXIT_INTERNAL if comparison.failures else EXIT_OK
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """Run several scenarios into one comparison; exit 1 (after writing the rest) if one fails."""
+    from sim.compare import compare, load_scenarios, write_comparison
+    from sim.outputs import atomic_output_dir, check_writable
+
+    scenarios = load_scenarios(args.scenarios)  # a missing or invalid file: nothing runs
+    out = Path(args.out) if args.out else Path("outputs") / "compare"
+    check_writable(out, args.force)
+    comparison = compare(scenarios, progress=_progress)
+    with atomic_output_dir(out, args.force) as tmp:
+        write_comparison(comparison, tmp, plots=not args.no_plots)
+    return _report_comparison(comparison, out)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """The shipped sedentary vs aerobic vs resistance vs combined comparison.
+
+    An earlier demo's output folder (its ``comparison.json`` says ``"command": "demo"``) is
+    replaced without ``--force``: it is the program's own output. Any other non-empty folder
+    still needs ``--force``.
+    """
+    from sim.compare import compare, demo_paths, is_demo_output, load_scenarios, write_comparison
+    from sim.outputs import atomic_output_dir, check_writable
+
+    out = Path(args.out) if args.out else Path("outputs") / "demo"
+    force = bool(args.force) or is_demo_output(out)
+    scenarios = load_scenarios(demo_paths())
+    check_writable(out, force)
+    comparison = compare(scenarios, progress=_progress)
+    with atomic_output_dir(out, force) as tmp:
+        write_comparison(comparison, tmp, plots=True, command="demo")
+    print("24 weeks of each regimen for a healthy 65-year-old woman:\n")
+    return _report_comparison(comparison, out)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of all subcommands."""
+    parser = argparse.ArgumentParser(
+        prog="musclebrain",
+        description="Illustrative simulation of muscle-brain signalling under training "
+                    "regimens (teaching, not clinical).")
+    parser.add_argument("--version", action="version", version=f"musclebrain {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="run one scenario file")
+    run.add_argument("scenario", help="scenario YAML file")
+    run.add_argument("--out", help="output folder (default outputs/<scenario name>/)")
+    run.add_argument("--sample-min", type=_positive_float, default=None,
+                     help="output sampling in minutes (default: the scenario's, 60)")
+    run.add_argument("--seed", type=int, default=None, help="override the scenario's seed")
+    run.add_argument("--force", action="store_true", help="replace a non-empty output folder")
+    run.add_argument("--no-plots", action="store_true", help="skip the figure")
+    run.set_defaults(func=cmd_run)
+
+    val = sub.add_parser("validate", help="check scenario files without running")
+    val.add_argument("paths", nargs="+", help="scenario YAML files")
+    val.set_defaults(func=cmd_validate)
+
+    par = sub.add_parser("params", help="the parameter table with units, bounds and sources")
+    par.add_argument("--scenario", help="show values with this scenario's overrides")
+    par.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    par.set_defaults(func=cmd_params)
+
+    cmp = sub.add_parser("compare", help="run several scenarios into one comparison")
+    cmp.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="scenario YAML files")
+    cmp.add_argument("--out", help="output folder (default outputs/compare/)")
+    cmp.add_argument("--force", action="store_true", help="replace a non-empty output folder")
+    cmp.add_argument("--no-plots", action="store_true", help="skip the figures")
+    cmp.set_defaults(func=cmd_compare)
+
+    demo = sub.add_parser(
+        "demo", help="the shipped sedentary/aerobic/resistance/combined comparison",
+        description="Run the shipped sedentary, aerobic, resistance and combined scenarios, "
+                    "print a table and who wins on what, and write the comparison. An earlier "
+                    "demo's output folder is replaced without --force (it is the program's own "
+                    "output); any other non-empty folder needs --force.")
+    demo.add_argument("--out", help="output folder (default outputs/demo/)")
+    demo.add_argument("--force", action="store_true",
+                      help="replace a non-empty output folder that is not an earlier demo")
+    demo.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except MusclebrainError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INTERNAL
+    except KeyboardInterrupt:
+        print("interrupted; nothing was written", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

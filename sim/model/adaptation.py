@@ -1,0 +1,84 @@
+r"""Adaptation: recent resistance volume, strength, aerobic fitness and fatigue.
+
+Banister-like impulse responses (``hellard2006``; illustrative constants, the fitted values are
+poorly identified). Recovery :math:`\varrho \in (0, 1]` from sleep and protein (claim C11)
+scales fatigue clearance and adaptation; high fatigue :math:`\Psi` blunts adaptation.
+
+Recent weekly sets (volume memory of one week):
+
+.. math:: \dot V = n(t) - V / \tau_V
+
+with :math:`n(t)` the working sets per hour during resistance work.
+
+Strength :math:`S` (``peterson2010``, ``beneka_borde2015``, ``schoenfeld2017``): each set builds
+strength in proportion to its relative intensity above a floor, with diminishing returns
+in weekly volume and a ceiling; gains fade over months without training (``lovell2010``).
+
+.. math::
+    q(r) &= \max(0, r - r_0) / (0.75 - r_0) \\
+    \eta &= \varrho / (1 + \Psi / \Psi_{1/2}) \\
+    \dot S &= k_S\, n\, q(r)\, \sqrt{m}\, \frac{1}{1 + V / V_{1/2}}\, \eta\, \chi_S\, S_0
+            \max\!\Big(0, 1 - \frac{S - S_0}{c_S S_0}\Big) - (S - S_0) / \tau_S
+
+Fitness :math:`F` (``bouchard1999``): impulse :math:`(x / 0.6)^2` per hour of aerobic work
+(intervals count most), a small share of resistance work, and everyday walking.
+
+.. math::
+    w &= (x / 0.6)^2 + w_{FR}\, m\, r + d_{walk} (x_{walk}/0.6)^2 \\
+    \dot F &= k_F\, w\, \eta\, \chi_F\, F_0 \max\!\Big(0, 1 - \frac{F - F_0}{c_F F_0}\Big)
+             - (F - F_0) / \tau_F
+
+Fatigue :math:`\Psi` (training load :math:`\lambda` per hour; 1 ≈ a week of moderate training):
+
+.. math::
+    \lambda &= (x / 0.6)^2 + (r / 0.75)\, m\, n / 3.6 \\
+    \dot \Psi &= \phi \lambda - \varrho\, \Psi / \tau_\Psi
+
+:math:`\chi_S, \chi_F` are individual responsiveness factors (1 by default; sampled in cohorts).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sim.model.constants import Constants, relu
+from sim.model.drive import Drive
+
+
+def training_load_per_h(d: Drive) -> float:
+    """Training load rate of a drive segment [load units per hour]."""
+    x = d.aerobic_frac_vo2max / 0.6
+    return x * x + (d.resistance_frac_1rm / 0.75) * d.muscle_mass_frac * d.sets_per_h / 3.6
+
+
+def intensity_efficacy(c: Constants, r: float) -> float:
+    """Strength stimulus per set at relative intensity ``r`` (1 at 75 % 1RM) [1]."""
+    floor = c.strength_intensity_floor_frac
+    return max(0.0, r - floor) / (0.75 - floor)
+
+
+def rates(c: Constants, d: Drive, weekly_sets: Any, strength: Any, fitness: Any,
+          fatigue: Any) -> tuple[Any, Any, Any, Any]:
+    """Time derivatives of weekly sets, strength, fitness and fatigue."""
+    efficiency = c.recovery / (1.0 + fatigue / c.fatigue_adaptation_half)
+    d_sets = d.sets_per_h - weekly_sets / c.sets_memory_tau_h
+
+    s0, f0 = c.strength0, c.fitness0
+    stimulus_s = (c.strength_gain_per_set * d.sets_per_h
+                  * intensity_efficacy(c, d.resistance_frac_1rm) * d.muscle_mass_frac ** 0.5)
+    headroom_s = relu(1.0 - (strength - s0) / (c.strength_ceiling_frac * s0))
+    d_strength = (stimulus_s / (1.0 + weekly_sets / c.strength_volume_half_sets_per_wk)
+                  * efficiency * c.strength_responsiveness * s0 * headroom_s
+                  - (strength - s0) / c.strength_detraining_tau_h)
+
+    x = d.aerobic_frac_vo2max / 0.6
+    walk = c.walking_frac_vo2max / 0.6
+    impulse = (x * x + c.fitness_resistance_weight * d.muscle_mass_frac * d.resistance_frac_1rm
+               + c.walk_duty * walk * walk)
+    headroom_f = relu(1.0 - (fitness - f0) / (c.fitness_ceiling_frac * f0))
+    d_fitness = (c.fitness_gain_per_h * impulse * efficiency * c.fitness_responsiveness * f0
+                 * headroom_f - (fitness - f0) / c.fitness_detraining_tau_h)
+
+    d_fatigue = (c.fatigue_per_load * training_load_per_h(d)
+                 - c.recovery * fatigue / c.fatigue_tau_h)
+    return d_sets, d_strength, d_fitness, d_fatigue

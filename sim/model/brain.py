@@ -1,0 +1,112 @@
+r"""Brain: convergence on hippocampal BDNF, serum BDNF, and the cognitive reserve.
+
+Brain BDNF :math:`B` (``rasmussen2009``, ``wrann2013``, ``moon2016``, ``szuhany2015``). The
+acute signals are lactate above rest, irisin and cathepsin B rises, the aerobic metabolic
+drive :math:`x` (plus everyday walking) and a weak muscle-BDNF path (``matthews2009``):
+
+.. math::
+    s &= (w_L \Delta L,\; w_{Ir} \Delta Ir,\; w_C \Delta C,\; w_x (x + x_{walk})) \\
+    \Sigma &= \textstyle\sum_i s_i + \gamma \sum_{i<j} s_i s_j + w_{Bm} \Delta B_m \\
+    B^* &= 1 + \big(g\, \Sigma + w_F \max(0, F - F_0)\big)\,(1 + p_G h(G))\, \Phi^{-\kappa} \\
+    \dot B &= (B^* - B) / \tau_B
+
+The pairwise products make the synergy explicit (claim C3: myokines amplify each other). The
+Val66Met factor :math:`g` (``egan2003``) blunts the activity-dependent part only; inflammation
+:math:`\Phi` suppresses the whole drive; fitness raises resting expression (``dinoff2016``).
+
+Serum BDNF :math:`S_B` (``ferris2007``, ``nofuji2012``): mostly brain-derived; an acute release
+needs intensity above the ventilatory threshold and clears within 15-60 min.
+
+.. math::
+    u &= \max(0, x - x_{VT}) / (1 - x_{VT}) + w_{RB}\, m \max(0, r - 0.7) / 0.3 \\
+    R &= R_{max}\, g\, B\, u / (u + u_{1/2}) \\
+    \dot S_B &= \big(S_{rest}(1 + \eta (B_{chronic} - 1) + R) - S_B\big) / \tau_S
+
+Cognitive reserve :math:`R_b` (``erickson2011``, ``mavros2017``, ``fiataronesingh2014``): built
+by brain BDNF above baseline, strength and fitness gained, amplified by the IGF-1 middle range;
+saturating; decays over about a year once training stops.
+
+.. math::
+    D &= (1 + w_G h(G)) \big(w_B (B-1)_+ + w_S (S/S_0-1)_+ + w_{F} (F/F_0-1)_+\big) \\
+    \dot R_b &= k_R D (1 - R_b / R_{max}) - R_b / \tau_R
+
+Observables (see :func:`observables`): ``reserve`` :math:`= R_b - \ell\, \mu\, t_{yr}` with the
+age-related loss :math:`\ell` (×:math:`\mu` in MCI), and
+
+.. math::
+    z = \zeta \big(v R_b - \ell \mu t_{yr}\big) - \pi \big(P(t) e^{-R_b / b} - P_0\big)
+
+where :math:`v` is the vulnerability gain (oldest, subjective decline, MCI: claim C20) and the
+pathology :math:`P(t) = P_0 + \dot P t` costs less cognition when reserve is high (claim C19).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from sim.model.constants import HOURS_PER_YEAR, Constants, relu
+from sim.model.drive import Drive
+
+
+def chronic_drive(c: Constants, fitness: Any) -> Any:
+    """Non-activity-dependent brain BDNF drive from aerobic fitness gained [1]."""
+    return c.bdnf_weight_fitness * relu(fitness - c.fitness0)
+
+
+def acute_drive(c: Constants, d: Drive, lactate: Any, irisin: Any, ctsb: Any,
+                bdnf_muscle: Any) -> Any:
+    """Activity-dependent brain BDNF drive with explicit pairwise synergy [1]."""
+    s_lac = c.bdnf_weight_lactate_per_mmol_L * relu(lactate - c.lactate_rest_mmol_L)
+    s_iri = c.bdnf_weight_irisin * relu(irisin - 1.0)
+    s_ctsb = c.bdnf_weight_ctsb * relu(ctsb - 1.0)
+    s_aer = c.bdnf_weight_aerobic * (d.aerobic_frac_vo2max + c.walk_duty * c.walking_frac_vo2max)
+    total = s_lac + s_iri + s_ctsb + s_aer
+    pairs = 0.5 * (total * total - (s_lac * s_lac + s_iri * s_iri + s_ctsb * s_ctsb
+                                    + s_aer * s_aer))
+    return total + c.bdnf_synergy * pairs + c.bdnf_weight_muscle * relu(bdnf_muscle - 1.0)
+
+
+def serum_release_frac(c: Constants, d: Drive, brain: Any) -> Any:
+    """Acute activity-dependent serum BDNF release, as a fraction of rest [1]."""
+    if not d.active:
+        return 0.0
+    vt = c.ventilatory_threshold_frac_vo2max
+    u = max(0.0, d.aerobic_frac_vo2max - vt) / (1.0 - vt) + (
+        c.resistance_bdnf_release_weight * d.muscle_mass_frac
+        * max(0.0, d.resistance_frac_1rm - 0.7) / 0.3)
+    return c.bdnf_release_max_frac * c.genotype * brain * u / (u + c.bdnf_release_half_frac)
+
+
+def rates(c: Constants, d: Drive, brain: Any, serum: Any, reserve_built: Any, lactate: Any,
+          irisin: Any, ctsb: Any, bdnf_muscle: Any, inflammation: Any, benefit: Any,
+          strength: Any, fitness: Any) -> tuple[Any, Any, Any, Any]:
+    """Time derivatives of brain BDNF, serum BDNF, built reserve and the brain-BDNF AUC."""
+    potentiation = (1.0 + c.igf1_bdnf_potentiation * benefit) * inflammation ** (
+        -c.bdnf_inflammation_exponent)
+    chronic = chronic_drive(c, fitness) * potentiation
+    acute = c.genotype * acute_drive(c, d, lactate, irisin, ctsb, bdnf_muscle) * potentiation
+    d_brain = (1.0 + chronic + acute - brain) / c.bdnf_brain_tau_h
+    serum_target = c.bdnf_serum_rest_ng_mL * (1.0 + c.bdnf_serum_brain_share * chronic
+                                              + serum_release_frac(c, d, brain))
+    d_serum = (serum_target - serum) / c.bdnf_serum_tau_h
+    build = (1.0 + c.reserve_weight_igf1 * benefit) * (
+        c.reserve_weight_bdnf * relu(brain - 1.0)
+        + c.reserve_weight_strength * relu(strength / c.strength0 - 1.0)
+        + c.reserve_weight_fitness * relu(fitness / c.fitness0 - 1.0))
+    d_reserve = (c.reserve_build_per_h * build * (1.0 - reserve_built / c.reserve_max)
+                 - reserve_built / c.reserve_decay_tau_h)
+    return d_brain, d_serum, d_reserve, brain - 1.0
+
+
+def observables(c: Constants, t: Any, reserve_built: Any) -> tuple[Any, Any]:
+    """``reserve`` and ``cognition_z`` at times ``t`` [h] from the built reserve."""
+    years = t / HOURS_PER_YEAR
+    loss = c.reserve_age_loss_per_yr * c.decline_multiplier * years
+    reserve = reserve_built - loss
+    pathology = c.pathology_load + c.pathology_progression_per_yr * years
+    buffered = pathology * np.exp(-relu(reserve_built) / c.reserve_buffer_scale)
+    cognition = c.cognition_z_per_reserve * (c.vulnerability * reserve_built - loss) - (
+        c.pathology_z_per_unit * (buffered - c.pathology_load))
+    return reserve, cognition

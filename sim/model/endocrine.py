@@ -1,0 +1,67 @@
+r"""Endocrine: IGF-1, its slow training response and its protective middle range.
+
+Baseline IGF-1 falls with age (``gasco2007``: ~206 ng/mL at 25-39 y, ~103 at ≥60 y, about
+−1.9 %/yr), scaled to the participant's own baseline :math:`s_G` when one is given:
+
+.. math::
+    G_{age}(t) = s_G\, G_{30} (1 - \delta)^{a(t) - 30}, \qquad a(t) = a_0 + t / 8766
+
+Resistance training raises it slowly (``borst2001``: ~+20 % within 13 weeks, then a plateau,
+1 and 3 sets alike) in younger adults and barely in older ones (``borst2002``); a bout gives
+no acute change (``kraemer1995``), which the slow time constant :math:`\tau_G` ensures:
+
+.. math::
+    G^* &= G_{age}(t) \left(1 + \gamma_G\, \sigma\!\left(\frac{a_{1/2} - a(t)}{w_a}\right)
+          \frac{V}{V + V_{1/2}}\right) \\
+    \dot G &= (G^* - G) / \tau_G
+
+with :math:`V` the recent weekly resistance sets and :math:`\sigma` the logistic function.
+
+The benefit of IGF-1 is a hump over the middle range (``rahmani2022``: lowest mortality at
+120-160 ng/mL; ``tumati2016``: inverted U for cognition):
+
+.. math::
+    h(G) = \exp\!\left(-\tfrac12 \left(\frac{G - G_{opt}}{w_G}\right)^2\right)
+
+IGF-1 *potentiates* BDNF signalling (``carro2000``): brain BDNF drive is multiplied by
+:math:`1 + p_G h(G)` rather than added to. The U-shape is an epidemiological relation; the
+model uses it as an illustrative benefit curve, not a dose-response to exercise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sim.model.constants import HOURS_PER_YEAR, Constants
+
+
+def age_years(c: Constants, t: Any) -> Any:
+    """Participant's age at time ``t`` [h] in years."""
+    return c.age0_years + t / HOURS_PER_YEAR
+
+
+def igf1_baseline_ng_mL(c: Constants, t: Any) -> Any:
+    """Age-expected IGF-1 of this participant at time ``t`` [ng/mL]."""
+    return c.igf1_scale * c.igf1_at_30y_ng_mL * (1.0 - c.igf1_decline_per_yr) ** (
+        age_years(c, t) - 30.0)
+
+
+def igf1_benefit(c: Constants, igf1: Any, exp: Callable[[Any], Any] | None = None) -> Any:
+    """Hump-shaped benefit of an IGF-1 level, 1 at the optimum [1].
+
+    ``exp`` defaults to the run's own (``math.exp`` for one person); pass ``numpy.exp`` for
+    arrays of samples.
+    """
+    z = (igf1 - c.igf1_optimum_ng_mL) / c.igf1_hump_width_ng_mL
+    return (exp or c.exp)(-0.5 * z * z)
+
+
+def rate(c: Constants, t: float, igf1: Any, weekly_sets: Any) -> Any:
+    """Time derivative of serum IGF-1 [ng/mL/h]."""
+    age = age_years(c, t)
+    responsive = 1.0 / (1.0 + c.exp((age - c.igf1_response_age_mid_yr)
+                                     / c.igf1_response_age_width_yr))
+    volume = weekly_sets / (weekly_sets + c.igf1_rt_half_sets_per_wk)
+    target = igf1_baseline_ng_mL(c, t) * (1.0 + c.igf1_rt_gain_frac * responsive * volume)
+    return (target - igf1) / c.igf1_tau_h

@@ -1,0 +1,75 @@
+r"""Muscle and metabolites: lactate, the IL-6 pulse and its anti-inflammatory arm.
+
+Symbols: :math:`x` aerobic intensity [fraction of VO2max], :math:`r` resistance intensity
+[fraction of current 1RM], :math:`m` muscle mass engaged [1], :math:`\nu` innervation [1],
+:math:`F` relative fitness, time in hours.
+
+Lactate (``menzies2010``, ``jssm2015``, ``vargasmolina2020``)
+
+.. math::
+
+    x_{LT} &= x_{LT,0} + s_F (F - F_0) \\
+    E &= E_{LT}\, e^{\beta (x - x_{LT})} [x > 0] + E_{R}\, m\, r / 0.7 \\
+    \dot L &= k_L (L_{rest} + E - L), \quad k_L = \ln 2 / t_{1/2}
+
+IL-6 (``fischer2006``, ``gray2009``): a muscle signal :math:`M` builds while the muscle works
+(so plasma IL-6 rises faster than linearly with duration) and is released into plasma,
+cleared within hours.
+
+.. math::
+
+    a &= \nu\, m\, (x + w_R r) \\
+    \dot M &= b_M a - d_M M \\
+    \dot I_6 &= I_{6,rest} (\rho M) - k_6 (I_6 - I_{6,rest}\, \Phi)
+
+Anti-inflammatory arm (``frontpsychol2023``, ``cytokine2023``): the acute IL-6 excess leaves
+a slow trace :math:`A` that lowers resting inflammation :math:`\Phi` after weeks.
+
+.. math::
+
+    \dot A &= g_A \max(0, I_6 / I_{6,rest} - \Phi) - A / \tau_A \\
+    \dot \Phi &= \big(1 - \phi_{max} A / (1 + A) - \Phi\big) / \tau_\Phi
+
+Assumptions: lactate production is expressed as its steady-state excess; clearance does not
+speed up during exercise; eccentric damage (late IL-6 peaks) is left out.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sim.model.constants import Constants, relu
+from sim.model.drive import Drive
+
+
+def lactate_excess_mmol_L(c: Constants, d: Drive, fitness: Any) -> Any:
+    """Steady-state lactate above rest that the current drive would sustain [mmol/L]."""
+    excess = c.lactate_resistance_excess_mmol_L * d.muscle_mass_frac * d.resistance_frac_1rm / 0.7
+    if d.aerobic_frac_vo2max > 0.0:
+        threshold = c.lactate_threshold_frac_vo2max + c.lactate_threshold_fitness_shift * (
+            fitness - c.fitness0)
+        excess = excess + c.lactate_at_threshold_excess_mmol_L * c.exp(
+            c.lactate_slope_per_frac * (d.aerobic_frac_vo2max - threshold))
+    return excess
+
+
+def il6_drive(c: Constants, d: Drive) -> float:
+    """Drive of the muscle IL-6 signal: mass engaged times intensity, scaled by innervation."""
+    return c.innervation_frac * d.muscle_mass_frac * (
+        d.aerobic_frac_vo2max + c.il6_resistance_weight * d.resistance_frac_1rm)
+
+
+def rates(c: Constants, d: Drive, lactate: Any, signal: Any, il6: Any, anti: Any,
+          inflammation: Any, fitness: Any) -> tuple[Any, Any, Any, Any, Any]:
+    """Time derivatives of lactate, IL-6 signal, plasma IL-6, anti-inflammatory signal and
+    inflammation [units per hour]."""
+    d_lactate = c.lactate_clearance_per_h * (
+        c.lactate_rest_mmol_L + lactate_excess_mmol_L(c, d, fitness) - lactate)
+    d_signal = c.il6_signal_build_per_h * il6_drive(c, d) - c.il6_signal_decay_per_h * signal
+    d_il6 = c.il6_rest_pg_mL * c.il6_release_per_h * signal - c.il6_clearance_per_h * (
+        il6 - c.il6_rest_pg_mL * inflammation)
+    excess = relu(il6 / c.il6_rest_pg_mL - inflammation)
+    d_anti = c.anti_inflammatory_gain_per_h * excess - anti / c.anti_inflammatory_tau_h
+    target = 1.0 - c.inflammation_reduction_max_frac * anti / (1.0 + anti)
+    d_inflammation = (target - inflammation) / c.inflammation_tau_h
+    return d_lactate, d_signal, d_il6, d_anti, d_inflammation

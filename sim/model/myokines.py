@@ -1,0 +1,67 @@
+r"""Myokines in circulation: irisin, cathepsin B, FGF-21 and (local) muscle BDNF.
+
+Release scales with the muscle mass engaged :math:`m`, innervation :math:`\nu` and the
+trained capacity of the muscle (strength :math:`S` for resistance work, fitness :math:`F` for
+aerobic work, raised to :math:`e_c`: the stronger, the larger the signal). All are 1 at rest.
+
+Irisin (``winn2017``, ``cep2024``): small pulses (10-20 %), resistance ≥ endurance.
+
+.. math::
+    \dot{Ir} = k_{Ir}\, \nu m (x F^{e_c} + w_{Ir}\, \rho(r) S^{e_c}) - c_{Ir} (Ir - 1)
+
+with recruitment :math:`\rho(r) = \min(1, r / 0.9)` (near-maximal loads recruit all units).
+
+Cathepsin B (``gaitan2021``): only above a high aerobic intensity :math:`x_{C}`.
+
+.. math::
+    \dot{C} = k_C\, \nu m F^{e_c} \max(0, x - x_C) / (1 - x_C) - c_C (C - 1)
+
+FGF-21 (``khalafi2020``, ``kim2013``): hepatic, so a hepatic signal :math:`H` delays the
+plasma peak to about an hour after the bout.
+
+.. math::
+    \dot H = b_H\, m (x + 0.8 r) - d_H H, \qquad \dot{F_{21}} = k_{21} H - c_{21} (F_{21} - 1)
+
+Muscle BDNF (``matthews2009``, ``mazo2022``): rises for hours after contraction, acts locally.
+
+.. math::
+    \dot{B_m} = k_{Bm}\, \nu m\, \max(\rho(r), x) - c_{Bm} (B_m - 1)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sim.model.constants import Constants
+from sim.model.drive import Drive
+
+
+def recruitment(d: Drive) -> float:
+    """Motor-unit recruitment of resistance work [1]: rises to 1 at 90 % 1RM."""
+    return min(1.0, d.resistance_frac_1rm / 0.9)
+
+
+def rates(c: Constants, d: Drive, irisin: Any, ctsb: Any, fgf21_signal: Any, fgf21: Any,
+          bdnf_muscle: Any, strength: Any, fitness: Any) -> tuple[Any, Any, Any, Any, Any]:
+    """Time derivatives of irisin, cathepsin B, hepatic FGF-21 signal, FGF-21 and muscle BDNF."""
+    x = d.aerobic_frac_vo2max
+    if d.active:
+        mass = c.innervation_frac * d.muscle_mass_frac
+        rec = recruitment(d)
+        cap_s = strength ** c.signal_capacity_exponent
+        cap_f = fitness ** c.signal_capacity_exponent
+        irisin_in = c.irisin_release_per_h * mass * (x * cap_f + c.irisin_resistance_weight
+                                                       * rec * cap_s)
+        above = max(0.0, x - c.ctsb_threshold_frac_vo2max) / (1.0 - c.ctsb_threshold_frac_vo2max)
+        ctsb_in = c.ctsb_release_per_h * mass * cap_f * above
+        fgf21_in = c.fgf21_signal_build_per_h * d.muscle_mass_frac * (
+            x + 0.8 * d.resistance_frac_1rm)
+        bdnf_in = c.bdnf_muscle_release_per_h * mass * max(rec, x)
+    else:
+        irisin_in = ctsb_in = fgf21_in = bdnf_in = 0.0
+    d_irisin = irisin_in - c.irisin_clearance_per_h * (irisin - 1.0)
+    d_ctsb = ctsb_in - c.ctsb_clearance_per_h * (ctsb - 1.0)
+    d_signal = fgf21_in - c.fgf21_signal_decay_per_h * fgf21_signal
+    d_fgf21 = c.fgf21_release_per_h * fgf21_signal - c.fgf21_clearance_per_h * (fgf21 - 1.0)
+    d_bdnf = bdnf_in - c.bdnf_muscle_clearance_per_h * (bdnf_muscle - 1.0)
+    return d_irisin, d_ctsb, d_signal, d_fgf21, d_bdnf

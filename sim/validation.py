@@ -1,0 +1,354 @@
+"""Plain-English messages for input files: YAML reading and pydantic validation errors.
+
+Pydantic reports a problem as ``(type, loc, input, ctx)``. Users need the field path in the
+form they wrote it (``blocks[0].sessions[1].day``), the bad value, what is wrong and how to fix
+it, one line per problem. The helpers here translate; they know nothing of scenarios beyond
+walking the model classes named by ``loc`` to find field names and bounds.
+
+Custom rules raised inside models use :func:`rule_error`, which carries pre-written
+``(relative path, message)`` pairs so that one validator can report several problems.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import types
+import typing
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import annotated_types
+import yaml
+from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticCustomError
+
+RULE_ERROR = "scenario_rules"
+MAX_LINES = 10
+
+_TYPE_WORDS = {
+    "float_type": "a number", "float_parsing": "a number", "int_type": "a whole number",
+    "int_parsing": "a whole number", "int_from_float": "a whole number",
+    "string_type": "text", "bool_type": "true or false", "bool_parsing": "true or false",
+    "dict_type": "a mapping (key: value pairs)", "model_type": "a mapping (key: value pairs)",
+    "model_attributes_type": "a mapping (key: value pairs)", "list_type": "a list",
+    "tuple_type": "a list",
+}
+
+
+def rule_error(problems: Sequence[tuple[str, str]]) -> PydanticCustomError:
+    """An error for cross-field rules, carrying several ``(relative path, message)`` pairs.
+
+    Parameters
+    ----------
+    problems
+        Each pair is a path relative to the model that raised (``""`` for the model itself,
+        ``"sessions[1]"`` below it) and a full message that already states the fix.
+
+    Returns
+    -------
+    PydanticCustomError
+        To be raised from a pydantic validator.
+    """
+    summary = "; ".join(f"{p}: {m}" if p else m for p, m in problems)
+    return PydanticCustomError(RULE_ERROR, "{summary}",
+                               {"summary": summary, "problems": tuple(problems)})
+
+
+def render_value(value: Any, limit: int = 60) -> str:
+    """Short, YAML-like rendering of a bad value for a message."""
+    if value is None:
+        text = "null (empty)"
+    elif isinstance(value, bool):
+        text = str(value).lower()
+    elif isinstance(value, (int, float)):
+        text = f"{value:g}" if isinstance(value, float) else str(value)
+    else:
+        text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _unwrap(tp: Any) -> Any:
+    """Strip ``Annotated`` and ``Optional`` wrappers from a type."""
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(tp) if a is not type(None)]
+            if len(args) != 1:
+                return tp
+            tp = args[0]
+        else:
+            return tp
+
+
+def _is_model(tp: Any) -> bool:
+    return isinstance(tp, type) and issubclass(tp, BaseModel)
+
+
+def _discriminator(tp: Any) -> str | None:
+    """The discriminator named in an ``Annotated[Union[...], Field(discriminator=...)]``."""
+    if typing.get_origin(tp) is typing.Annotated:
+        for meta in typing.get_args(tp)[1:]:
+            if isinstance(getattr(meta, "discriminator", None), str):
+                return str(meta.discriminator)
+    return None
+
+
+def _tags(tp: Any, disc: str) -> dict[str, type[BaseModel]]:
+    """Tag value -> member model of a discriminated union."""
+    out: dict[str, type[BaseModel]] = {}
+    for member in typing.get_args(_unwrap(tp)):
+        member = _unwrap(member)
+        if _is_model(member) and disc in member.model_fields:
+            for tag in typing.get_args(member.model_fields[disc].annotation):
+                out[str(tag)] = member
+    return out
+
+
+class Located(typing.NamedTuple):
+    """Where an error sits: the user's path, the model holding the field, and the field."""
+
+    path: str
+    model: type[BaseModel] | None
+    field: FieldInfo | None
+    target: Any  # the type at the end of the path, Annotated metadata kept
+
+
+def locate(root: type[BaseModel], loc: Sequence[str | int]) -> Located:
+    """Walk ``loc`` through the model classes from ``root``, dropping union tags.
+
+    Parameters
+    ----------
+    root
+        The top-level model class.
+    loc
+        Pydantic's location tuple.
+
+    Returns
+    -------
+    Located
+        The dotted/indexed path and, where found, the model and field at its end.
+    """
+    raw: Any = root  # keeps Annotated metadata (the discriminator)
+    path = ""
+    model: type[BaseModel] | None = None
+    info: FieldInfo | None = None
+    for seg in loc:
+        tp = _unwrap(raw)
+        origin = typing.get_origin(tp)
+        disc = _discriminator(raw)
+        if isinstance(seg, int) and origin in (list, tuple):
+            path, raw = path + f"[{seg}]", typing.get_args(tp)[0]
+        elif disc and isinstance(seg, str) and seg in _tags(raw, disc):
+            raw = _tags(raw, disc)[seg]  # a union tag: not part of the user's path
+        elif seg == "[key]":
+            raw = None
+        elif _is_model(tp) and seg in tp.model_fields:
+            model, info = tp, tp.model_fields[seg]
+            path, raw = (f"{path}.{seg}" if path else str(seg)), _field_type(info)
+        else:
+            raw = typing.get_args(tp)[1] if origin is dict else None
+            info = None
+            path += f"[{seg}]" if isinstance(seg, int) else (f".{seg}" if path else str(seg))
+    return Located(path, model, info, raw)
+
+
+def _field_type(info: FieldInfo) -> Any:
+    """A field's annotation with its metadata (the discriminator lives there)."""
+    if info.discriminator is not None:
+        return typing.Annotated[info.annotation, info]
+    return info.annotation
+
+
+def _bounds(info: FieldInfo | None) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for meta in info.metadata if info is not None else ():
+        for key in ("ge", "gt", "le", "lt"):
+            if isinstance(meta, annotated_types.BaseMetadata) and hasattr(meta, key):
+                out[key] = getattr(meta, key)
+    return out
+
+
+def range_text(info: FieldInfo | None) -> str:
+    """``"between 20 and 100"`` (or ``"greater than 0 and at most 240"``) from a field's bounds."""
+    b = _bounds(info)
+    lower = (f"greater than {b['gt']:g}" if "gt" in b else
+             f"at least {b['ge']:g}" if "ge" in b else "")
+    upper = (f"less than {b['lt']:g}" if "lt" in b else
+             f"at most {b['le']:g}" if "le" in b else "")
+    if "ge" in b and "le" in b:
+        return f"between {b['ge']:g} and {b['le']:g}"
+    return " and ".join(t for t in (lower, upper) if t)
+
+
+def _unknown_field(model: type[BaseModel] | None, key: str) -> tuple[str, str]:
+    allowed = sorted(model.model_fields) if model is not None else []
+    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    fix = (f"rename it to {close[0]!r}" if close else
+           f"remove it; allowed fields here: {', '.join(allowed)}")
+    return f"unknown field {key!r}{hint}", fix
+
+
+def describe(root: type[BaseModel], error: Any) -> list[tuple[str, str]]:
+    """``(path, "what is wrong. Fix: how")`` pairs for one pydantic error dict."""
+    kind, loc_t, value = error["type"], tuple(error["loc"]), error.get("input")
+    ctx = error.get("ctx") or {}
+    if kind == RULE_ERROR:
+        base = locate(root, loc_t).path
+        return [(".".join(p for p in (base, rel) if p).replace(".[", "["), msg)
+                for rel, msg in ctx["problems"]]
+    here = locate(root, loc_t)
+    shown = render_value(value)
+    if kind == "extra_forbidden":
+        parent = _unwrap(locate(root, loc_t[:-1]).target)
+        what, fix = _unknown_field(parent if _is_model(parent) else None, str(loc_t[-1]))
+    elif kind == "missing":
+        name = loc_t[-1]
+        what, fix = f"required field {name!r} is missing", f"add '{name}: ...'"
+    elif kind in ("union_tag_invalid", "union_tag_not_found"):
+        disc = str(ctx.get("discriminator", "")).strip("'")
+        member_tags = str(ctx.get("expected_tags", "")) or \
+            ", ".join(repr(t) for t in _tags(here.target, disc))
+        here = here._replace(path=f"{here.path}.{disc}" if here.path else disc)
+        what = (f"unknown {disc} {ctx.get('tag')!r}" if kind == "union_tag_invalid"
+                else f"required field {disc!r} is missing")
+        fix = (f"use one of {member_tags}" if kind == "union_tag_invalid"
+               else f"add '{disc}: ...' with one of {member_tags}")
+    elif kind == "literal_error":
+        what, fix = f"{shown} is not allowed", f"use one of {ctx.get('expected')}"
+    elif kind in _TYPE_WORDS:
+        what = f"expected {_TYPE_WORDS[kind]}, got {shown}"
+        bounds = f", {range_text(here.field)}" if _bounds(here.field) else ""
+        quotes = " without quotes" if isinstance(value, str) else ""
+        fix = f"write {_TYPE_WORDS[kind]}{quotes}{bounds}"
+    elif kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        words = {"greater_than_equal": "at least", "greater_than": "greater than",
+                 "less_than_equal": "at most", "less_than": "less than"}[kind]
+        limit = next(iter(ctx.values()))
+        what = f"{shown} is invalid: must be {words} {render_value(limit)}"
+        fix = f"use a value {range_text(here.field)}"
+    elif kind in ("string_too_short", "string_too_long"):
+        what = f"{shown} is invalid: {error['msg'].lower()}"
+        fix = f"use between {_len(here.field, 'min_length')} and " \
+              f"{_len(here.field, 'max_length')} characters"
+    elif kind == "string_pattern_mismatch":
+        what = f"{shown} is invalid: it must match {ctx.get('pattern')}"
+        fix = "use letters, digits, '_', '.' and '-' only, starting with a letter or digit"
+    elif kind == "invalid_key":
+        what, fix = f"key {shown} is not text", "use field names as keys"
+    else:
+        what, fix = f"{shown} is invalid: {error['msg']}", "correct the value"
+    stop = "" if what.endswith("?") else "."
+    return [(here.path, f"{what}{stop} Fix: {fix}.")]
+
+
+def _len(info: FieldInfo | None, key: str) -> Any:
+    for meta in info.metadata if info is not None else ():
+        if hasattr(meta, key):
+            return getattr(meta, key)
+    return "?"
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe loader that refuses a key given twice in one mapping (PyYAML keeps the last)."""
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if isinstance(key, str) and key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"key {key!r} appears twice in the same mapping",
+                    key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def read_yaml(path: str | os.PathLike[str], error: Callable[[str], Exception]) -> Any:
+    """Parse a YAML file, turning every file or syntax problem into one clear error.
+
+    Parameters
+    ----------
+    path
+        The file to read.
+    error
+        Builds the exception to raise from the full message (which starts with the path).
+
+    Returns
+    -------
+    Any
+        The parsed document (never ``None``: an empty file is an error).
+
+    Raises
+    ------
+    Exception
+        Whatever ``error`` builds, for a missing file, a folder, an unreadable or non-UTF-8
+        file, a YAML syntax error (with line and column), a repeated key or an empty file.
+    """
+    source = os.fspath(path)
+
+    def fail(message: str) -> Exception:
+        return error(f"{source}: {message}")
+
+    path = Path(source)
+
+    if not path.exists():
+        raise fail(f"file not found. Fix: check the path (looked in {Path.cwd()}).")
+    if path.is_dir():
+        raise fail("is a folder, not a scenario file. Fix: give the path of a .yaml file.")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise fail(f"is not UTF-8 text (byte {exc.object[exc.start]:#04x} at position "
+                    f"{exc.start}). Fix: save the file with UTF-8 encoding.") from exc
+    except OSError as exc:
+        raise fail(f"cannot be read ({exc.strerror}). Fix: check that the file is "
+                   "readable.") from exc
+    try:
+        data = yaml.load(text, Loader=_UniqueKeyLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise fail(f"{where}invalid YAML: {problem}. Fix: check indentation, colons and "
+                    "quotes on that line and the one above.") from exc
+    if data is None:
+        raise fail("the file is empty. Fix: write a scenario, at least 'name: ...' and "
+                    "'duration_weeks: ...' (see the files in scenarios/).")
+    return data
+
+
+def format_problems(source: str, problems: Sequence[tuple[str, str]],
+                    limit: int = MAX_LINES) -> str:
+    """One line per problem, ``source: path: message``, at most ``limit`` then a count."""
+    lines = [f"{source}: {path}: {msg}" if path else f"{source}: {msg}"
+             for path, msg in problems[:limit]]
+    if len(problems) > limit:
+        lines.append(f"... and {len(problems) - limit} more")
+    return "\n".join(lines)
+
+
+def format_validation_error(source: str, root: type[BaseModel], exc: ValidationError) -> str:
+    """The user-facing message for a pydantic ``ValidationError`` raised by ``root``.
+
+    Parameters
+    ----------
+    source
+        The file name (or another label) each line starts with.
+    root
+        The model class that was validated; used to find field names and bounds.
+    exc
+        The error to translate.
+
+    Returns
+    -------
+    str
+        One line per problem; see :func:`format_problems`.
+    """
+    problems = [p for err in exc.errors() for p in describe(root, err)]
+    return format_problems(source, problems)

@@ -1,0 +1,122 @@
+"""Closed forms and invariants of the compartment equations (sim/model/).
+
+With coupling off (no drive), each fast compartment reduces to first-order kinetics
+dy/dt = -k (y - y_rest), whose exact solution y_rest + (y0 - y_rest) e^{-k t} the solver must
+reproduce at the stated rate.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from sim.model.constants import Subject, compile_constants
+from sim.model.drive import REST, Drive
+from sim.model.rhs import initial_state, rhs
+from sim.model.state import IX, STATE_NAMES
+from sim.parameters import DEFAULTS
+from sim.solver import integrate_segment
+
+C = compile_constants(DEFAULTS, Subject())
+
+
+@pytest.mark.parametrize(
+    ("state", "rate", "rest"),
+    [
+        ("lactate_mmol_L", math.log(2) / DEFAULTS.lactate_half_time_h, DEFAULTS.lactate_rest_mmol_L),
+        ("irisin_rel", DEFAULTS.irisin_clearance_per_h, 1.0),
+        ("ctsb_rel", DEFAULTS.ctsb_clearance_per_h, 1.0),
+        ("bdnf_muscle_rel", DEFAULTS.bdnf_muscle_clearance_per_h, 1.0),
+        ("bdnf_serum_ng_mL", 1.0 / DEFAULTS.bdnf_serum_tau_h, DEFAULTS.bdnf_serum_rest_ng_mL),
+        ("il6_signal", DEFAULTS.il6_signal_decay_per_h, 0.0),
+    ],
+    ids=lambda v: v if isinstance(v, str) else None,
+)
+def test_uncoupled_compartment_decays_exponentially_at_its_rate(state, rate, rest):
+    """A displaced fast state returns to rest as y_rest + (y0 - y_rest) exp(-k t)."""
+    y0 = initial_state(C)
+    i = getattr(IX, state)
+    y0[i] = rest + 2.0
+    times = np.array([0.25, 0.5, 1.0, 2.0])
+    out, _ = integrate_segment(C, y0, 0.0, 3.0, REST, times)
+    expected = rest + 2.0 * np.exp(-rate * times)
+    np.testing.assert_allclose(out[:, i], expected, rtol=1e-5)
+
+
+def test_lactate_half_time_is_the_parameter():
+    """Passive lactate clearance half-time is ~12-15 min (targets T2; Menzies 2010)."""
+    y0 = initial_state(C)
+    y0[IX.lactate_mmol_L] = 9.0
+    half = DEFAULTS.lactate_half_time_h
+    out, _ = integrate_segment(C, y0, 0.0, 1.0, REST, np.array([half]))
+    excess = out[0, IX.lactate_mmol_L] - DEFAULTS.lactate_rest_mmol_L
+    assert excess == pytest.approx(4.0, rel=1e-4)
+    assert 12 <= half * 60 <= 15
+
+
+def test_resting_state_is_an_equilibrium():
+    """At rest and untrained, every derivative is zero: nothing moves without training."""
+    dy = rhs(0.0, initial_state(C), C, REST)
+    np.testing.assert_allclose(dy, 0.0, atol=1e-12)
+
+
+@pytest.mark.parametrize("name", STATE_NAMES)
+def test_states_stay_non_negative_through_a_hard_bout(name):
+    """A 60-min near-maximal bout and 24 h of recovery keep every state finite and >= 0."""
+    y = initial_state(C)
+    hard = Drive(aerobic_frac_vo2max=0.95, muscle_mass_frac=0.7)
+    out1, y = integrate_segment(C, y, 0.0, 1.0, hard, np.linspace(0.1, 0.9, 9))
+    out2, y = integrate_segment(C, y, 1.0, 25.0, REST, np.linspace(1.5, 24.5, 47))
+    i = STATE_NAMES.index(name)
+    values = np.concatenate([out1[:, i], out2[:, i], [y[i]]])
+    assert np.all(np.isfinite(values))
+    assert values.min() >= -1e-9
+
+
+def test_more_intensity_never_lowers_the_acute_response():
+    """Dose monotonicity: a harder bout of the same length gives peaks at least as high."""
+    peaks = []
+    for x in (0.4, 0.55, 0.7, 0.85):
+        y = initial_state(C)
+        out, _ = integrate_segment(C, y, 0.0, 1.0, Drive(aerobic_frac_vo2max=x,
+                                                         muscle_mass_frac=0.7),
+                                   np.linspace(0.05, 0.95, 19))
+        peaks.append(out.max(axis=0))
+    peaks_arr = np.array(peaks)
+    for name in ("lactate_mmol_L", "il6_pg_mL", "irisin_rel", "bdnf_brain_rel"):
+        column = peaks_arr[:, STATE_NAMES.index(name)]
+        assert np.all(np.diff(column) >= -1e-12), name
+
+
+def test_solver_matches_tight_tolerance_reference():
+    """Default tolerances agree with a 1000x tighter LSODA run within 1e-4 (relative)."""
+    y0 = initial_state(C)
+    drive = Drive(resistance_frac_1rm=0.8, sets_per_h=3.6, muscle_mass_frac=1.0)
+    times = np.linspace(0.05, 0.8, 16)
+    out, y1 = integrate_segment(C, y0, 0.0, 0.8333, drive, times)
+    ref, y1_ref = integrate_segment(C, y0, 0.0, 0.8333, drive, times, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(out, ref, rtol=1e-4, atol=1e-7)
+    np.testing.assert_allclose(y1, y1_ref, rtol=1e-4, atol=1e-7)
+
+
+def test_exponential_integrator_agrees_with_lsoda_for_many_people():
+    """The vectorised ETD2RK path (for cohorts) matches LSODA person by person.
+
+    Tolerance: 1e-3 relative, 3e-5 absolute (the step control is relative to max(|y|, 1)).
+    """
+    from sim.model.rhs import linear_decay_rates
+    from sim.solver import integrate_segment_etd
+
+    y0 = np.repeat(initial_state(C)[:, None], 3, axis=1)
+    y0[IX.lactate_mmol_L] = [1.0, 4.0, 8.0]
+    k = linear_decay_rates(C)[:, None]
+    drive = Drive(aerobic_frac_vo2max=0.75, muscle_mass_frac=0.7)
+    times = np.linspace(0.1, 0.9, 9)
+    out, y1, _ = integrate_segment_etd(C.vectorised(), k, y0, 0.0, 1.0, drive, times)
+    for person in range(3):
+        ref, ref1 = integrate_segment(C, y0[:, person], 0.0, 1.0, drive, times,
+                                      rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(out[:, :, person], ref, rtol=1e-3, atol=3e-5)
+        np.testing.assert_allclose(y1[:, person], ref1, rtol=1e-3, atol=3e-5)
