@@ -32,6 +32,7 @@ from sim.parameters import check_override
 from sim.validation import (
     format_problems,
     format_validation_error,
+    override_problem,
     read_yaml,
     render_value,
     rule_error,
@@ -252,7 +253,7 @@ class Scenario(_Strict):
     blocks: tuple[Block, ...] = ()
     progression: Progression = Field(default_factory=Progression)
     adherence: Adherence = Field(default_factory=Adherence)
-    parameters: dict[str, Any] = Field(default_factory=dict)
+    parameters: dict[str, float] = Field(default_factory=dict)
 
     @property
     def total_weeks(self) -> int:
@@ -264,14 +265,16 @@ class Scenario(_Strict):
         """Simulated time in hours."""
         return self.total_weeks * HOURS_PER_WEEK
 
-    @field_validator("parameters")
+    @field_validator("parameters", mode="before")
     @classmethod
-    def _check_parameters(cls, value: dict[str, Any]) -> dict[str, float]:
-        problems = [(name, _override_problem(msg))
-                    for name, v in value.items() if (msg := check_override(name, v))]
-        if problems:
-            raise rule_error(problems)
-        return {k: float(v) for k, v in value.items()}
+    def _check_parameters(cls, value: Any) -> Any:
+        # Names first, with close matches; pydantic reports a non-mapping itself.
+        if isinstance(value, dict):
+            problems = [(str(name), override_problem(msg)) for name, v in value.items()
+                        if (msg := check_override(str(name), v))]
+            if problems:
+                raise rule_error(problems)
+        return value
 
     @model_validator(mode="after")
     def _check_regimen(self) -> Scenario:
@@ -285,17 +288,6 @@ class Scenario(_Strict):
         if problems:
             raise rule_error(problems)
         return self
-
-
-def _override_problem(msg: str) -> str:
-    """``check_override``'s text in the ``what. Fix: how.`` form of every other message."""
-    if ": use " in msg:
-        what, how = msg.split(": use ", 1)
-        return f"{what}. Fix: use {how}."
-    if msg.startswith("unknown"):
-        stop = "" if msg.endswith((".", "?")) else "."
-        return f"{msg}{stop} Fix: correct the name ('musclebrain params' lists them all)."
-    return f"{msg}. Fix: write a number without quotes."
 
 
 def _clash(a: Session, b: Session, shift: float) -> bool:

@@ -12,6 +12,7 @@ Custom rules raised inside models use :func:`rule_error`, which carries pre-writ
 from __future__ import annotations
 
 import difflib
+import math
 import os
 import types
 import typing
@@ -222,15 +223,18 @@ def describe(root: type[BaseModel], error: Any) -> list[tuple[str, str]]:
     elif kind == "literal_error":
         what, fix = f"{shown} is not allowed", f"use one of {ctx.get('expected')}"
     elif kind in _TYPE_WORDS:
-        what = f"expected {_TYPE_WORDS[kind]}, got {shown}"
+        kind_word = _TYPE_WORDS[kind]
+        what = f"expected {kind_word}, got {shown}"
         bounds = f", {range_text(here.field)}" if _bounds(here.field) else ""
-        quotes = " without quotes" if isinstance(value, str) else ""
-        fix = f"write {_TYPE_WORDS[kind]}{quotes}{bounds}"
+        quotes = " without quotes" if isinstance(value, str) and "number" in kind_word else ""
+        fix = f"write {kind_word}{quotes}{bounds}"
     elif kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         words = {"greater_than_equal": "at least", "greater_than": "greater than",
                  "less_than_equal": "at most", "less_than": "less than"}[kind]
         limit = next(iter(ctx.values()))
-        what = f"{shown} is invalid: must be {words} {render_value(limit)}"
+        what = (f"{shown} is invalid: must be {words} {render_value(limit)}"
+                if not isinstance(value, float) or math.isfinite(value)
+                else f"{shown} is not a finite number")
         fix = f"use a value {range_text(here.field)}"
     elif kind in ("string_too_short", "string_too_long"):
         what = f"{shown} is invalid: {error['msg'].lower()}"
@@ -240,6 +244,7 @@ def describe(root: type[BaseModel], error: Any) -> list[tuple[str, str]]:
         what = f"{shown} is invalid: it must match {ctx.get('pattern')}"
         fix = "use letters, digits, '_', '.' and '-' only, starting with a letter or digit"
     elif kind == "invalid_key":
+        here = locate(root, loc_t[:-1])
         what, fix = f"key {shown} is not text", "use field names as keys"
     else:
         what, fix = f"{shown} is invalid: {error['msg']}", "correct the value"
@@ -321,6 +326,17 @@ def read_yaml(path: str | os.PathLike[str], error: Callable[[str], Exception]) -
         raise fail("the file is empty. Fix: write a scenario, at least 'name: ...' and "
                     "'duration_weeks: ...' (see the files in scenarios/).")
     return data
+
+
+def override_problem(msg: str) -> str:
+    """A :func:`sim.parameters.check_override` problem in the ``what. Fix: how.`` form."""
+    if ": use " in msg:
+        what, how = msg.split(": use ", 1)
+        return f"{what}. Fix: use {how}."
+    if msg.startswith("unknown"):
+        stop = "" if msg.endswith((".", "?")) else "."
+        return f"{msg}{stop} Fix: correct the name ('musclebrain params' lists them all)."
+    return f"{msg}. Fix: write a number without quotes."
 
 
 def format_problems(source: str, problems: Sequence[tuple[str, str]],
