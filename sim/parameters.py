@@ -224,6 +224,9 @@ class Parameters:
                                     "above baseline.", "erickson2011", R)
     reserve_weight_strength: float = _p(1.0, 0.0, 10.0, "Reserve drive per unit of relative "
                                         "strength gained.", "mavros2017", R)
+    reserve_strength_gate_sets_per_wk: float = _p(2.0, 0.1, 20.0, "Recent weekly sets at "
+                                                  "which strength counts half towards "
+                                                  "reserve.", ILL, R)
     reserve_weight_fitness: float = _p(0.5, 0.0, 10.0, "Reserve drive per unit of relative "
                                        "fitness gained (cerebrovascular).", "colcombe2003", R)
     reserve_weight_igf1: float = _p(0.5, 0.0, 5.0, "Extra reserve drive at the IGF-1 optimum.",

@@ -1,0 +1,69 @@
+"""Regimen expansion (sim/regimen.py): dated, sorted, non-overlapping sessions in the horizon."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sim.regimen import HOURS_PER_WEEK, expand_regimen
+from sim.scenario import DAYS, scenario_from_dict
+
+MODALITY_FIELDS = {
+    "aerobic": {"intensity_pct_hrmax": 65},
+    "resistance": {"intensity_pct_1rm": 75, "sets": 3, "reps": 8},
+    "hiit": {"intervals": {"count": 2, "work_min": 3, "rest_min": 2, "work_pct_hrmax": 90}},
+}
+
+
+@st.composite
+def regimens(draw: st.DrawFn) -> dict:
+    """Random valid scenarios: 1-3 blocks, at most one session per weekday."""
+    blocks = []
+    for _ in range(draw(st.integers(1, 3))):
+        days = draw(st.lists(st.sampled_from(DAYS), unique=True, max_size=7))
+        sessions = []
+        for day in days:
+            modality = draw(st.sampled_from(sorted(MODALITY_FIELDS)))
+            sessions.append({
+                "day": day, "start": f"{draw(st.integers(5, 20)):02d}:{draw(st.integers(0, 59)):02d}",
+                "modality": modality, "duration_min": draw(st.integers(15, 180)),
+                **MODALITY_FIELDS[modality]})
+        blocks.append({"weeks": draw(st.integers(1, 8)), "sessions": sessions})
+    weeks = sum(b["weeks"] for b in blocks)
+    return {"name": "random", "duration_weeks": weeks, "blocks": blocks,
+            "follow_up_weeks": draw(st.integers(0, 4))}
+
+
+@given(regimens())
+@settings(max_examples=60, deadline=None)
+def test_random_regimens_expand_to_sorted_non_overlapping_sessions_inside_the_horizon(data):
+    scenario = scenario_from_dict(data)
+    plan = expand_regimen(scenario)
+    expected = sum(b["weeks"] * len(b["sessions"]) for b in data["blocks"])
+    assert len(plan) == expected
+    starts = [p.start_h for p in plan]
+    assert starts == sorted(starts)
+    for earlier, later in zip(plan, plan[1:]):
+        assert earlier.end_h <= later.start_h + 1e-9
+    training_end = scenario.duration_weeks * HOURS_PER_WEEK
+    assert all(0.0 <= p.start_h and p.end_h <= training_end + 1e-9 for p in plan)
+    assert [p.index for p in plan] == list(range(len(plan)))
+
+
+def test_blocks_follow_each_other_in_time():
+    """A 2-week familiarisation block is followed by the main block's sessions."""
+    data = {"name": "two-blocks", "duration_weeks": 3, "blocks": [
+        {"weeks": 2, "sessions": [{"day": "mon", "start": "09:00", "modality": "resistance",
+                                   "duration_min": 50, "intensity_pct_1rm": 60, "sets": 2,
+                                   "reps": 10}]},
+        {"weeks": 1, "sessions": [{"day": "wed", "start": "09:00", "modality": "resistance",
+                                   "duration_min": 50, "intensity_pct_1rm": 75, "sets": 3,
+                                   "reps": 8}]}]}
+    plan = expand_regimen(scenario_from_dict(data))
+    assert [p.start_h for p in plan] == [9.0, 168 + 9.0, 2 * 168 + 48 + 9.0]
+    assert [p.block for p in plan] == [0, 0, 1]
+    assert [p.week_in_block for p in plan] == [0, 1, 0]
+
+
+def test_sedentary_scenario_has_no_sessions():
+    assert expand_regimen(scenario_from_dict({"name": "s", "duration_weeks": 4})) == ()

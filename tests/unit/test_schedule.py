@@ -1,0 +1,124 @@
+"""The SimPy schedule (sim/schedule.py): progression rules, autoregulation and adherence.
+
+A fake body stands in for the physiology so that each rule is checked on its own.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from sim.regimen import expand_regimen
+from sim.scenario import scenario_from_dict
+from sim.schedule import Bout, hiit_segments, play
+
+
+class FakeBody:
+    """Strength rises by ``strength_per_week`` each completed week; fatigue is set by the test."""
+
+    def __init__(self, fatigue: float = 0.0, strength_per_week: float = 0.01) -> None:
+        self.now = 0.0
+        self.fatigue = fatigue
+        self.rate = strength_per_week
+        self.performed: list[Bout] = []
+
+    def advance(self, to_t: float) -> dict[str, float]:
+        self.now = to_t
+        return {"strength_rel": 1.0 + self.rate * (to_t // 168.0), "fatigue": self.fatigue}
+
+    def perform(self, bout: Bout) -> None:
+        assert math.isclose(bout.start_h, self.now)
+        self.performed.append(bout)
+
+
+def resistance_scenario(rule: str, weeks: int = 8, **extra) -> object:
+    data = {"name": f"rt-{rule}", "duration_weeks": weeks,
+            "blocks": [{"weeks": weeks, "sessions": [
+                {"day": "mon", "start": "09:00", "modality": "resistance", "duration_min": 50,
+                 "intensity_pct_1rm": 75, "sets": 3, "reps": 8}]}],
+            "progression": {"rule": rule, "load_step_pct": 2.5, "every_weeks": 2}, **extra}
+    return scenario_from_dict(data)
+
+
+def run(scenario, body=None, seed=0):
+    body = body or FakeBody()
+    bouts = play(expand_regimen(scenario), body, scenario.progression, scenario.adherence,
+                 np.random.default_rng(seed), scenario.horizon_h)
+    return bouts, body
+
+
+def test_static_load_keeps_absolute_load_so_relative_intensity_drifts_down():
+    """Progression 'none' (C10): the absolute load stays, relative intensity falls."""
+    bouts, _ = run(resistance_scenario("none"))
+    loads = [b.load_rel for b in bouts]
+    assert loads == pytest.approx([0.75] * len(bouts))
+    rel = [b.relative_intensity for b in bouts]
+    assert all(b < a for a, b in zip(rel, rel[1:]))
+
+
+def test_linear_progression_adds_a_step_every_n_weeks():
+    bouts, _ = run(resistance_scenario("linear"))
+    expected = [0.75 * 1.025 ** (week // 2) for week in range(8)]
+    assert [b.load_rel for b in bouts] == pytest.approx(expected)
+
+
+def test_double_progression_adds_load_when_strength_outgrows_it():
+    """Load rises only once estimated 1RM has risen by more than a load step."""
+    bouts, _ = run(resistance_scenario("double", weeks=12), FakeBody(strength_per_week=0.01))
+    loads = [b.load_rel for b in bouts]
+    assert loads[0] == pytest.approx(0.75)
+    assert loads[-1] > loads[0]
+    assert all(b >= a for a, b in zip(loads, loads[1:]))
+    assert all(0.70 <= b.relative_intensity <= 0.76 for b in bouts)
+
+
+def test_autoregulated_load_follows_current_strength():
+    bouts, _ = run(resistance_scenario("autoregulated"))
+    assert [b.relative_intensity for b in bouts] == pytest.approx([0.75] * len(bouts))
+
+
+@pytest.mark.parametrize(("fatigue", "completed", "reason"), [
+    (1.0, True, ""), (2.0, True, "deload"), (3.0, False, "skipped: fatigue")],
+    ids=["fresh", "deload", "skip"])
+def test_autoregulation_deloads_or_skips_when_fatigue_is_high(fatigue, completed, reason):
+    bouts, body = run(resistance_scenario("autoregulated"), FakeBody(fatigue=fatigue))
+    assert all(b.completed == completed for b in bouts)
+    assert all(b.reason.startswith(reason) for b in bouts)
+    if reason == "deload":
+        assert all(b.relative_intensity == pytest.approx(0.75 * 0.85) for b in bouts)
+        assert all(b.sets == round(3 * 0.85) for b in bouts)
+    assert len(body.performed) == sum(b.completed for b in bouts)
+
+
+def test_attendance_draws_are_seeded_and_reported():
+    scenario = resistance_scenario("none", weeks=40, adherence={"attendance": 0.5})
+    first, _ = run(scenario, seed=3)
+    again, _ = run(scenario, seed=3)
+    other, _ = run(scenario, seed=4)
+    attended = [b.completed for b in first]
+    assert attended == [b.completed for b in again]
+    assert attended != [b.completed for b in other]
+    assert 0.25 < np.mean(attended) < 0.75
+    assert {b.reason for b in first if not b.completed} == {"missed (attendance)"}
+
+
+def test_every_planned_session_is_reported_once():
+    scenario = resistance_scenario("none", weeks=6, adherence={"attendance": 0.0})
+    bouts, body = run(scenario)
+    assert len(bouts) == 6 and not body.performed
+
+
+def test_hiit_segments_cover_the_session_exactly():
+    s = scenario_from_dict({"name": "h", "duration_weeks": 1, "blocks": [{"weeks": 1, "sessions": [
+        {"day": "tue", "start": "17:00", "modality": "hiit", "duration_min": 38,
+         "intervals": {"count": 4, "work_min": 4, "rest_min": 3, "work_pct_hrmax": 92,
+                       "rest_pct_hrmax": 65}}]}]}).blocks[0].sessions[0]
+    segments = hiit_segments(10.0, s, 1.0)
+    assert segments[0][0] == 10.0 and segments[-1][1] == pytest.approx(10.0 + 38 / 60)
+    for a, b in zip(segments, segments[1:]):
+        assert a[1] == pytest.approx(b[0])
+    hard = [seg for seg in segments if seg[2].aerobic_frac_vo2max > 0.8]
+    assert len(hard) == 4
+    assert sum(seg[1] - seg[0] for seg in hard) == pytest.approx(16 / 60)
