@@ -72,13 +72,19 @@ class Parameters:
         1.0, 0.0, 1.0, "Fraction of the working muscle that is innervated and recruited; "
         "scales all release.", ILL, M)
     anti_inflammatory_gain_per_h: float = _p(
-        0.04, 0.0, 1.0, "Anti-inflammatory signal gained per hour per resting-level of IL-6 "
+        0.02, 0.0, 1.0, "Anti-inflammatory signal gained per hour per resting-level of IL-6 "
         "excess.", "fischer2006", M)
     anti_inflammatory_tau_h: float = _p(
-        504.0, 48.0, 4000.0, "Memory of the anti-inflammatory signal (3 weeks).", ILL, M)
+        1344.0, 48.0, 4000.0, "Memory of the anti-inflammatory signal (8 weeks).", ILL, M)
     inflammation_tau_h: float = _p(
-        672.0, 48.0, 4000.0, "Time constant of resting inflammation (4 weeks).",
+        504.0, 48.0, 4000.0, "Time constant of resting inflammation (3 weeks).",
         "frontpsychol2023", M)
+    anti_inflammatory_half: float = _p(
+        1.5, 0.1, 10.0, "Anti-inflammatory signal for half the largest fall of inflammation.",
+        ILL, M)
+    anti_inflammatory_hill: float = _p(
+        4.0, 1.0, 6.0, "Steepness (Hill exponent) of the inflammation response: no change in "
+        "the first weeks.", "frontpsychol2023", M)
     inflammation_reduction_max_frac: float = _p(
         0.15, 0.0, 0.5, "Largest fractional fall of resting inflammation with training.",
         "cytokine2023", M)
@@ -122,7 +128,7 @@ class Parameters:
                                     "IGF-1 with age.", "gasco2007", E)
     igf1_tau_h: float = _p(504.0, 100.0, 3000.0, "Time constant of IGF-1 towards its target "
                            "(3 weeks).", "borst2001", E)
-    igf1_rt_gain_frac: float = _p(0.22, 0.0, 0.6, "Maximal fractional IGF-1 rise with "
+    igf1_rt_gain_frac: float = _p(0.28, 0.0, 0.6, "Maximal fractional IGF-1 rise with "
                                   "resistance training (young).", "borst2001", E)
     igf1_rt_half_sets_per_wk: float = _p(3.0, 0.5, 30.0, "Weekly sets for half the IGF-1 "
                                          "response (1 and 3 sets gave similar rises).",
@@ -151,7 +157,7 @@ class Parameters:
                                     "metabolic drive (blood flow, PGC-1a).", "szuhany2015", B)
     bdnf_weight_muscle: float = _p(0.02, 0.0, 0.5, "Weak path from muscle BDNF to the brain.",
                                    "matthews2009", B)
-    bdnf_weight_fitness: float = _p(0.6, 0.0, 3.0, "Chronic resting brain BDNF rise per unit "
+    bdnf_weight_fitness: float = _p(1.2, 0.0, 3.0, "Chronic resting brain BDNF rise per unit "
                                     "of relative fitness gained.", "dinoff2016", B)
     bdnf_synergy: float = _p(2.0, 0.0, 10.0, "Pairwise amplification between myokine "
                              "signals.", ILL, B)
@@ -177,9 +183,9 @@ class Parameters:
                                                   "serum BDNF does not rise.", "ferris2007", B)
 
     # --- adaptation: strength, fitness, fatigue -------------------------------------------
-    strength_gain_per_set: float = _p(0.004, 0.0, 0.1, "Relative 1RM gain per effective "
+    strength_gain_per_set: float = _p(0.006, 0.0, 0.1, "Relative 1RM gain per effective "
                                       "working set far from the ceiling.", "peterson2010", A)
-    strength_intensity_floor_frac: float = _p(0.40, 0.2, 0.6, "Relative intensity (%1RM) "
+    strength_intensity_floor_frac: float = _p(0.45, 0.2, 0.6, "Relative intensity (%1RM) "
                                               "below which sets build no strength.",
                                               "beneka_borde2015", A)
     strength_ceiling_frac: float = _p(0.5, 0.1, 2.0, "Largest attainable relative strength "
@@ -190,7 +196,7 @@ class Parameters:
                                           "strength gains (6 months).", "lovell2010", A)
     sets_memory_tau_h: float = _p(168.0, 24.0, 672.0, "Memory of the weekly-set count "
                                   "(1 week).", ILL, A)
-    fitness_gain_per_h: float = _p(0.012, 0.0, 0.1, "Relative VO2max gain per hour at 60 % "
+    fitness_gain_per_h: float = _p(0.03, 0.0, 0.1, "Relative VO2max gain per hour at 60 % "
                                    "VO2max far from the ceiling.", "bouchard1999", A)
     fitness_ceiling_frac: float = _p(0.4, 0.1, 1.0, "Largest attainable relative VO2max "
                                      "gain.", "bouchard1999", A)
@@ -222,7 +228,7 @@ class Parameters:
                                     "fiataronesingh2014", R)
     reserve_weight_bdnf: float = _p(1.0, 0.0, 10.0, "Reserve drive per unit of brain BDNF "
                                     "above baseline.", "erickson2011", R)
-    reserve_weight_strength: float = _p(1.0, 0.0, 10.0, "Reserve drive per unit of relative "
+    reserve_weight_strength: float = _p(2.0, 0.0, 10.0, "Reserve drive per unit of relative "
                                         "strength gained.", "mavros2017", R)
     reserve_strength_gate_sets_per_wk: float = _p(2.0, 0.1, 20.0, "Recent weekly sets at "
                                                   "which strength counts half towards "

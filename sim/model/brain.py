@@ -7,11 +7,12 @@ drive :math:`x` (plus everyday walking) and a weak muscle-BDNF path (``matthews2
 .. math::
     s &= (w_L \Delta L,\; w_{Ir} \Delta Ir,\; w_C \Delta C,\; w_x (x + x_{walk})) \\
     \Sigma &= \textstyle\sum_i s_i + \gamma \sum_{i<j} s_i s_j + w_{Bm} \Delta B_m \\
-    B^* &= 1 + \big(g\, \Sigma + w_F \max(0, F - F_0)\big)\,(1 + p_G h(G))\, \Phi^{-\kappa} \\
+    B^* &= 1 + g\,\big(\Sigma + w_F \max(0, F - F_0)\big)\,(1 + p_G h(G))\, \Phi^{-\kappa} \\
     \dot B &= (B^* - B) / \tau_B
 
 The pairwise products make the synergy explicit (claim C3: myokines amplify each other). The
-Val66Met factor :math:`g` (``egan2003``) blunts the activity-dependent part only; inflammation
+Val66Met factor :math:`g` (``egan2003``) blunts activity-dependent expression and release
+(training-induced, so the fitness-driven part too: ``canivet2015``); inflammation
 :math:`\Phi` suppresses the whole drive; fitness raises resting expression (``dinoff2016``).
 
 Serum BDNF :math:`S_B` (``ferris2007``, ``nofuji2012``): mostly brain-derived; an acute release
@@ -88,7 +89,7 @@ def rates(c: Constants, d: Drive, brain: Any, serum: Any, reserve_built: Any, la
     """Time derivatives of brain BDNF, serum BDNF, built reserve and the brain-BDNF AUC."""
     potentiation = (1.0 + c.igf1_bdnf_potentiation * benefit) * inflammation ** (
         -c.bdnf_inflammation_exponent)
-    chronic = chronic_drive(c, fitness) * potentiation
+    chronic = c.genotype * chronic_drive(c, fitness) * potentiation
     acute = c.genotype * acute_drive(c, d, lactate, irisin, ctsb, bdnf_muscle) * potentiation
     d_brain = (1.0 + chronic + acute - brain) / c.bdnf_brain_tau_h
     serum_target = c.bdnf_serum_rest_ng_mL * (1.0 + c.bdnf_serum_brain_share * chronic

@@ -28,7 +28,11 @@ a slow trace :math:`A` that lowers resting inflammation :math:`\Phi` after weeks
 .. math::
 
     \dot A &= g_A \max(0, I_6 / I_{6,rest} - \Phi) - A / \tau_A \\
-    \dot \Phi &= \big(1 - \phi_{max} A / (1 + A) - \Phi\big) / \tau_\Phi
+    \dot \Phi &= \big(1 - \phi_{max} \tfrac{a^n}{1 + a^n} - \Phi\big) / \tau_\Phi,
+    \quad a = A / A_{1/2}
+
+The Hill exponent :math:`n` makes the fall sigmoidal: resting inflammation changes little in
+the first weeks and only after ~8-12 weeks of training (``frontpsychol2023``).
 
 Assumptions: lactate production is expressed as its steady-state excess; clearance does not
 speed up during exercise; eccentric damage (late IL-6 peaks) is left out.
@@ -70,6 +74,7 @@ def rates(c: Constants, d: Drive, lactate: Any, signal: Any, il6: Any, anti: Any
         il6 - c.il6_rest_pg_mL * inflammation)
     excess = relu(il6 / c.il6_rest_pg_mL - inflammation)
     d_anti = c.anti_inflammatory_gain_per_h * excess - anti / c.anti_inflammatory_tau_h
-    target = 1.0 - c.inflammation_reduction_max_frac * anti / (1.0 + anti)
+    hill = (anti / c.anti_inflammatory_half) ** c.anti_inflammatory_hill
+    target = 1.0 - c.inflammation_reduction_max_frac * hill / (1.0 + hill)
     d_inflammation = (target - inflammation) / c.inflammation_tau_h
     return d_lactate, d_signal, d_il6, d_anti, d_inflammation
