@@ -46,7 +46,7 @@ def test_random_regimens_expand_to_sorted_non_overlapping_sessions_inside_the_ho
     for earlier, later in zip(plan, plan[1:]):
         assert earlier.end_h <= later.start_h + 1e-9
     training_end = scenario.duration_weeks * HOURS_PER_WEEK
-    assert all(0.0 <= p.start_h and p.end_h <= training_end + 1e-9 for p in plan)
+    assert all(p.start_h >= 0.0 and p.end_h <= training_end + 1e-9 for p in plan)
     assert [p.index for p in plan] == list(range(len(plan)))
 
 
