@@ -84,7 +84,7 @@ def test_t4_serum_bdnf_rises_10_to_30_percent_above_the_ventilatory_threshold():
     resting BDNF (through fitness) is not part of the acute release.
     """
     result, start, end = single_bout(aerobic(minutes=30, pct_vo2max=66))
-    t, serum, before = _serum_rise(result, start, end)
+    _t, serum, before = _serum_rise(result, start, end)
     peak = serum.max() - before
     assert 0.10 <= peak / before <= 0.30
     settled = result.at("bdnf_serum_ng_mL", end + 3.0)

@@ -134,7 +134,7 @@ def test_t11_returns_level_off_above_ten_to_twenty_weekly_sets():
 def test_t12_resting_inflammation_falls_slightly_and_late():
     """T12 (Front Psychol 2023; Cytokine 2023): resting inflammation falls only slightly
     (SMD ~0.15-0.45) and not before ~8-12 weeks of training."""
-    r = run([resistance("tue"), resistance("fri")] + ZONE2, weeks=24)
+    r = run([resistance("tue"), resistance("fri"), *ZONE2], weeks=24)
     change = {w: 1.0 - r.at("inflammation_rel", w * 168.0) for w in (4, 12, 24)}
     assert 0.03 <= change[24] <= 0.20
     assert change[4] < 0.02 and change[4] < 0.2 * change[24]
@@ -144,7 +144,7 @@ def test_t12_resting_inflammation_falls_slightly_and_late():
 def test_t13_cognitive_gains_fade_more_slowly_than_fitness():
     """T13 (SMART; Best 2015; Ferreira 2024): partial retention 6-12 months after training
     stops; the reserve decays over months, fitness over weeks."""
-    r = run([resistance("tue"), resistance("fri")] + ZONE2, weeks=24, follow_up=52)
+    r = run([resistance("tue"), resistance("fri"), *ZONE2], weeks=24, follow_up=52)
     end = 24 * 168.0
 
     def kept(name, weeks_off, base=0.0):

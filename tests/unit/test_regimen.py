@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -24,8 +26,9 @@ def regimens(draw: st.DrawFn) -> dict:
         sessions = []
         for day in days:
             modality = draw(st.sampled_from(sorted(MODALITY_FIELDS)))
+            hour, minute = draw(st.integers(5, 20)), draw(st.integers(0, 59))
             sessions.append({
-                "day": day, "start": f"{draw(st.integers(5, 20)):02d}:{draw(st.integers(0, 59)):02d}",
+                "day": day, "start": f"{hour:02d}:{minute:02d}",
                 "modality": modality, "duration_min": draw(st.integers(15, 180)),
                 **MODALITY_FIELDS[modality]})
         blocks.append({"weeks": draw(st.integers(1, 8)), "sessions": sessions})
@@ -43,7 +46,7 @@ def test_random_regimens_expand_to_sorted_non_overlapping_sessions_inside_the_ho
     assert len(plan) == expected
     starts = [p.start_h for p in plan]
     assert starts == sorted(starts)
-    for earlier, later in zip(plan, plan[1:]):
+    for earlier, later in itertools.pairwise(plan):
         assert earlier.end_h <= later.start_h + 1e-9
     training_end = scenario.duration_weeks * HOURS_PER_WEEK
     assert all(p.start_h >= 0.0 and p.end_h <= training_end + 1e-9 for p in plan)

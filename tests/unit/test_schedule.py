@@ -5,6 +5,7 @@ A fake body stands in for the physiology so that each rule is checked on its own
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -55,7 +56,7 @@ def test_static_load_keeps_absolute_load_so_relative_intensity_drifts_down():
     loads = [b.load_rel for b in bouts]
     assert loads == pytest.approx([0.75] * len(bouts))
     rel = [b.relative_intensity for b in bouts]
-    assert all(b < a for a, b in zip(rel, rel[1:]))
+    assert all(b < a for a, b in itertools.pairwise(rel))
 
 
 def test_linear_progression_adds_a_step_every_n_weeks():
@@ -70,7 +71,7 @@ def test_double_progression_adds_load_when_strength_outgrows_it():
     loads = [b.load_rel for b in bouts]
     assert loads[0] == pytest.approx(0.75)
     assert loads[-1] > loads[0]
-    assert all(b >= a for a, b in zip(loads, loads[1:]))
+    assert all(b >= a for a, b in itertools.pairwise(loads))
     assert all(0.70 <= b.relative_intensity <= 0.76 for b in bouts)
 
 
@@ -117,7 +118,7 @@ def test_hiit_segments_cover_the_session_exactly():
                        "rest_pct_hrmax": 65}}]}]}).blocks[0].sessions[0]
     segments = hiit_segments(10.0, s, 1.0)
     assert segments[0][0] == 10.0 and segments[-1][1] == pytest.approx(10.0 + 38 / 60)
-    for a, b in zip(segments, segments[1:]):
+    for a, b in itertools.pairwise(segments):
         assert a[1] == pytest.approx(b[0])
     hard = [seg for seg in segments if seg[2].aerobic_frac_vo2max > 0.8]
     assert len(hard) == 4
