@@ -35,7 +35,7 @@ def stamp(fig: Any) -> None:
 
 
 def _typical_week(result: Result) -> tuple[float, float]:
-    weeks = max(1, int(round(result.training_end_h / 168.0)))
+    weeks = max(1, round(result.training_end_h / 168.0))
     start = 168.0 * (weeks // 2)
     return start, start + 168.0
 

@@ -59,10 +59,10 @@ class Result:
 
 
 def _time_weighted_mean(t: np.ndarray, v: np.ndarray) -> float:
+    """Trapezoidal time average (written out: ``np.trapz`` was renamed in NumPy 2)."""
     if len(t) < 2:
         return float(v[0])
-    return float(np.trapezoid(v, t) / (t[-1] - t[0])) if hasattr(np, "trapezoid") else float(
-        np.trapz(v, t) / (t[-1] - t[0]))
+    return float(np.sum(0.5 * (v[1:] + v[:-1]) * np.diff(t)) / (t[-1] - t[0]))
 
 
 def compute_metrics(times: np.ndarray, cols: Mapping[str, np.ndarray], bouts: tuple[Bout, ...],

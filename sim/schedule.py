@@ -48,7 +48,7 @@ class Body(Protocol):
     def perform(self, bout: Bout) -> None: ...
 
 
-def _aerobic_frac(session: Any) -> tuple[float, float, str]:
+def _aerobic_frac(session: Any) -> tuple[float, str, float]:
     """Prescribed intensity, its unit, and the fraction of VO2max of an aerobic session."""
     if session.intensity_pct_vo2max is not None:
         pct = float(session.intensity_pct_vo2max)
