@@ -25,7 +25,8 @@ C = compile_constants(DEFAULTS, Subject())
 @pytest.mark.parametrize(
     ("state", "rate", "rest"),
     [
-        ("lactate_mmol_L", math.log(2) / DEFAULTS.lactate_half_time_h, DEFAULTS.lactate_rest_mmol_L),
+        ("lactate_mmol_L", math.log(2) / DEFAULTS.lactate_half_time_h,
+         DEFAULTS.lactate_rest_mmol_L),
         ("irisin_rel", DEFAULTS.irisin_clearance_per_h, 1.0),
         ("ctsb_rel", DEFAULTS.ctsb_clearance_per_h, 1.0),
         ("bdnf_muscle_rel", DEFAULTS.bdnf_muscle_clearance_per_h, 1.0),
