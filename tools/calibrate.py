@@ -5,6 +5,7 @@ Usage::
     .venv/bin/python tools/calibrate.py            # report the loss per target, fit, report
     .venv/bin/python tools/calibrate.py --check    # only report the current defaults
     .venv/bin/python tools/calibrate.py --write    # also rewrite the defaults in sim/parameters.py
+    .venv/bin/python tools/calibrate.py --robustness  # one-at-a-time +-20 % sensitivity
 
 Each target is a measured quantity with a central value and an acceptable range taken from
 ../shared/evidence/targets.md; the loss is ``((value - centre) / half_width)^2`` and a target is
@@ -31,7 +32,7 @@ from scipy.optimize import least_squares
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sim.calibration import FREE, TARGETS, evaluate  # noqa: E402
+from sim.calibration import FREE, TARGETS, evaluate, shape_checks  # noqa: E402
 from sim.parameters import DEFAULTS, Parameters  # noqa: E402
 
 
@@ -76,14 +77,29 @@ def write_defaults(p: Parameters, path: Path = ROOT / "sim" / "parameters.py") -
     path.write_text(text, encoding="utf-8")
 
 
+def robustness(p: Parameters) -> None:
+    """One at a time, move each free parameter by -20 % and +20 %; list shapes that flip."""
+    print("\nOne-at-a-time +-20 % (fragile = a target shape flips):")
+    for name in FREE:
+        for factor in (0.8, 1.2):
+            checks = shape_checks(replace(p, **{name: getattr(p, name) * factor}))
+            broken = [k for k, ok in checks.items() if not ok]
+            verdict = "fragile: " + "; ".join(broken) if broken else "ok"
+            print(f"  {name:40s} x{factor:.1f}: {verdict}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--check", action="store_true", help="only report the defaults")
     parser.add_argument("--write", action="store_true", help="write the fitted defaults")
+    parser.add_argument("--robustness", action="store_true",
+                        help="report one-at-a-time +-20 %% sensitivity of the target shapes")
     parser.add_argument("--max-evals", type=int, default=60)
     args = parser.parse_args()
     ok = report(DEFAULTS, "Current defaults")
-    if args.check:
+    if args.robustness:
+        robustness(DEFAULTS)
+    if args.check or args.robustness:
         return 0 if ok else 1
     fitted = fit(DEFAULTS, args.max_evals)
     print("\nFitted values:")
