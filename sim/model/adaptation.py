@@ -45,16 +45,16 @@ from sim.model.constants import Constants, relu
 from sim.model.drive import Drive
 
 
-def training_load_per_h(d: Drive) -> float:
+def training_load_per_h(d: Drive) -> Any:
     """Training load rate of a drive segment [load units per hour]."""
     x = d.aerobic_frac_vo2max / 0.6
     return x * x + (d.resistance_frac_1rm / 0.75) * d.muscle_mass_frac * d.sets_per_h / 3.6
 
 
-def intensity_efficacy(c: Constants, r: float) -> float:
+def intensity_efficacy(c: Constants, r: Any) -> Any:
     """Strength stimulus per set at relative intensity ``r`` (1 at 75 % 1RM) [1]."""
     floor = c.strength_intensity_floor_frac
-    return max(0.0, r - floor) / (0.75 - floor)
+    return relu(r - floor) / (0.75 - floor)
 
 
 def rates(c: Constants, d: Drive, weekly_sets: Any, strength: Any, fitness: Any,

@@ -77,9 +77,9 @@ def serum_release_frac(c: Constants, d: Drive, brain: Any) -> Any:
     if not d.active:
         return 0.0
     vt = c.ventilatory_threshold_frac_vo2max
-    u = max(0.0, d.aerobic_frac_vo2max - vt) / (1.0 - vt) + (
+    u = relu(d.aerobic_frac_vo2max - vt) / (1.0 - vt) + (
         c.resistance_bdnf_release_weight * d.muscle_mass_frac
-        * max(0.0, d.resistance_frac_1rm - 0.7) / 0.3)
+        * relu(d.resistance_frac_1rm - 0.7) / 0.3)
     return c.bdnf_release_max_frac * c.genotype * brain * u / (u + c.bdnf_release_half_frac)
 
 

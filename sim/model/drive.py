@@ -15,6 +15,9 @@ Conversions
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
 
 MUSCLE_MASS_FRAC: dict[str, float] = {
     "compound": 1.0,
@@ -41,18 +44,28 @@ class Drive:
         Fraction of skeletal muscle mass engaged [1].
     """
 
-    aerobic_frac_vo2max: float = 0.0
-    resistance_frac_1rm: float = 0.0
-    sets_per_h: float = 0.0
-    muscle_mass_frac: float = 0.0
+    aerobic_frac_vo2max: Any = 0.0
+    resistance_frac_1rm: Any = 0.0
+    sets_per_h: Any = 0.0
+    muscle_mass_frac: Any = 0.0
 
     @property
     def active(self) -> bool:
-        """Whether this segment is exercise (any drive at all)."""
-        return self.muscle_mass_frac > 0.0
+        """Whether anyone exercises in this segment (fields may be arrays, one per person)."""
+        return any_positive(self.muscle_mass_frac)
+
+    @property
+    def aerobic(self) -> bool:
+        """Whether anyone does aerobic work in this segment."""
+        return any_positive(self.aerobic_frac_vo2max)
 
 
 REST = Drive()
+
+
+def any_positive(x: Any) -> bool:
+    """``x > 0`` for a float, ``any(x > 0)`` for an array of individuals."""
+    return bool(x > 0.0) if isinstance(x, float) else bool(np.any(np.asarray(x) > 0.0))
 
 
 def vo2max_frac_from_hrmax(pct_hrmax: float) -> float:

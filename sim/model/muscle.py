@@ -49,11 +49,11 @@ from sim.model.drive import Drive
 def lactate_excess_mmol_L(c: Constants, d: Drive, fitness: Any) -> Any:
     """Steady-state lactate above rest that the current drive would sustain [mmol/L]."""
     excess = c.lactate_resistance_excess_mmol_L * d.muscle_mass_frac * d.resistance_frac_1rm / 0.7
-    if d.aerobic_frac_vo2max > 0.0:
+    if d.aerobic:  # (x > 0) keeps individuals at rest at zero when x is an array
         threshold = c.lactate_threshold_frac_vo2max + c.lactate_threshold_fitness_shift * (
             fitness - c.fitness0)
-        excess = excess + c.lactate_at_threshold_excess_mmol_L * c.exp(
-            c.lactate_slope_per_frac * (d.aerobic_frac_vo2max - threshold))
+        excess = excess + (d.aerobic_frac_vo2max > 0.0) * c.lactate_at_threshold_excess_mmol_L * (
+            c.exp(c.lactate_slope_per_frac * (d.aerobic_frac_vo2max - threshold)))
     return excess
 
 

@@ -32,13 +32,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sim.model.constants import Constants
+from sim.model.constants import Constants, relu
 from sim.model.drive import Drive
 
 
-def recruitment(d: Drive) -> float:
+def recruitment(d: Drive) -> Any:
     """Motor-unit recruitment of resistance work [1]: rises to 1 at 90 % 1RM."""
-    return min(1.0, d.resistance_frac_1rm / 0.9)
+    return 1.0 - relu(1.0 - d.resistance_frac_1rm / 0.9)
 
 
 def rates(c: Constants, d: Drive, irisin: Any, ctsb: Any, fgf21_signal: Any, fgf21: Any,
@@ -52,11 +52,11 @@ def rates(c: Constants, d: Drive, irisin: Any, ctsb: Any, fgf21_signal: Any, fgf
         cap_f = fitness ** c.signal_capacity_exponent
         irisin_in = c.irisin_release_per_h * mass * (x * cap_f + c.irisin_resistance_weight
                                                        * rec * cap_s)
-        above = max(0.0, x - c.ctsb_threshold_frac_vo2max) / (1.0 - c.ctsb_threshold_frac_vo2max)
+        above = relu(x - c.ctsb_threshold_frac_vo2max) / (1.0 - c.ctsb_threshold_frac_vo2max)
         ctsb_in = c.ctsb_release_per_h * mass * cap_f * above
         fgf21_in = c.fgf21_signal_build_per_h * d.muscle_mass_frac * (
             x + 0.8 * d.resistance_frac_1rm)
-        bdnf_in = c.bdnf_muscle_release_per_h * mass * max(rec, x)
+        bdnf_in = c.bdnf_muscle_release_per_h * mass * (rec + relu(x - rec))
     else:
         irisin_in = ctsb_in = fgf21_in = bdnf_in = 0.0
     d_irisin = irisin_in - c.irisin_clearance_per_h * (irisin - 1.0)

@@ -121,3 +121,19 @@ def test_exponential_integrator_agrees_with_lsoda_for_many_people():
                                       rtol=1e-10, atol=1e-12)
         np.testing.assert_allclose(out[:, :, person], ref, rtol=1e-3, atol=3e-5)
         np.testing.assert_allclose(y1[:, person], ref1, rtol=1e-3, atol=3e-5)
+
+
+def test_rhs_with_one_drive_per_person_matches_each_person_alone():
+    """A cohort's drive arrays (one value per person) give each person's own derivative."""
+    drives = [REST, Drive(aerobic_frac_vo2max=0.8, muscle_mass_frac=0.7),
+              Drive(resistance_frac_1rm=0.85, sets_per_h=4.0, muscle_mass_frac=1.0)]
+    y = np.repeat(initial_state(C)[:, None], 3, axis=1)
+    y[IX.lactate_mmol_L] = [1.0, 5.0, 7.0]
+    y[IX.strength_rel] = [1.0, 1.1, 1.2]
+    stacked = Drive(*(np.array([getattr(d, f) for d in drives]) for f in
+                      ("aerobic_frac_vo2max", "resistance_frac_1rm", "sets_per_h",
+                       "muscle_mass_frac")))
+    together = rhs(0.0, y, C.vectorised(), stacked)
+    for person, drive in enumerate(drives):
+        np.testing.assert_allclose(together[:, person], rhs(0.0, y[:, person], C, drive),
+                                   rtol=1e-12, atol=1e-15)
