@@ -43,9 +43,9 @@ class Bout:
 class Body(Protocol):
     """What the schedule needs from the physiology."""
 
-    def advance(self, to_t: float) -> dict[str, float]: ...
+    def advance(self, to_t: float) -> dict[str, Any]: ...
 
-    def perform(self, bout: Bout) -> None: ...
+    def perform(self, bout: Any) -> None: ...
 
 
 def _aerobic_frac(session: Any) -> tuple[float, str, float]:
@@ -81,6 +81,30 @@ def hiit_segments(start: float, session: Any, fidelity: float) -> tuple[Segment,
     return tuple(segments)
 
 
+def progressed_load(rule: Any, pct: float, base: Any, strength: Any, week_in_block: int
+                    ) -> tuple[Any, Any]:
+    """Load of a resistance session under a progression rule, and the slot's new base load.
+
+    Works on floats (one person) and arrays (a cohort). Loads are absolute, as fractions of
+    the baseline 1RM; ``base`` is the slot's load set at the block's first session.
+
+    - ``none``: the same absolute load all block long (relative intensity drifts down);
+    - ``linear``: ``base (1 + step)^floor(week / every_weeks)``;
+    - ``double``: add one step when estimated 1RM has outgrown the load, i.e. when the
+      relative intensity has fallen below ``pct / (1 + step)``;
+    - ``autoregulated``: ``pct`` of the current strength.
+    """
+    step = rule.load_step_pct / 100.0
+    if rule.rule == "linear":
+        return base * (1.0 + step) ** (week_in_block // rule.every_weeks), base
+    if rule.rule == "double":
+        bumped = base * (1.0 + step * (base / strength <= pct / (1.0 + step)))
+        return bumped, bumped
+    if rule.rule == "autoregulated":
+        return pct * strength, base
+    return base, base
+
+
 class Coach:
     """Decides each session's load from the progression rule and the body's state."""
 
@@ -92,18 +116,11 @@ class Coach:
 
     def _load(self, planned: PlannedSession, strength: float) -> float:
         pct = float(planned.session.intensity_pct_1rm) / 100.0
-        step = self.rule.load_step_pct / 100.0
         key = (planned.block, planned.slot)
         base = self.loads.setdefault(key, pct * strength)  # set at the block's first session
-        if self.rule.rule == "linear":
-            return base * (1.0 + step) ** (planned.week_in_block // self.rule.every_weeks)
-        if self.rule.rule == "double":
-            if base / strength <= pct / (1.0 + step):
-                self.loads[key] = base = base * (1.0 + step)
-            return base
-        if self.rule.rule == "autoregulated":
-            return pct * strength
-        return base  # "none": the same absolute load all block long
+        load, self.loads[key] = progressed_load(self.rule, pct, base, strength,
+                                                planned.week_in_block)
+        return float(load)
 
     def decide(self, planned: PlannedSession, state: dict[str, float]) -> Bout:
         """The bout that happens for a planned session given the current state."""
@@ -173,10 +190,15 @@ def regimen_process(env: simpy.Environment, plan: tuple[PlannedSession, ...], bo
 
 
 def play(plan: tuple[PlannedSession, ...], body: Body, progression: Any, adherence: Any,
-         rng: np.random.Generator, horizon_h: float) -> list[Bout]:
-    """Run the SimPy schedule of a plan to the horizon and return the bouts as they happened."""
+         rng: np.random.Generator, horizon_h: float, coach: Any = None) -> list[Any]:
+    """Run the SimPy schedule of a plan to the horizon and return the bouts as they happened.
+
+    ``coach`` defaults to a :class:`Coach` for one person; a cohort passes its own (same
+    ``decide(planned, state)`` interface, with one value per person).
+    """
     env = simpy.Environment()
-    log: list[Bout] = []
-    env.process(regimen_process(env, plan, body, Coach(progression, adherence, rng), log))
+    log: list[Any] = []
+    coach = coach or Coach(progression, adherence, rng)
+    env.process(regimen_process(env, plan, body, coach, log))
     env.run(until=horizon_h + 1e-9)
     return log
