@@ -195,7 +195,8 @@ class CohortBout:
     segments: tuple[tuple[float, float, Drive], ...]
 
     @property
-    def any_completed(self) -> bool:
+    def happened(self) -> bool:
+        """Whether anybody did this session."""
         return bool(self.completed.any())
 
 

@@ -39,6 +39,11 @@ class Bout:
     reason: str
     segments: tuple[Segment, ...] = field(default=(), repr=False)
 
+    @property
+    def happened(self) -> bool:
+        """Whether anybody trained (for one person: whether the session was completed)."""
+        return self.completed
+
 
 class Body(Protocol):
     """What the schedule needs from the physiology."""
@@ -176,7 +181,7 @@ def session_process(env: simpy.Environment, planned: PlannedSession, body: Body,
     """One session: read the state at its start, decide, and let the body live through it."""
     bout = coach.decide(planned, body.advance(env.now))
     log.append(bout)
-    if bout.completed:
+    if bout.happened:
         body.perform(bout)
         yield env.timeout(bout.end_h - env.now)
 
