@@ -96,6 +96,13 @@ def strength_light(p: Parameters) -> float:
     return _strength_16wk(p, 50)
 
 
+def strength_24wk_older(p: Parameters) -> float:
+    """Relative 1RM gain of 24 weeks of 3x/week progressive RT at 80 % 1RM, 65 y."""
+    rt = _session("resistance", duration_min=50, intensity_pct_1rm=80, sets=3, reps=8)
+    r = _run(p, [rt, rt, rt], weeks=24, rule="double")
+    return float(r.metrics["strength_change_pct"] / 100.0)
+
+
 def resting_bdnf_aerobic(p: Parameters) -> float:
     zone2 = _session("aerobic", duration_min=45, intensity_pct_hrmax=65)
     r = _run(p, [zone2, zone2, zone2], weeks=24)
@@ -131,8 +138,10 @@ TARGETS = (
     Target("T5 resting serum BDNF, aerobic 24 wk", resting_bdnf_aerobic, 0.10, 0.03, 0.25,
            "Dinoff 2016"),
     Target("T6 IGF-1 rise at 13 wk, 37 y", igf1_young_13wk, 0.20, 0.10, 0.30, "Borst 2001"),
-    Target("T11 strength 16 wk at 75 % 1RM", strength_heavy, 0.13, 0.08, 0.22,
+    Target("T11 strength 16 wk at 75 % 1RM", strength_heavy, 0.15, 0.10, 0.20,
            "Beneka (Borde 2015)"),
+    Target("T11 strength 24 wk 3x/wk at 80 %", strength_24wk_older, 0.25, 0.18, 0.35,
+           "Peterson 2010"),
     Target("T11 strength 16 wk at 50 % 1RM", strength_light, 0.035, 0.015, 0.06,
            "Beneka (Borde 2015)"),
 )

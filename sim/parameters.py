@@ -42,7 +42,7 @@ class Parameters:
         3.0, 1.0, 5.0, "Steady-state lactate above rest at the lactate threshold (~4 mmol/L "
         "in all).", "jssm2015", M)
     lactate_slope_per_frac: float = _p(
-        7.5, 3.0, 15.0, "Exponential rise of steady-state lactate per unit of %VO2max above "
+        7.551, 3.0, 15.0, "Exponential rise of steady-state lactate per unit of %VO2max above "
         "the threshold.", ILL, M)
     lactate_threshold_frac_vo2max: float = _p(
         0.60, 0.40, 0.85, "Lactate threshold as a fraction of VO2max in the untrained.",
@@ -51,7 +51,7 @@ class Parameters:
         0.3, 0.0, 1.0, "Rise of the threshold fraction per unit of relative fitness gained.",
         ILL, M)
     lactate_resistance_excess_mmol_L: float = _p(
-        6.0, 2.0, 10.0, "Steady lactate above rest in a whole-body resistance session at 70 % "
+        5.765, 2.0, 10.0, "Steady lactate above rest in a whole-body resistance session at 70 % "
         "1RM.", "vargasmolina2020", M)
     il6_rest_pg_mL: float = _p(1.5, 0.5, 6.0, "Resting plasma IL-6 (high-sensitivity assay).",
                                "said2021", M)
@@ -60,10 +60,10 @@ class Parameters:
     il6_signal_decay_per_h: float = _p(
         1.5, 0.3, 10.0, "Decay rate of the muscle IL-6 signal after contraction stops.", ILL, M)
     il6_release_per_h: float = _p(
-        24.0, 0.1, 100.0, "Plasma IL-6 release per unit of muscle signal, in resting levels "
+        38.99, 0.1, 100.0, "Plasma IL-6 release per unit of muscle signal, in resting levels "
         "per hour.", "gray2009", M)
     il6_clearance_per_h: float = _p(
-        1.7, 0.3, 5.0, "Plasma IL-6 clearance rate (back near baseline within ~2 h).",
+        2.156, 0.3, 5.0, "Plasma IL-6 clearance rate (back near baseline within ~2 h).",
         "gray2009", M)
     il6_resistance_weight: float = _p(
         0.25, 0.0, 2.0, "IL-6 drive of resistance work relative to aerobic work of equal "
@@ -93,7 +93,7 @@ class Parameters:
         "aerobic work.", "apnm2020", M)
 
     # --- myokines -------------------------------------------------------------------------
-    irisin_release_per_h: float = _p(0.50, 0.0, 2.0, "Irisin release rate per unit of "
+    irisin_release_per_h: float = _p(0.7753, 0.0, 2.0, "Irisin release rate per unit of "
                                      "drive.", "winn2017", MY)
     irisin_clearance_per_h: float = _p(1.6, 0.3, 5.0, "Irisin clearance rate.", "winn2017", MY)
     irisin_resistance_weight: float = _p(
@@ -128,7 +128,7 @@ class Parameters:
                                     "IGF-1 with age.", "gasco2007", E)
     igf1_tau_h: float = _p(504.0, 100.0, 3000.0, "Time constant of IGF-1 towards its target "
                            "(3 weeks).", "borst2001", E)
-    igf1_rt_gain_frac: float = _p(0.28, 0.0, 0.6, "Maximal fractional IGF-1 rise with "
+    igf1_rt_gain_frac: float = _p(0.2806, 0.0, 0.6, "Maximal fractional IGF-1 rise with "
                                   "resistance training (young).", "borst2001", E)
     igf1_rt_half_sets_per_wk: float = _p(3.0, 0.5, 30.0, "Weekly sets for half the IGF-1 "
                                          "response (1 and 3 sets gave similar rises).",
@@ -157,7 +157,7 @@ class Parameters:
                                     "metabolic drive (blood flow, PGC-1a).", "szuhany2015", B)
     bdnf_weight_muscle: float = _p(0.02, 0.0, 0.5, "Weak path from muscle BDNF to the brain.",
                                    "matthews2009", B)
-    bdnf_weight_fitness: float = _p(1.2, 0.0, 3.0, "Chronic resting brain BDNF rise per unit "
+    bdnf_weight_fitness: float = _p(0.919, 0.0, 3.0, "Chronic resting brain BDNF rise per unit "
                                     "of relative fitness gained.", "dinoff2016", B)
     bdnf_synergy: float = _p(2.0, 0.0, 10.0, "Pairwise amplification between myokine "
                              "signals.", ILL, B)
@@ -175,7 +175,7 @@ class Parameters:
                                        "brain-derived.", "rasmussen2009", B)
     bdnf_serum_tau_h: float = _p(0.25, 0.05, 1.0, "Time constant of serum BDNF (back within "
                                  "15-60 min).", "nofuji2012", B)
-    bdnf_release_max_frac: float = _p(0.4, 0.0, 1.0, "Maximal acute serum BDNF release, as a "
+    bdnf_release_max_frac: float = _p(0.4052, 0.0, 1.0, "Maximal acute serum BDNF release, as a "
                                       "fraction of rest.", "ferris2007", B)
     bdnf_release_half_frac: float = _p(0.25, 0.01, 0.5, "Intensity above threshold for half "
                                        "the maximal release.", "ferris2007", B)
@@ -183,9 +183,9 @@ class Parameters:
                                                   "serum BDNF does not rise.", "ferris2007", B)
 
     # --- adaptation: strength, fitness, fatigue -------------------------------------------
-    strength_gain_per_set: float = _p(0.006, 0.0, 0.1, "Relative 1RM gain per effective "
+    strength_gain_per_set: float = _p(0.005071, 0.0, 0.1, "Relative 1RM gain per effective "
                                       "working set far from the ceiling.", "peterson2010", A)
-    strength_intensity_floor_frac: float = _p(0.45, 0.2, 0.6, "Relative intensity (%1RM) "
+    strength_intensity_floor_frac: float = _p(0.4534, 0.2, 0.6, "Relative intensity (%1RM) "
                                               "below which sets build no strength.",
                                               "beneka_borde2015", A)
     strength_ceiling_frac: float = _p(0.5, 0.1, 2.0, "Largest attainable relative strength "
