@@ -239,7 +239,7 @@ class Parameters:
                                     "westwood2014", R)
     reserve_age_loss_per_yr: float = _p(0.03, 0.0, 0.2, "Slow age-related reserve loss "
                                         "(healthy).", "barnes2009", R)
-    cognition_z_per_reserve: float = _p(1.0, 0.1, 5.0, "Cognitive score change (SD) per unit "
+    cognition_z_per_reserve: float = _p(0.5, 0.1, 5.0, "Cognitive score change (SD) per unit "
                                         "of reserve.", ILL, R)
     vulnerability_subjective_decline: float = _p(1.3, 1.0, 3.0, "Gain multiplier for "
                                                  "subjective cognitive decline.", "agueda2025",

@@ -80,11 +80,23 @@ def _training_span(ax: Any, result: Result) -> None:
                    label="follow-up (no training)")
 
 
-def plot_slow(ax: Any, result: Result, names: tuple[str, ...], title: str) -> None:
-    """Slow states over the whole horizon, in weeks."""
-    weeks = result.times_h / 168.0
+def daily_minimum(times_h: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Lowest value of each day (the resting level of a state that spikes during bouts)."""
+    day = np.floor(times_h / 24.0).astype(int)
+    starts = np.flatnonzero(np.r_[True, day[1:] != day[:-1]])
+    return times_h[starts], np.minimum.reduceat(values, starts)
+
+
+def plot_slow(ax: Any, result: Result, names: tuple[str, ...], title: str,
+              resting: tuple[str, ...] = ()) -> None:
+    """Slow states over the whole horizon, in weeks; ``resting`` ones as daily minima."""
     for name in names:
-        ax.plot(weeks, result.columns[name], label=label(name))
+        t, v = result.times_h, result.columns[name]
+        text = label(name)
+        if name in resting:
+            t, v = daily_minimum(t, v)
+            text += " (resting: daily minimum)"
+        ax.plot(t / 168.0, v, label=text)
     _training_span(ax, result)
     ax.set_xlabel("Week")
     ax.set_title(title)
@@ -129,7 +141,8 @@ def plot_run(result: Result, path: Path) -> None:
     plot_week(axes[0, 0], result)
     plot_week_metabolites(axes[0, 1], result)
     plot_slow(axes[1, 0], result, ("strength_rel", "fitness_rel", "bdnf_brain_rel",
-                                   "inflammation_rel"), "Adaptation (relative to baseline)")
+                                   "inflammation_rel"), "Adaptation (relative to baseline)",
+              resting=("bdnf_brain_rel",))
     plot_igf1(axes[1, 1], result)
     plot_slow(axes[2, 0], result, ("reserve", "cognition_z"), "Cognitive reserve and cognition")
     plot_calendar(axes[2, 1], result)

@@ -53,7 +53,8 @@ def test_without_training_reserve_only_follows_age(sedentary):
     """Reserve falls linearly at the age-related rate (Barnes 2009), nothing else."""
     expected = -DEFAULTS.reserve_age_loss_per_yr * sedentary.times_h / HOURS_PER_YEAR
     np.testing.assert_allclose(sedentary.columns["reserve"], expected, atol=1e-9)
-    np.testing.assert_allclose(sedentary.columns["cognition_z"], expected, atol=1e-9)
+    np.testing.assert_allclose(sedentary.columns["cognition_z"],
+                               DEFAULTS.cognition_z_per_reserve * expected, atol=1e-9)
 
 
 def test_without_training_igf1_follows_the_age_decline(sedentary):
