@@ -37,13 +37,13 @@ class Parameters:
     # --- muscle & metabolites -------------------------------------------------------------
     lactate_rest_mmol_L: float = _p(1.0, 0.5, 2.0, "Resting blood lactate.", "menzies2010", M)
     lactate_half_time_h: float = _p(0.225, 0.1, 0.5, "Passive lactate clearance half-time "
-                                    "(13.5 min).", "menzies2010", M)
+                                    "(13.5 min).", "vargasmolina2020", M)
     lactate_at_threshold_excess_mmol_L: float = _p(
         3.0, 1.0, 5.0, "Steady-state lactate above rest at the lactate threshold (~4 mmol/L "
         "in all).", "jssm2015", M)
     lactate_slope_per_frac: float = _p(
         7.551, 3.0, 15.0, "Exponential rise of steady-state lactate per unit of %VO2max above "
-        "the threshold.", ILL, M)
+        "the threshold.", "jssm2015", M)
     lactate_threshold_frac_vo2max: float = _p(
         0.60, 0.40, 0.85, "Lactate threshold as a fraction of VO2max in the untrained.",
         "jssm2015", M)
@@ -101,7 +101,7 @@ class Parameters:
         "cep2024", MY)
     ctsb_threshold_frac_vo2max: float = _p(
         0.70, 0.5, 0.95, "Aerobic intensity above which cathepsin B is released.",
-        "gaitan2021", MY)
+        "mazo2022", MY)
     ctsb_release_per_h: float = _p(1.2, 0.0, 5.0, "Cathepsin B release rate above the "
                                    "threshold.", ILL, MY)
     ctsb_clearance_per_h: float = _p(1.0, 0.2, 5.0, "Cathepsin B clearance rate.", ILL, MY)
@@ -207,8 +207,8 @@ class Parameters:
     fatigue_per_load: float = _p(0.27, 0.0, 0.5, "Fatigue added per unit of training load "
                                  "(a 45-min session at 60 % VO2max is 0.75 load units).", ILL,
                                  A)
-    fatigue_tau_h: float = _p(168.0, 24.0, 504.0, "Banister fatigue time constant (1 week).",
-                              "hellard2006", A)
+    fatigue_tau_h: float = _p(168.0, 24.0, 504.0, "Banister fatigue time constant (1 week, the "
+                              "ATL convention; fitted values span 6-32 d).", ILL, A)
     recovery_sleep_reference_h: float = _p(7.5, 6.0, 9.0, "Sleep at and above which fatigue "
                                            "clears at full speed.", ILL, A)
     recovery_sleep_penalty_per_h: float = _p(0.12, 0.0, 0.3, "Loss of recovery per hour of "
@@ -247,7 +247,7 @@ class Parameters:
     vulnerability_mci: float = _p(1.2, 1.0, 3.0, "Gain multiplier for MCI.", "sanders2019", R)
     vulnerability_age_per_yr: float = _p(0.015, 0.0, 0.1, "Extra gain per year of age above "
                                          "65.", "agueda2025", R)
-    decline_multiplier_mci: float = _p(3.0, 1.0, 10.0, "Age-related loss multiplier in MCI.",
+    decline_multiplier_mci: float = _p(1.5, 1.0, 10.0, "Age-related loss multiplier in MCI.",
                                        "jack2000", R)
     pathology_z_per_unit: float = _p(1.0, 0.0, 5.0, "Cognitive cost (SD) of one unit of "
                                      "pathology with no reserve.", ILL, R)

@@ -5,7 +5,7 @@ acute signals are lactate above rest, irisin and cathepsin B rises, the aerobic 
 drive :math:`x` (plus everyday walking) and a weak muscle-BDNF path (``matthews2009``):
 
 .. math::
-    s &= (w_L \Delta L,\; w_{Ir} \Delta Ir,\; w_C \Delta C,\; w_x (x + x_{walk})) \\
+    s &= (w_L (\Delta L)_+,\; w_{Ir} (\Delta Ir)_+,\; w_C (\Delta C)_+,\; w_x (x + d_{walk} x_{walk})) \\
     \Sigma &= \textstyle\sum_i s_i + \gamma \sum_{i<j} s_i s_j + w_{Bm} \Delta B_m \\
     B^* &= 1 + g\,\big(\Sigma + w_F \max(0, F - F_0)\big)\,(1 + p_G h(G))\, \Phi^{-\kappa} \\
     \dot B &= (B^* - B) / \tau_B
@@ -15,13 +15,15 @@ Val66Met factor :math:`g` (``egan2003``) blunts activity-dependent expression an
 (training-induced, so the fitness-driven part too: ``canivet2015``); inflammation
 :math:`\Phi` suppresses the whole drive; fitness raises resting expression (``dinoff2016``).
 
-Serum BDNF :math:`S_B` (``ferris2007``, ``nofuji2012``): mostly brain-derived; an acute release
+Serum BDNF :math:`S_B` (``ferris2007``, ``nofuji2012``): mostly brain-derived (share
+:math:`\eta`); it follows the fitness-driven part of the brain-BDNF target,
+:math:`B_{chr} = g\, w_F (F - F_0)_+ (1 + p_G h(G)) \Phi^{-\kappa}`, and an acute release that
 needs intensity above the ventilatory threshold and clears within 15-60 min.
 
 .. math::
     u &= \max(0, x - x_{VT}) / (1 - x_{VT}) + w_{RB}\, m \max(0, r - 0.7) / 0.3 \\
     R &= R_{max}\, g\, B\, u / (u + u_{1/2}) \\
-    \dot S_B &= \big(S_{rest}(1 + \eta (B_{chronic} - 1) + R) - S_B\big) / \tau_S
+    \dot S_B &= \big(S_{rest}(1 + \eta\, B_{chr} + R) - S_B\big) / \tau_{SB}
 
 Cognitive reserve :math:`R_b` (``erickson2011``, ``mavros2017``, ``fiataronesingh2014``): built
 by brain BDNF above baseline, strength and fitness gained, amplified by the IGF-1 middle range;
