@@ -5,7 +5,8 @@ acute signals are lactate above rest, irisin and cathepsin B rises, the aerobic 
 drive :math:`x` (plus everyday walking) and a weak muscle-BDNF path (``matthews2009``):
 
 .. math::
-    s &= (w_L (\Delta L)_+,\; w_{Ir} (\Delta Ir)_+,\; w_C (\Delta C)_+,\; w_x (x + d_{walk} x_{walk})) \\
+    s &= (w_L (\Delta L)_+,\; w_{Ir} (\Delta Ir)_+,\; w_C (\Delta C)_+,\;
+          w_x (x + d_{walk} x_{walk})) \\
     \Sigma &= \textstyle\sum_i s_i + \gamma \sum_{i<j} s_i s_j + w_{Bm} \Delta B_m \\
     B^* &= 1 + g\,\big(\Sigma + w_F \max(0, F - F_0)\big)\,(1 + p_G h(G))\, \Phi^{-\kappa} \\
     \dot B &= (B^* - B) / \tau_B
