@@ -223,8 +223,8 @@ class Parameters:
     reserve_build_per_h: float = _p(5.0e-4, 0.0, 1e-2, "Reserve built per hour per unit of "
                                     "drive.", ILL, R)
     reserve_max: float = _p(1.0, 0.1, 5.0, "Saturation level of the built reserve.", ILL, R)
-    reserve_decay_tau_h: float = _p(8766.0, 1000.0, 50000.0, "Decay time constant of the "
-                                    "built reserve after training stops (1 year).",
+    reserve_decay_tau_h: float = _p(13000.0, 1000.0, 50000.0, "Decay time constant of the "
+                                    "built reserve after training stops (~18 months).",
                                     "fiataronesingh2014", R)
     reserve_weight_bdnf: float = _p(1.0, 0.0, 10.0, "Reserve drive per unit of brain BDNF "
                                     "above baseline.", "erickson2011", R)
@@ -251,7 +251,7 @@ class Parameters:
                                        "jack2000", R)
     pathology_z_per_unit: float = _p(1.0, 0.0, 5.0, "Cognitive cost (SD) of one unit of "
                                      "pathology with no reserve.", ILL, R)
-    reserve_buffer_scale: float = _p(0.3, 0.05, 2.0, "Built reserve that cuts the cost of "
+    reserve_buffer_scale: float = _p(1.0, 0.05, 2.0, "Built reserve that cuts the cost of "
                                      "pathology by a factor e.", "stern2012", R)
 
     # ------------------------------------------------------------------------------------

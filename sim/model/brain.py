@@ -45,6 +45,9 @@ age-related loss :math:`\ell` (×:math:`\mu` in MCI), and
 
 where :math:`v` is the vulnerability gain (oldest, subjective decline, MCI: claim C20) and the
 pathology :math:`P(t) = P_0 + \dot P t` costs less cognition when reserve is high (claim C19).
+The start's score already includes the cost of :math:`P_0`; reserve built by training then
+buffers it too, so a trained brain with plaques gains more than one without (the vulnerable
+gain most, claim C20); ``reserve_buffer_scale`` sets how strongly (illustrative).
 """
 
 from __future__ import annotations
