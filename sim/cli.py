@@ -140,6 +140,47 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return _report_comparison(comparison, out)
 
 
+def cmd_trial(args: argparse.Namespace) -> int:
+    """Run a virtual trial into ``trial.json``, ``people.csv`` and figures."""
+    from sim.outputs import atomic_output_dir, check_writable
+    from sim.results import ILLUSTRATIVE
+    from sim.trial import load_trial, run_trial, write_trial
+    from sim.trial_stats import format_table
+
+    trial = load_trial(args.trial)
+    out = Path(args.out) if args.out else Path("outputs") / trial.name
+    check_writable(out, args.force)  # fail before spending time on the run
+    result = run_trial(trial, n_per_arm=args.n_per_arm, seed=args.seed, progress=_progress)
+    with atomic_output_dir(out, args.force) as tmp:
+        write_trial(result, tmp, plots=not args.no_plots)
+    s = result.summary
+    print(f"{trial.name}: {s['outcome']} change at week {s['at_week']}, "
+          f"{result.n_per_arm} per arm, seed {result.seed}, control {s['control']!r}\n")
+    print(format_table(s))
+    print(f"\nWritten to {out}")
+    print(ILLUSTRATIVE)
+    return EXIT_OK
+
+
+def cmd_export_sbml(args: argparse.Namespace) -> int:
+    """Export a scenario's model, with its bouts as events, to an SBML Level 3 file."""
+    from sim.results import ILLUSTRATIVE
+    from sim.sbml import export_sbml
+    from sim.scenario import load_scenario
+
+    scenario = load_scenario(args.scenario)
+    export = export_sbml(scenario, args.out)
+    m = export.result.metrics
+    print(f"{scenario.name}: SBML Level 3 model with {export.n_events} drive events "
+          f"({int(m['sessions_completed'])}/{int(m['sessions_planned'])} sessions) -> "
+          f"{export.path}")
+    for warning in export.warnings:
+        print(f"libsbml: {warning}", file=sys.stderr)
+    print(f"libsbml consistency check: 0 errors, {len(export.warnings)} warnings")
+    print(ILLUSTRATIVE)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of all subcommands."""
     parser = argparse.ArgumentParser(
@@ -185,6 +226,22 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--force", action="store_true",
                       help="replace a non-empty output folder that is not an earlier demo")
     demo.set_defaults(func=cmd_demo)
+    tri = sub.add_parser("trial", help="a virtual trial: arms of sampled people, effect sizes")
+    tri.add_argument("trial", help="trial YAML file (see scenarios/trials/)")
+    tri.add_argument("--out", help="output folder (default outputs/<trial name>/)")
+    tri.add_argument("--n-per-arm", type=int, default=None,
+                     help="people per arm (default: the trial file's n_per_arm)")
+    tri.add_argument("--seed", type=int, default=None, help="override the trial's seed")
+    tri.add_argument("--force", action="store_true", help="replace a non-empty output folder")
+    tri.add_argument("--no-plots", action="store_true", help="skip the figures")
+    tri.set_defaults(func=cmd_trial)
+
+    sbml = sub.add_parser("export-sbml",
+                          help="the model with a scenario's bouts as SBML Level 3 events")
+    sbml.add_argument("scenario", help="scenario YAML file")
+    sbml.add_argument("--out", required=True, metavar="FILE.xml",
+                      help="SBML file to write (missing folders are created)")
+    sbml.set_defaults(func=cmd_export_sbml)
     return parser
 
 

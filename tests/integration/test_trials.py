@@ -1,0 +1,168 @@
+"""The shipped virtual trials (scenarios/trials/) against the evidence targets T9, T10, T13.
+
+Each trial runs once per module, with its own fixed seed (from the file) and the N given in
+``SIZES``. Sample effect sizes (``hedges_g``) carry the measurement-noise sampling error of a
+real trial of that size (SE about 0.12 at 150 per arm), so range and ordering checks use
+``expected_g`` instead: the difference of *true* mean changes scaled by the SD a measured
+change has (true spread plus twice the measurement variance), i.e. what g estimates with these
+people. The sign of the sample g is checked at the file's fixed seed, and says so.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from sim.trial import TrialResult, load_trial, run_trial
+
+TRIALS = Path(__file__).resolve().parents[2] / "scenarios" / "trials"
+SIZES = {"northey_modalities": 150, "smart": 150, "liu_ambrose": 150, "agueda": 1000}
+
+
+@cache
+def ran(name: str) -> TrialResult:
+    """The shipped trial ``name`` run at ``SIZES[name]`` people per arm, its own seed."""
+    return run_trial(load_trial(TRIALS / f"{name}.yaml"), n_per_arm=SIZES[name])
+
+
+def arm(name: str, arm_name: str) -> dict[str, Any]:
+    return ran(name).summary["arms"][arm_name]
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in TRIALS.glob("*.yaml")))
+def test_every_shipped_trial_loads(name: str) -> None:
+    trial = load_trial(TRIALS / f"{name}.yaml")
+    assert trial.spec.control in trial.scenarios
+    assert len(trial.scenarios) >= 2
+    assert name in SIZES, "give every shipped trial a size here so it is run below"
+
+
+# --- T9: Northey et al. 2018 -----------------------------------------------------------
+
+MODALITIES = ("aerobic", "resistance", "combined")
+
+
+@pytest.mark.parametrize("modality", MODALITIES)
+def test_t9_every_modality_beats_sedentary(modality: str) -> None:
+    """T9 (Northey et al. 2018, Br J Sports Med 52:154): in adults over 50 every modality
+    improves cognition vs control; overall g 0.29 (0.17-0.41). The model's standardised
+    effect lands in 0.15-0.6, and the sample g at the file's fixed seed (2018) is positive."""
+    entry = arm("northey_modalities", modality)
+    assert entry["true_mean_change"] > arm("northey_modalities", "sedentary")["true_mean_change"]
+    assert 0.15 <= entry["expected_g"] <= 0.6
+    assert entry["hedges_g"] > 0
+
+
+def test_t9_combined_is_at_least_as_good_and_modalities_are_close() -> None:
+    """T9 (Northey 2018; Colcombe & Kramer 2003): multicomponent >= resistance and aerobic;
+    aerobic and resistance differ by at most ~0.2 SD."""
+    g = {m: arm("northey_modalities", m)["expected_g"] for m in MODALITIES}
+    assert g["combined"] >= g["resistance"]
+    assert g["combined"] >= g["aerobic"]
+    assert abs(g["aerobic"] - g["resistance"]) <= 0.2
+
+
+# --- T10 and T13: SMART (Fiatarone Singh et al. 2014; Mavros et al. 2017) ----------------
+
+def test_t10_smart_effect_is_about_a_third_of_an_sd() -> None:
+    """T10 (Fiatarone Singh et al. 2014, J Am Med Dir Assoc 15:873): high-intensity PRT in MCI
+    improved ADAS-Cog by a relative effect of ~0.33 SD at 6 months; accept 0.15-0.6. The sample
+    g at the file's fixed seed (2014) is positive."""
+    prt = arm("smart", "prt")
+    assert 0.15 <= prt["expected_g"] <= 0.6
+    assert prt["hedges_g"] > 0
+
+
+def test_t10_strength_gain_tracks_cognition_more_than_fitness_gain() -> None:
+    """T10 (Mavros et al. 2017, J Am Geriatr Soc 65:550): in SMART, strength gains, not
+    VO2peak, mediated the cognitive improvement. Within the PRT arm, the measured cognitive
+    change correlates positively with the strength change, and more than with fitness change."""
+    prt = ran("smart").arms["prt"]
+    change = prt.change(26)
+    r_strength = np.corrcoef(prt.relative_change_pct("strength", 26), change)[0, 1]
+    r_fitness = np.corrcoef(prt.relative_change_pct("fitness", 26), change)[0, 1]
+    assert r_strength > 0.1
+    assert r_strength > r_fitness
+
+
+def test_t10_effect_is_still_present_12_months_after_training() -> None:
+    """T10 (Fiatarone Singh 2014): executive and global benefits were still present at 18
+    months, 12 months after training ended."""
+    at_78 = arm("smart", "prt")["by_week"]["78"]
+    sham_78 = arm("smart", "sham")["by_week"]["78"]
+    assert at_78["true_mean_change"] > sham_78["true_mean_change"]
+    assert at_78["expected_g"] > 0.05
+
+
+def test_t13_cognitive_benefit_is_partly_retained_and_outlasts_strength() -> None:
+    """T13 (SMART; Best et al. 2015; Ferreira et al. 2024): after training stops cognitive
+    gains fade, slowly: part (20-90 %) of the week-26 benefit vs sham remains at week 78, a
+    larger share than of the strength gained."""
+    prt, sham = ran("smart").arms["prt"], ran("smart").arms["sham"]
+
+    def benefit(week: int) -> float:
+        return float(prt.change(week, measured=False).mean()
+                     - sham.change(week, measured=False).mean())
+
+    retained = benefit(78) / benefit(26)
+    strength_retained = (prt.relative_change_pct("strength", 78).mean()
+                         / prt.relative_change_pct("strength", 26).mean())
+    assert 0.2 <= retained <= 0.9
+    assert retained > strength_retained
+
+
+# --- Liu-Ambrose et al. 2010: once vs twice weekly ---------------------------------------
+
+def test_liu_ambrose_both_frequencies_help_twice_at_least_as_much() -> None:
+    """Liu-Ambrose et al. 2010 (Arch Intern Med 170:170) and Best et al. 2015: once- and
+    twice-weekly resistance training both improved executive function over 12 months vs
+    balance-and-tone; T14/C12: twice weekly is not worse."""
+    once, twice = arm("liu_ambrose", "once_weekly"), arm("liu_ambrose", "twice_weekly")
+    assert once["expected_g"] > 0 and twice["expected_g"] > 0
+    assert twice["expected_g"] >= once["expected_g"]
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "calibration: with the current defaults twice-weekly RT builds about twice the cognitive "
+    "gain of once-weekly over 52 weeks (expected g 0.29 vs 0.14, true change +0.19 vs +0.09 "
+    "SD at N=150), while Liu-Ambrose 2010 found them similar (+10.9 % vs +12.6 % Stroop)"))
+def test_liu_ambrose_once_weekly_is_close_to_twice_weekly() -> None:
+    """C12/T14 (Liu-Ambrose 2010; literature.md §6.1): once weekly gives most of the
+    twice-weekly executive benefit; here: at least two thirds of its standardised effect."""
+    once, twice = arm("liu_ambrose", "once_weekly"), arm("liu_ambrose", "twice_weekly")
+    assert once["expected_g"] >= (2.0 / 3.0) * twice["expected_g"]
+
+
+# --- AGUEDA (medRxiv 2025): subgroups ----------------------------------------------------
+
+def _subgroup_g(field: str, category: str) -> float:
+    return float(ran("agueda").summary["subgroups"][field][category]["bands"]["expected_g"])
+
+
+def test_agueda_effect_is_modest() -> None:
+    """AGUEDA: executive composite SMD 0.13 (NS), attention/inhibition 0.43; the model's
+    standardised effect of band/body-weight training lies in 0.1-0.45."""
+    assert 0.1 <= arm("agueda", "bands")["expected_g"] <= 0.45
+
+
+def test_agueda_subjective_decline_gains_more() -> None:
+    """AGUEDA: more benefit with more subjective cognitive decline. 'More' means at least
+    1.2 x the healthy subgroup's standardised effect, a difference a subgroup analysis of a
+    trial could plausibly see (N = 1000 per arm here, so the subgroups are large)."""
+    assert _subgroup_g("cognitive_status", "subjective_decline") >= \
+        1.2 * _subgroup_g("cognitive_status", "healthy")
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "calibration: the age gradient is almost flat. With N=1000 per arm the expected g is "
+    "0.172 (65-70), 0.176 (70-75), 0.181 (75-80): the vulnerability gain with age "
+    "(vulnerability_age_per_yr 0.015) is mostly cancelled by smaller training responses in "
+    "the old; the sign even flips with other seeds"))
+def test_agueda_oldest_gain_more() -> None:
+    """AGUEDA: more benefit in the oldest. As for subjective decline, 'more' means at least
+    1.2 x the youngest band's standardised effect (75-80 vs 65-70 years)."""
+    assert _subgroup_g("age_band", "75-80") >= 1.2 * _subgroup_g("age_band", "65-70")
