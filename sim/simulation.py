@@ -20,7 +20,7 @@ from sim.parameters import Parameters
 from sim.regimen import HOURS_PER_WEEK, expand_regimen
 from sim.results import Result, build_result
 from sim.schedule import Bout, play
-from sim.solver import integrate_segment
+from sim.solver import integrate
 
 
 class Physiology:
@@ -55,8 +55,8 @@ class Physiology:
         t_out = self.grid[lo:hi]
         t_out = t_out[(t_out > self.t + 1e-9) & (t_out < t1 - 1e-9)]
         self._segment += 1
-        states, y1 = integrate_segment(self.c, self.y, self.t, t1, drive, t_out,
-                                       label=f"{self.label!r} #{self._segment}")
+        states, y1 = integrate(self.c, self.y, self.t, t1, drive, t_out,
+                             label=f"{self.label!r} #{self._segment}")
         on_grid = hi > lo and abs(self.grid[hi - 1] - t1) < 1e-9
         self._times.append(t_out)
         self._states.append(states)

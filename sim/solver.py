@@ -1,54 +1,599 @@
-"""Numerics: integrate the model segment by segment between drive changes.
+r"""Numerics: integrate the model segment by segment between drive changes.
 
 The drive is piecewise constant and jumps at every bout (and interval) boundary. Integrating
 across a jump with an adaptive solver lets it step over short bouts entirely, so every call
 here covers one segment of constant drive, and the caller splits time at every boundary.
 
-:func:`integrate_segment` (single runs) uses LSODA through :func:`scipy.integrate.odeint`,
-which runs a whole segment in one compiled call and switches to a stiff method at rest: the
-myokines clear in minutes while the reserve decays over a year.
+Three integrators share that interface:
 
-:func:`integrate_segment_etd` is an exponential integrator written for many individuals at
-once (arrays of shape ``(N_STATES, N)``), where LSODA's one-system interface does not fit.
+- :func:`integrate_segment_exp`, the default for single runs (:func:`integrate` dispatches to
+  it): an exponential Runge-Kutta method of order 3 in the eigenbasis of a linear operator
+  taken from the model itself (below).
+- :func:`integrate_segment`, LSODA through :func:`scipy.integrate.odeint`: the reference. The
+  ``"reference"`` method runs it with ``rtol = 1e-10``, ``atol = 1e-12``; ``"lsoda"`` with its
+  defaults (the former default path). Choose with :func:`use_method`.
+- :func:`integrate_segment_etd`, an ETD2RK scheme with a diagonal linear part written for many
+  individuals at once (arrays of shape ``(N_STATES, N)``, see :mod:`sim.cohort`).
 
-Exponential integrator
-----------------------
-The model is stiff (myokines clear in minutes, reserve decays over a year) but nearly every
-state has a first-order clearance of its own. Writing ``dy/dt = N(y, t) - k * y`` with ``k``
-from :func:`sim.model.rhs.linear_decay_rates`, the exponential time-differencing
-Runge-Kutta scheme of order 2 (ETD2RK; Cox & Matthews 2002, J Comput Phys 176:430) treats
-the stiff linear part exactly and the couplings explicitly:
+Why not LSODA
+-------------
+The model is stiff at rest: the myokines clear in minutes to hours while the reserve decays
+over a year. After every bout LSODA stays in its non-stiff Adams mode for about 16 h with
+steps of 0.1-0.3 h, limited by stability rather than accuracy, and a 24-week run costs some
+44 000 right-hand-side calls. An exponential integrator solves the stiff linear part exactly
+and needs steps only where the *nonlinear* remainder changes.
+
+Exponential integrator (default)
+--------------------------------
+Split the right-hand side into a constant linear part and a remainder,
 
 .. math::
-    a &= e^{-kh} y_n + h\\,\\varphi_1(-kh) N(y_n) \\\\
-    y_{n+1} &= a + h\\,\\varphi_2(-kh) \\big(N(a) - N(y_n)\\big)
+    \dot y = L y + N(t, y), \qquad N(t, y) = f(t, y) - L y,
 
-with :math:`\\varphi_1(z) = (e^z - 1)/z` and :math:`\\varphi_2(z) = (e^z - 1 - z)/z^2`.
+which is exact for any :math:`L`; the better :math:`L` captures the fast dynamics, the
+smoother :math:`N` is and the longer the steps can be.
+
+*The linear operator.* :math:`L` is the Jacobian of :func:`sim.model.rhs.rhs` at rest, by
+forward differences at a resting reference: every fast state (own decay rate from
+:func:`sim.model.rhs.linear_decay_rates` above ``fast_rate_per_h``: the metabolites, myokines
+and brain and serum BDNF) at its resting value from :func:`sim.model.rhs.initial_state`, every
+slow state (adaptations, IGF-1, inflammation, anti-inflammatory signal, reserve) at its
+current value. At that point each ``max(0, .)`` of the acute drive sits on its kink and the
+forward difference takes the branch above rest, the branch a state is on after a bout. So
+:math:`L` holds the exact linear couplings (plasma IL-6 from the muscle IL-6 signal and from
+inflammation, FGF-21 from its hepatic signal, the anti-inflammatory signal from plasma IL-6,
+the brain-BDNF AUC from brain BDNF) and the linearisation of the others at rest: brain BDNF
+from lactate, irisin, cathepsin B and muscle BDNF with the current IGF-1 potentiation and
+inflammation suppression, the reserve from brain BDNF, strength and fitness, inflammation from
+the anti-inflammatory signal. The slow integrator-like states (AUC, reserve,
+anti-inflammatory signal, through it inflammation) thus receive their fast, exponentially
+decaying forcings through the exact exponential rather than through an interpolant in time,
+which is what makes long steps accurate. A coupling between two states whose rates differ by
+less than ``coupling_gap`` (relative) is left out (to :math:`N`): with it :math:`L` would be
+nearly defective. :math:`L` depends on the slow states, so it is rebuilt every ``refresh_h``
+of simulated time (at the start of a rest segment). What remains in :math:`N` is small and
+mostly slow: the pairwise synergy and saturations of the brain-BDNF and reserve drives, the
+drift of the slow coefficients since the last rebuild, and the exercise terms during bouts.
+
+*Modal coordinates.* The couplings form chains from faster to slower states (the only loop,
+inflammation - IL-6 - anti-inflammatory signal - inflammation, is weak), so the eigenvalues
+are real and, with the gap rule, the eigenvectors well conditioned: :math:`L = V \Lambda
+V^{-1}`. Should the eigenvalues be complex or :math:`\operatorname{cond}_\infty(V)` exceed
+``max_condition``, :math:`L` keeps only the couplings that involve a fast state and, failing
+that, only its diagonal (still correct, only slower). In :math:`z = V^{-1} y` the linear part
+is diagonal, :math:`\dot z = \Lambda z + n` with :math:`n = V^{-1} N = V^{-1} f - \Lambda z`,
+and every matrix function is a scalar function per mode.
+
+*The scheme* is ETD3RK (Cox & Matthews 2002, J Comput Phys 176:430;
+review: Hochbruck & Ostermann 2010, Acta Numerica 19:209). With
+:math:`\varphi_0(x) = e^x`, :math:`\varphi_{k+1}(x) = (\varphi_k(x) - 1/k!)/x` evaluated at
+:math:`h\Lambda` unless marked:
+
+.. math::
+    a &= e^{h\Lambda/2} z_n + \tfrac{h}{2}\, \varphi_1(h\Lambda/2)\, n(t_n, z_n) \\
+    b &= e^{h\Lambda} z_n + h\, \varphi_1 \big(2 n(t_n + h/2, a) - n(t_n, z_n)\big) \\
+    z_{n+1} &= e^{h\Lambda} z_n + h \big[(\varphi_1 - 3\varphi_2 + 4\varphi_3)\, n_0
+               + 4 (\varphi_2 - 2\varphi_3)\, n_a + (4\varphi_3 - \varphi_2)\, n_b\big]
+
+This is the variation-of-constants formula with :math:`n` replaced by its quadratic
+interpolant through :math:`n_0, n_a, n_b` at :math:`0, h/2, h`. Replacing it by the linear
+interpolant through :math:`n_0, n_b` gives a second-order (ETD2) solution; their difference
+at the end of the step, and that of the two continuous extensions (below) at its midpoint,
+
+.. math::
+    e_{n+1} = V\, h\, (4\varphi_3 - 2\varphi_2)\, \delta, \qquad
+    e_{n+1/2} = V\, \tfrac{h}{2}\, \big(\varphi_3(h\Lambda/2) - \varphi_2(h\Lambda/2)\big)\,
+    \delta, \qquad \delta = n_0 - 2 n_a + n_b,
+
+estimate the local errors (the midpoint one guards the sampled output inside long steps,
+where a stiff mode forgets the start of the step and the end-point estimate is small). A step
+is accepted when both are within :math:`\mathrm{rtol} \max(|y_{n+1} - y^\circ|,
+\mathrm{floor})` in every state, with :math:`y^\circ` the resting value for slow states and 0
+for fast ones: the model's summary metrics are *changes* of slow states (inflammation,
+strength, IGF-1) that can be a few percent of their values. The third-order solution is kept
+(local extrapolation). Step sizes come from a ladder :math:`h = 2^{k/4}` h, so
+:math:`e^{h\Lambda}` and the :math:`\varphi_k` are tabulated once per operator; only the last
+step of a segment, which ends on the segment boundary (stretched up to 1.5 ladder steps rather
+than leaving a sliver), is evaluated on its own. Each segment starts with the step its
+predecessor of the same kind (the same exercise modality, or rest after it) found right, and
+steps grow by at most ``max_growth``.
+
+*Output* between step ends uses the same interpolant, integrated up to :math:`\tau \le h`:
+
+.. math::
+    z(t_n + \tau) = e^{\tau\Lambda} z_n + \tau \varphi_1(\tau\Lambda)\, n_0
+        + \tau^2 \varphi_2(\tau\Lambda)\, D_1 + 2 \tau^3 \varphi_3(\tau\Lambda)\, D_2,
+
+with :math:`D_1 = (-3 n_0 + 4 n_a - n_b)/h` and :math:`D_2 = 2 (n_0 - 2 n_a + n_b)/h^2`;
+at :math:`\tau = h` it reproduces :math:`z_{n+1}`, so sampling adds no steps.
+
+The integrator keeps per-run state (the operator and step-size memory) in an
+:class:`ExponentialIntegrator` cached per :class:`~sim.model.constants.Constants` object, so
+the plain function call of :func:`integrate_segment_exp` needs no extra arguments.
+
+Exponential integrator for cohorts
+----------------------------------
+:func:`integrate_segment_etd` writes ``dy/dt = N(y, t) - k * y`` with the diagonal ``k``
+from :func:`sim.model.rhs.linear_decay_rates` and uses ETD2RK (Cox & Matthews 2002):
+
+.. math::
+    a &= e^{-kh} y_n + h\,\varphi_1(-kh) N(y_n) \\
+    y_{n+1} &= a + h\,\varphi_2(-kh) \big(N(a) - N(y_n)\big)
+
 The step size is adapted to keep the difference between the first-order (ETD1) and
 second-order solutions within ``rtol`` (a free local error estimate); outputs between
 step ends use the scheme's own continuous extension (``N`` linear in time over the step), so
-sampling does not add steps. The same code runs on one
-state vector or on ``(N_STATES, N)`` arrays for a cohort.
-
+sampling does not add steps. The same code runs on one state vector or on
+``(N_STATES, N)`` arrays for a cohort.
 """
 
 from __future__ import annotations
 
+import math
 import warnings
+import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.integrate import odeint
 
 from sim.errors import SolverError
 from sim.model.constants import Constants
-from sim.model.drive import Drive
-from sim.model.rhs import rhs
+from sim.model.drive import REST, Drive, any_positive
+from sim.model.rhs import initial_state, linear_decay_rates, rhs
+
+# --------------------------------------------------------------------------------------------
+# Choosing the integrator of single runs
+# --------------------------------------------------------------------------------------------
+
+METHODS = ("exponential", "lsoda", "reference")
+"""Names accepted by :func:`use_method`: the default, LSODA at its defaults, tight LSODA."""
+
+REFERENCE_RTOL = 1e-10
+REFERENCE_ATOL = 1e-12
+
+_method: ContextVar[str] = ContextVar("sim_solver_method", default="exponential")
+
+
+@contextmanager
+def use_method(name: str) -> Iterator[None]:
+    """Integrate single runs with another method inside a ``with`` block.
+
+    Parameters
+    ----------
+    name
+        One of :data:`METHODS`: ``"exponential"`` (the default), ``"lsoda"`` (LSODA with
+        ``rtol = 1e-6``, ``atol = 1e-8``) or ``"reference"`` (LSODA with ``rtol = 1e-10``,
+        ``atol = 1e-12``).
+
+    Examples
+    --------
+    >>> with use_method("reference"):  # doctest: +SKIP
+    ...     ref = simulate(scenario)
+    """
+    if name not in METHODS:
+        raise ValueError(f"unknown solver method {name!r}; choose one of {METHODS}")
+    token = _method.set(name)
+    try:
+        yield
+    finally:
+        _method.reset(token)
+
+
+def current_method() -> str:
+    """The method :func:`integrate` uses here (see :func:`use_method`)."""
+    return _method.get()
+
+
+def integrate(c: Constants, y0: np.ndarray, t0: float, t1: float, drive: Drive,
+              t_out: np.ndarray, label: str = "") -> tuple[np.ndarray, np.ndarray]:
+    """Integrate one person over one segment with the current method (:func:`use_method`).
+
+    Parameters and return values are those of :func:`integrate_segment`.
+    """
+    method = _method.get()
+    if method == "exponential":
+        return integrate_segment_exp(c, y0, t0, t1, drive, t_out, label)
+    if method == "reference":
+        return integrate_segment(c, y0, t0, t1, drive, t_out, label, rtol=REFERENCE_RTOL,
+                                 atol=REFERENCE_ATOL)
+    return integrate_segment(c, y0, t0, t1, drive, t_out, label)
+
+
+# --------------------------------------------------------------------------------------------
+# Exponential Runge-Kutta (ETD3RK) in the eigenbasis of a linear operator: single runs
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExponentialSettings:
+    """Accuracy and structure of the default integrator (see the module docstring).
+
+    Attributes
+    ----------
+    rtol
+        Bound on the local error estimates (end and midpoint of a step) of every state,
+        relative to ``max(|y - y_rest|, floor)`` for slow states (their changes are what the
+        summary metrics report) and to ``max(|y|, floor)`` for fast ones.
+    floor
+        Scale below which errors count as absolute (states that rest at 0).
+    max_step_h
+        Longest step [h].
+    min_step_h
+        Shortest step [h]; a step that fails there raises :class:`SolverError`.
+    max_growth
+        Largest factor between consecutive steps.
+    steps_per_octave
+        Resolution of the step-size ladder ``h = 2**(k / steps_per_octave)`` hours.
+    refresh_h
+        Age [h] after which the linear operator is rebuilt (at the start of a rest segment).
+    fast_rate_per_h
+        States whose own decay rate exceeds this are *fast*: at their resting value in the
+        reference state of the operator; the others are *slow*.
+    coupling_gap
+        A coupling enters the operator only if the two states' rates differ by more than
+        this fraction of the larger one.
+    max_condition
+        Largest condition number (infinity norm) of the eigenvector matrix: beyond it the
+        operator drops the couplings between slow states, then all couplings.
+    """
+
+    rtol: float = 5e-4
+    floor: float = 1e-2
+    max_step_h: float = 24.0
+    min_step_h: float = 2.0 ** -12
+    max_growth: float = 8.0
+    steps_per_octave: int = 4
+    refresh_h: float = 336.0
+    fast_rate_per_h: float = 1.0 / 48.0
+    coupling_gap: float = 0.1
+    max_condition: float = 1e6
+
+
+DEFAULT_EXP_SETTINGS = ExponentialSettings()
+
+
+def phi_functions(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``exp(x)``, ``phi1(x)``, ``phi2(x)`` and ``phi3(x)``, elementwise, for real ``x``.
+
+    ``phi_{k+1}(x) = (phi_k(x) - 1/k!) / x`` with ``phi_0 = exp``; for ``|x| < 0.01`` a Taylor
+    series replaces the recurrence (which loses digits to cancellation there).
+    """
+    x = np.asarray(x, dtype=float)
+    small = np.abs(x) < 1e-2
+    xs = np.where(small, 1.0, x)
+    p1 = np.expm1(xs) / xs
+    p2 = (p1 - 1.0) / xs
+    p3 = (p2 - 0.5) / xs
+    if small.any():
+        xm = x[small]
+        s3 = 1.0 / 6.0 + xm * (1.0 / 24.0 + xm * (1.0 / 120.0 + xm * (1.0 / 720.0
+                                                                     + xm / 5040.0)))
+        s2 = 0.5 + xm * s3
+        p3[small], p2[small], p1[small] = s3, s2, 1.0 + xm * s2
+    return np.exp(x), p1, p2, p3
+
+
+def _etd3_weights(h: float | np.ndarray, lam: np.ndarray) -> tuple[np.ndarray, ...]:
+    """ETD3RK weights for steps ``h`` (shape ``(K, 1)``, or a float) and modes ``lam``.
+
+    In order: ``e^{h lam / 2}``, ``h/2 phi1(h lam / 2)``, ``e^{h lam}``, ``h phi1``; the
+    weights of ``n0``, ``na`` and ``nb`` in the update, each of the shape of ``h * lam``; and
+    the weights of the end-point and midpoint error estimates, ``h (4 phi3 - 2 phi2)`` and
+    ``h/2 (phi3 - phi2)(h lam / 2)``, stacked on the second-to-last axis.
+    """
+    x = h * lam
+    (e, e2), (p1, q1), (p2, q2), (p3, q3) = phi_functions(np.stack((x, 0.5 * x)))
+    estimate = np.stack((h * (4.0 * p3 - 2.0 * p2), 0.5 * h * (q3 - q2)), -2)
+    return (e2, 0.5 * h * q1, e, h * p1, h * (p1 - 3.0 * p2 + 4.0 * p3),
+            4.0 * h * (p2 - 2.0 * p3), h * (4.0 * p3 - p2), estimate)
+
+
+@dataclass(frozen=True)
+class LinearOperator:
+    """The linear part ``L = V diag(lam) W`` (``W = V^-1``) and when it was built.
+
+    Attributes
+    ----------
+    matrix
+        ``L`` [1/h], shape ``(N_STATES, N_STATES)``.
+    lam, V, W
+        Eigenvalues, eigenvectors (columns) and the inverse of ``V``.
+    t_h
+        Simulation time at which it was built [h].
+    diagonal
+        Whether the last fallback (diagonal ``L``) was used.
+    """
+
+    matrix: np.ndarray
+    lam: np.ndarray
+    V: np.ndarray
+    W: np.ndarray
+    t_h: float
+    diagonal: bool
+
+
+def linear_operator(c: Constants, t: float, y: np.ndarray,
+                    settings: ExponentialSettings = DEFAULT_EXP_SETTINGS,
+                    c_vec: Constants | None = None, y_rest: np.ndarray | None = None
+                    ) -> LinearOperator:
+    """The linear part of the right-hand side at rest, for the slow states of ``y``.
+
+    The forward-difference Jacobian of :func:`sim.model.rhs.rhs` at ``y`` with its fast
+    states at rest, without couplings between states of nearly equal rates, and
+    eigendecomposed (see the module docstring for the fallbacks).
+
+    Parameters
+    ----------
+    c
+        Per-run constants of one person.
+    t
+        Time [h] (the age-dependent IGF-1 target).
+    y
+        Current state; only its slow states are used (see the module docstring).
+    settings
+        ``fast_rate_per_h``, ``coupling_gap`` and ``max_condition``.
+    c_vec, y_rest
+        ``c.vectorised()`` and ``initial_state(c)``, if already at hand.
+
+    Returns
+    -------
+    LinearOperator
+        ``L`` and its eigendecomposition.
+    """
+    n = len(y)
+    fast = linear_decay_rates(c) > settings.fast_rate_per_h
+    y_ref = np.where(fast, initial_state(c) if y_rest is None else y_rest, y)
+    step = 1e-7 * np.maximum(np.abs(y_ref), 1.0)
+    probes = np.repeat(y_ref[:, None], n + 1, axis=1)
+    probes[:, 1:] += np.diag(step)
+    f = rhs(t, probes, c_vec or c.vectorised(), REST)
+    jac = (f[:, 1:] - f[:, :1]) / step
+    d = np.diag(jac).copy()
+    scale = np.maximum(np.abs(d)[:, None], np.abs(d)[None, :])
+    apart = np.abs(d[:, None] - d[None, :]) > settings.coupling_gap * scale
+    for keep in (apart, apart & (fast[None, :] | fast[:, None])):
+        if not keep.any():
+            continue
+        matrix = np.where(keep, jac, 0.0)
+        np.fill_diagonal(matrix, d)
+        lam, vecs = np.linalg.eig(matrix)
+        if np.iscomplexobj(lam) or not np.all(np.isfinite(vecs)):
+            continue
+        inv = np.linalg.inv(vecs)
+        if np.linalg.norm(vecs, np.inf) * np.linalg.norm(inv, np.inf) <= settings.max_condition:
+            return LinearOperator(matrix, lam, vecs, inv, t, False)
+    return LinearOperator(np.diag(d), d, np.eye(n), np.eye(n), t, True)
+
+
+class ExponentialIntegrator:
+    """ETD3RK integrator of one person's run (see the module docstring).
+
+    Keeps what carries over between segments: the linear operator with its tabulated step
+    weights, and the first step size that suited each kind of segment. It holds no reference
+    to ``c`` itself (so a cache keyed weakly by ``c`` can drop it); pass the same ``c`` to
+    every :meth:`segment` call, in time order.
+
+    Parameters
+    ----------
+    c
+        Per-run constants of one person.
+    settings
+        Accuracy and structure.
+
+    Attributes
+    ----------
+    steps, rejected, operators
+        Accepted and rejected steps and operators built so far (diagnostics).
+    """
+
+    def __init__(self, c: Constants, settings: ExponentialSettings = DEFAULT_EXP_SETTINGS
+                 ) -> None:
+        self.settings = settings
+        self._c_vec = c.vectorised()
+        self._y_rest = initial_state(c)
+        slow = linear_decay_rates(c) <= settings.fast_rate_per_h
+        self._origin = np.where(slow, self._y_rest, 0.0)
+        per_octave = settings.steps_per_octave
+        self._kmin = math.floor(per_octave * math.log2(settings.min_step_h))
+        self._kmax = math.floor(per_octave * math.log2(settings.max_step_h) + 1e-9)
+        self._h = [2.0 ** (k / per_octave) for k in range(self._kmin, self._kmax + 1)]
+        self._grow = self._ladder(settings.max_growth)
+        self._op: LinearOperator | None = None
+        self._table: tuple[np.ndarray, ...] = ()
+        self._ladder_weights: list[tuple[np.ndarray, ...] | None] = []
+        self._odd_weights: dict[float, tuple[np.ndarray, ...]] = {}
+        self._first_k: dict[tuple[bool, ...], int] = {}
+        self._last_kind: tuple[bool, ...] = (False, False, False)
+        self.steps = self.rejected = self.operators = 0
+
+    @property
+    def operator(self) -> LinearOperator | None:
+        """The linear operator in use (``None`` before the first segment)."""
+        return self._op
+
+    def _rebuild(self, c: Constants, t: float, y: np.ndarray) -> LinearOperator:
+        op = linear_operator(c, t, y, self.settings, self._c_vec, self._y_rest)
+        self._op = op
+        self._table = _etd3_weights(np.array(self._h)[:, None], op.lam)
+        self._ladder_weights = [None] * len(self._h)
+        self._odd_weights = {}
+        self.operators += 1
+        return op
+
+    def _ladder(self, factor: float) -> int:
+        """Ladder steps to move for a step-size factor (rounded down)."""
+        return math.floor(self.settings.steps_per_octave * math.log2(factor))
+
+    def _weights(self, i: int) -> tuple[np.ndarray, ...]:
+        """Tabulated weights of ladder step ``i`` (counted from the shortest)."""
+        w = self._ladder_weights[i]
+        if w is None:
+            w = self._ladder_weights[i] = tuple(a[i] for a in self._table)
+        return w
+
+    def _odd(self, h: float, lam: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Weights of a step off the ladder (the last of a segment); repeats are cached."""
+        w = self._odd_weights.get(h)
+        if w is None:
+            w = _etd3_weights(h, lam)
+            if len(self._odd_weights) < 512:
+                self._odd_weights[h] = w
+        return w
+
+    def segment(self, c: Constants, y0: np.ndarray, t0: float, t1: float, drive: Drive,
+                t_out: np.ndarray, label: str = "") -> tuple[np.ndarray, np.ndarray]:
+        """Integrate over ``[t0, t1]`` with constant ``drive``.
+
+        Parameters and return values are those of :func:`integrate_segment`.
+
+        Raises
+        ------
+        SolverError
+            If the state becomes non-finite or the step size falls below ``min_step_h``.
+        """
+        s = self.settings
+        active = drive.active
+        kind = (active, any_positive(drive.aerobic_frac_vo2max),
+                any_positive(drive.resistance_frac_1rm))
+        key = kind if active else (False, *self._last_kind[1:])  # rest after what
+        self._last_kind = kind
+        op = self._op
+        if op is None or (not active and not 0.0 <= t0 - op.t_h < s.refresh_h):
+            op = self._rebuild(c, t0, y0)
+        lam, V, W, VT = op.lam, op.V, op.W, op.V.T
+        floor, kmin, kmax, grow = s.floor, self._kmin, self._kmax, self._grow
+        origin, inv_tol, hmax = self._origin, 1.0 / s.rtol, max(s.max_step_h, self._h[-1])
+        hs, ladder, weights, odd = self._h, self._ladder, self._weights, self._odd
+        record = len(t_out) > 0
+        steps: list[tuple[float, float, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+
+        k = min(self._first_k.get(key, ladder(1.0 / 60.0)), kmax)
+        first = True
+        cap = math.inf  # longest step allowed right after a rejection
+        t, y, z = t0, y0, W @ y0
+        n0 = W @ rhs(t, y, c, drive) - lam * z
+        while True:
+            h = hs[k - kmin]
+            last = t1 - t <= min(1.5 * h, hmax, cap)  # then end on t1 (no sliver of a step)
+            if last:
+                h = t1 - t
+                e_half, hq1, e, hp1, w0, wa, wb, we = odd(h, lam)
+            else:
+                e_half, hq1, e, hp1, w0, wa, wb, we = weights(k - kmin)
+            za = e_half * z + hq1 * n0
+            na = W @ rhs(t + 0.5 * h, V @ za, c, drive) - lam * za
+            ez = e * z
+            zb = ez + hp1 * (2.0 * na - n0)
+            nb = W @ rhs(t + h, V @ zb, c, drive) - lam * zb
+            z1 = ez + w0 * n0 + wa * na + wb * nb
+            y1 = V @ z1
+            err = inv_tol * float((np.abs((we * (n0 - 2.0 * na + nb)) @ VT)
+                                   / np.maximum(np.abs(y1 - origin), floor)).max())
+            if not err <= 1.0:  # also when err is NaN
+                self.rejected += 1
+                cap = h * (max(0.9 / err ** (1.0 / 3.0), 0.1) if err < 1e30 else 0.1)
+                k = min(k - 1, ladder(cap))
+                if k < kmin:
+                    reason = ("the state became non-finite" if not np.all(np.isfinite(y1))
+                              else f"the step size fell below {s.min_step_h:g} h")
+                    raise SolverError(f"integration failed on segment {label} [{t0:.4f} h, "
+                                      f"{t1:.4f} h] (drive {drive}): {reason}")
+                continue
+            cap = math.inf
+            self.steps += 1
+            dk = min(grow, ladder(0.9 / max(err, 1e-12) ** (1.0 / 3.0)))
+            if first:
+                self._first_k[key] = min(kmax, max(kmin, (ladder(h) if last else k) + dk))
+                first = False
+            if record:
+                steps.append((t, h, z, n0, na, nb))
+            z, y = z1, y1
+            if last:
+                break
+            t += h
+            n0 = W @ rhs(t, y, c, drive) - lam * z
+            k = min(kmax, k + dk)
+        if not record:
+            return np.empty((0, len(y0))), y
+        return self._dense(steps, np.asarray(t_out, dtype=float)), y
+
+    def _dense(self, steps: list[tuple[float, float, np.ndarray, np.ndarray, np.ndarray,
+                                       np.ndarray]], t_out: np.ndarray) -> np.ndarray:
+        """States at ``t_out`` from the quadratic interpolant of ``n`` within each step."""
+        assert self._op is not None
+        lam, V = self._op.lam, self._op.V
+        starts = np.array([st[0] for st in steps])
+        idx = np.searchsorted(starts, t_out, side="right") - 1
+        h = np.array([st[1] for st in steps])[idx, None]
+        z, n0, na, nb = np.array([st[2:] for st in steps])[idx].transpose(1, 0, 2)
+        tau = (t_out - starts[idx])[:, None]
+        theta = tau / h
+        e, p1, p2, p3 = phi_functions(tau * lam)
+        d1 = 4.0 * na - 3.0 * n0 - nb
+        d2 = 4.0 * theta * (n0 - 2.0 * na + nb)
+        modal = e * z + tau * (p1 * n0 + theta * (p2 * d1 + p3 * d2))
+        return modal @ V.T
+
+
+_integrators: weakref.WeakKeyDictionary[Constants, ExponentialIntegrator] = (
+    weakref.WeakKeyDictionary())
+
+
+def integrator_for(c: Constants) -> ExponentialIntegrator:
+    """The :class:`ExponentialIntegrator` of a run, created on first use for ``c``.
+
+    It lives as long as ``c`` does, so every run (one :func:`compile_constants` call) gets
+    its own.
+    """
+    integ = _integrators.get(c)
+    if integ is None:
+        integ = _integrators[c] = ExponentialIntegrator(c)
+    return integ
+
+
+def integrate_segment_exp(c: Constants, y0: np.ndarray, t0: float, t1: float, drive: Drive,
+                          t_out: np.ndarray, label: str = "") -> tuple[np.ndarray, np.ndarray]:
+    """Integrate one person over ``[t0, t1]`` with constant ``drive`` (exponential, ETD3RK).
+
+    Segments of one run must be integrated in order with the same ``c``: the run's
+    :class:`ExponentialIntegrator` (see :func:`integrator_for`) carries the linear operator
+    and step sizes from one segment to the next.
+
+    Parameters
+    ----------
+    c, y0, drive
+        Per-run constants, the state at ``t0`` (shape ``(N_STATES,)``) and the drive.
+    t0, t1
+        Segment start and end [h], ``t1 > t0``.
+    t_out
+        Sorted times strictly inside ``(t0, t1)`` at which to report the state.
+    label
+        Where this segment sits (scenario and segment), for the error message.
+
+    Returns
+    -------
+    states_out, y1
+        States at ``t_out`` (shape ``(len(t_out), N_STATES)``) and the state at ``t1``.
+
+    Raises
+    ------
+    SolverError
+        If the state becomes non-finite or the step size collapses.
+    """
+    return integrator_for(c).segment(c, y0, t0, t1, drive, t_out, label)
+
+
+# --------------------------------------------------------------------------------------------
+# ETD2RK with a diagonal linear part: cohorts
+# --------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class SolverSettings:
-    """Step control of the exponential integrator.
+    """Step control of the cohort exponential integrator (:func:`integrate_segment_etd`).
 
     ``rtol`` bounds the local error estimate (the difference between the first- and
     second-order solutions) per step, relative to ``max(|y|, 1)``: every state is of order one
@@ -147,6 +692,10 @@ def integrate_segment_etd(c: Constants, k: np.ndarray, y0: np.ndarray, t0: float
     return out, y, min(h_next, settings.max_step_h)
 
 
+# --------------------------------------------------------------------------------------------
+# LSODA: the reference
+# --------------------------------------------------------------------------------------------
+
 RTOL = 1e-6
 ATOL = 1e-8
 
@@ -179,6 +728,8 @@ def integrate_segment(c: Constants, y0: np.ndarray, t0: float, t1: float, drive:
     SolverError
         If LSODA reports failure or the state becomes non-finite.
     """
+    from scipy.integrate import odeint  # imported here: ~0.3 s, and only the reference needs it
+
     times = np.concatenate(([t0], t_out, [t1]))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # failures are reported through SolverError below

@@ -1,0 +1,178 @@
+"""The default (exponential) integrator against tight LSODA, and its bookkeeping.
+
+The acceptance bar: every column of ``result.columns`` at every sample time and every
+``result.metrics`` value within 1e-3 of the reference (LSODA, ``rtol = 1e-10``,
+``atol = 1e-12``), relative to ``max(|reference|, 1e-2)``.
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+
+import numpy as np
+import pytest
+
+from sim import solver
+from sim.model.constants import Subject, compile_constants
+from sim.model.drive import REST, Drive
+from sim.model.rhs import initial_state
+from sim.model.state import IX, N_STATES
+from sim.parameters import DEFAULTS, Parameters
+from sim.scenario import load_scenario, scenario_from_dict
+from sim.schedule import Bout
+from sim.simulation import Physiology, simulate
+from tests.conftest import SCENARIOS, minimal_scenario
+
+TOLERANCE = 1e-3
+FLOOR = 1e-2
+
+C = compile_constants(DEFAULTS, Subject())
+
+
+def deviations(result, reference) -> dict[str, float]:
+    """Largest relative deviation of each column and each metric from the reference."""
+    np.testing.assert_array_equal(result.times_h, reference.times_h)
+    out = {}
+    for name, ref in reference.columns.items():
+        got = np.asarray(result.columns[name])
+        out[name] = float(np.max(np.abs(got - ref) / np.maximum(np.abs(ref), FLOOR)))
+    for name, ref in reference.metrics.items():
+        out[f"metrics.{name}"] = abs(result.metrics[name] - ref) / max(abs(ref), FLOOR)
+    return out
+
+
+def assert_agrees(result, reference) -> None:
+    dev = deviations(result, reference)
+    worst = max(dev, key=dev.__getitem__)
+    assert dev[worst] <= TOLERANCE, f"{worst} deviates by {dev[worst]:.2e} from the reference"
+    assert set(dev) >= {f"metrics.{m}" for m in reference.metrics} | set(reference.columns)
+
+
+@pytest.mark.parametrize("name", ["aerobic", "resistance", "combined", "hiit"])
+def test_default_path_matches_tight_lsoda(name: str) -> None:
+    """24 weeks of each shipped programme: all columns, all metrics within 1e-3."""
+    scenario = load_scenario(SCENARIOS / f"{name}.yaml")
+    result = simulate(scenario)
+    with solver.use_method("reference"):
+        reference = simulate(scenario)
+    assert [b.load_rel for b in result.bouts] == pytest.approx(
+        [b.load_rel for b in reference.bouts], rel=1e-6, nan_ok=True)
+    assert_agrees(result, reference)
+
+
+def _bout(start: float, minutes: float, drive: Drive) -> Bout:
+    end = start + minutes / 60.0
+    return Bout(start, end, "aerobic", 80.0, "%HRmax", math.nan, drive.aerobic_frac_vo2max, 0,
+                True, "", ((start, end, drive),))
+
+
+def _live(bout: Bout | None, horizon: float = 400.0) -> tuple[np.ndarray, np.ndarray]:
+    body = Physiology(compile_constants(DEFAULTS, Subject()), 1.0, horizon, "long rest")
+    if bout is not None:
+        body.advance(bout.start_h)
+        body.perform(bout)
+    return body.finish(horizon)
+
+
+def test_a_short_bout_inside_a_long_rest_is_not_stepped_over() -> None:
+    """Ten minutes of hard cycling at 200.5 h, inside 400 h of rest, leave their mark.
+
+    The integrator's steps at rest grow to about a day; the bout must still be integrated
+    (the caller splits time at its edges and the integrator ends every segment exactly there).
+    """
+    drive = Drive(aerobic_frac_vo2max=0.85, muscle_mass_frac=0.7)
+    bout = _bout(200.5, 10.0, drive)
+    times, with_bout = _live(bout)
+    times_rest, rest_only = _live(None)
+    assert np.isclose(times, bout.end_h).any()  # the bout's end is recorded
+    after = int(np.searchsorted(times, 201.0))
+    assert times[after] == pytest.approx(201.0)
+    at_rest = rest_only[int(np.searchsorted(times_rest, 201.0))]
+    assert with_bout[after, IX.lactate_mmol_L] > at_rest[IX.lactate_mmol_L] + 0.5
+    assert with_bout[-1, IX.fatigue] > rest_only[-1, IX.fatigue] + 1e-3
+    assert with_bout[-1, IX.bdnf_brain_auc] > rest_only[-1, IX.bdnf_brain_auc] + 0.05
+    with solver.use_method("reference"):
+        ref_times, reference = _live(bout)
+    np.testing.assert_array_equal(times, ref_times)
+    scale = np.maximum(np.abs(reference), FLOOR)
+    assert np.max(np.abs(with_bout - reference) / scale) <= TOLERANCE
+
+
+def test_coinciding_rates_cost_speed_not_accuracy() -> None:
+    """Equal rates along a coupling (L would be defective): the coupling is left to N."""
+    params = {"fgf21_clearance_per_h": 0.7, "fgf21_signal_decay_per_h": 0.7}
+    scenario = scenario_from_dict(minimal_scenario(parameters=params))
+    c = compile_constants(Parameters().with_overrides(params), Subject())
+    op = solver.linear_operator(c, 0.0, initial_state(c))
+    assert op.matrix[IX.fgf21_rel, IX.fgf21_signal] == 0.0
+    result = simulate(scenario)
+    with solver.use_method("reference"):
+        reference = simulate(scenario)
+    assert_agrees(result, reference)
+
+
+def test_segment_outputs_and_end_state_match_lsoda() -> None:
+    """One bout from rest and the following day: samples inside and the end states."""
+    integrator = solver.ExponentialIntegrator(C)
+    y0 = initial_state(C)
+    drive = Drive(resistance_frac_1rm=0.8, sets_per_h=4.0, muscle_mass_frac=1.0)
+    for t0, t1, d in ((0.0, 0.75, drive), (0.75, 30.0, REST)):
+        t_out = np.linspace(t0, t1, 13)[1:-1]
+        out, y1 = integrator.segment(C, y0, t0, t1, d, t_out)
+        ref, ref1 = solver.integrate_segment(C, y0, t0, t1, d, t_out, rtol=1e-10, atol=1e-12)
+        assert out.shape == (len(t_out), N_STATES)
+        np.testing.assert_allclose(out, ref, rtol=TOLERANCE, atol=TOLERANCE * FLOOR)
+        np.testing.assert_allclose(y1, ref1, rtol=TOLERANCE, atol=TOLERANCE * FLOOR)
+        y0 = ref1
+    assert integrator.steps > 0 and integrator.operators == 1
+    empty, _ = integrator.segment(C, y0, 30.0, 31.0, REST, np.empty(0))
+    assert empty.shape == (0, N_STATES)
+
+
+def test_linear_operator_is_exact_where_the_model_is_linear() -> None:
+    """L carries the model's exact linear couplings and a real, well-conditioned eigenbasis."""
+    op = solver.linear_operator(C, 0.0, initial_state(C))
+    assert not op.diagonal and op.lam.dtype.kind == "f"
+    np.testing.assert_allclose(op.V @ np.diag(op.lam) @ op.W, op.matrix, atol=1e-12)
+    il6 = DEFAULTS.il6_rest_pg_mL * DEFAULTS.il6_release_per_h
+    assert op.matrix[IX.il6_pg_mL, IX.il6_signal] == pytest.approx(il6, rel=1e-6)
+    assert op.matrix[IX.fgf21_rel, IX.fgf21_signal] == pytest.approx(
+        DEFAULTS.fgf21_release_per_h, rel=1e-6)
+    assert op.matrix[IX.bdnf_brain_auc, IX.bdnf_brain_rel] == pytest.approx(1.0, rel=1e-6)
+
+
+def test_phi_functions_are_smooth_across_the_series_switch() -> None:
+    x = np.array([-0.0100001, -0.0099999, 0.0, 1e-12, 0.0099999, 0.0100001, -40.0])
+    e, p1, p2, p3 = solver.phi_functions(x)
+    np.testing.assert_allclose(e, np.exp(x), rtol=1e-14)
+    assert (p1[2], p2[2], p3[2]) == (1.0, 0.5, 1.0 / 6.0)
+    for p in (p1, p2, p3):
+        assert p[0] == pytest.approx(p[1], rel=1e-6) and p[4] == pytest.approx(p[5], rel=1e-6)
+    assert p1[-1] == pytest.approx((np.exp(-40.0) - 1.0) / -40.0, rel=1e-14)
+
+
+def test_method_switch_is_scoped_and_checked() -> None:
+    assert solver.current_method() == "exponential"
+    with solver.use_method("reference"):
+        assert solver.current_method() == "reference"
+        with solver.use_method("lsoda"):
+            assert solver.current_method() == "lsoda"
+        assert solver.current_method() == "reference"
+    assert solver.current_method() == "exponential"
+    with pytest.raises(ValueError, match="unknown solver method"), solver.use_method("euler"):
+        pass
+
+
+def test_each_run_gets_its_own_integrator_and_frees_it() -> None:
+    gc.collect()
+    before = len(solver._integrators)
+    c = compile_constants(Parameters(), Subject())
+    first = solver.integrator_for(c)
+    assert solver.integrator_for(c) is first
+    assert solver.integrator_for(compile_constants(Parameters(), Subject())) is not first
+    assert len(solver._integrators) >= before + 1
+    del c, first
+    simulate(scenario_from_dict(minimal_scenario()))
+    gc.collect()
+    assert len(solver._integrators) == before
