@@ -1,0 +1,181 @@
+"""Our solver against libRoadRunner on the exported SBML, measured in one run.
+
+1. One 24-week scenario (``scenarios/combined.yaml``): median of repeated ``simulate()`` calls
+   against the median of ``rr.reset(); rr.simulate(times=ours)`` on the exported model (model
+   loading timed separately). Goal: ours <= 2x roadrunner's simulate. RoadRunner is timed at
+   our own single-run tolerances (rtol 1e-6, atol 1e-8) and at the tight ones the agreement
+   test uses (1e-10, 1e-12).
+2. If ``sim.cohort.simulate_cohort`` exists: a cohort of 200 sampled people, per-individual
+   time against a roadrunner loop over 200 individuals, estimated from 10 timed individuals
+   x 20 (each: ``reset``, set that person's constants and initial state, simulate to the three
+   assessment times). Goal: the cohort >= 20x faster per individual. The loop re-uses one
+   loaded model with our single run's bouts, which favours roadrunner: people with their own
+   attendance would each need their own file (load time, printed too).
+
+Run: ``.venv/bin/python benchmarks/vs_roadrunner.py`` (needs ``pip install -e '.[sbml]'``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIO = ROOT / "scenarios" / "combined.yaml"
+REPEATS = 5
+COHORT_N, RR_SAMPLE = 200, 10
+GOAL_SINGLE, GOAL_COHORT = 2.0, 20.0
+
+
+@contextlib.contextmanager
+def cvode_chatter() -> Iterator[list[int]]:
+    """Send what the C libraries print to stdout to a file; count CVODE's step-size notes.
+
+    After each event CVODE restarts with a tiny first step and prints "t + h = t" warnings
+    (harmless: "the solver will continue anyway"); they would bury the numbers.
+    """
+    count = [0]
+    sys.stdout.flush()
+    saved, python_stdout = os.dup(1), sys.stdout
+    with tempfile.TemporaryFile(mode="w+") as sink, os.fdopen(os.dup(saved), "w") as real:
+        os.dup2(sink.fileno(), 1)
+        sys.stdout = real  # our own prints still reach the terminal
+        try:
+            yield count
+        finally:
+            real.flush()
+            sys.stdout = python_stdout
+            os.dup2(saved, 1)
+            os.close(saved)
+            sink.seek(0)
+            count[0] = sum("t + h = t" in line for line in sink)
+
+
+def median_time(fn: Callable[[], Any], repeats: int = REPEATS) -> float:
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def roadrunner_model(path: Path, rtol: float, atol: float) -> Any:
+    import roadrunner
+
+    rr = roadrunner.RoadRunner(str(path))
+    rr.integrator.relative_tolerance = rtol
+    rr.integrator.absolute_tolerance = atol
+    rr.integrator.maximum_num_steps = 1_000_000
+    return rr
+
+
+def single_run(scenario: Any, path: Path) -> Any:
+    """Time simulate() against roadrunner on one scenario; return our result."""
+    from sim.sbml import export_sbml
+    from sim.simulation import simulate
+
+    export = export_sbml(scenario, path)
+    result = export.result
+    times = [float(t) for t in result.times_h]
+    ours = median_time(lambda: simulate(scenario))
+    load = median_time(lambda: roadrunner_model(path, 1e-6, 1e-8))
+    print(f"24-week {scenario.name!r}: {len(result.bouts)} sessions, {export.n_events} events, "
+          f"{len(times)} output times")
+    print(f"  ours simulate():                      median {ours * 1e3:8.1f} ms")
+    print(f"  roadrunner load (parse + compile):    median {load * 1e3:8.1f} ms")
+    for rtol, atol in ((1e-6, 1e-8), (1e-10, 1e-12)):
+        rr = roadrunner_model(path, rtol, atol)
+        first = rr.simulate(times=times, selections=["time", "reserve"])
+
+        def again(rr: Any = rr) -> None:
+            rr.reset()
+            rr.simulate(times=times, selections=["time", "reserve"])
+
+        t_rr = median_time(again)
+        rr.reset()
+        repeat = rr.simulate(times=times, selections=["time", "reserve"])
+        assert np.allclose(first, repeat), "reset() did not restore the initial state"
+        print(f"  roadrunner simulate (rtol {rtol:.0e}):    median {t_rr * 1e3:8.1f} ms  "
+              f"ours/roadrunner = {ours / t_rr:.2f} (goal <= {GOAL_SINGLE:g})")
+    return result
+
+
+def cohort_run(scenario: Any, path: Path) -> None:
+    """Time the vectorised cohort against a loop of roadrunner runs."""
+    from sim import cohort
+    from sim.model.rhs import initial_state
+    from sim.model.state import STATE_NAMES
+    from sim.parameters import Parameters
+    from sim.regimen import HOURS_PER_WEEK
+
+    pop = cohort.Population()
+    people = cohort.sample_people(pop, COHORT_N, np.random.default_rng(3))
+    cohort.simulate_cohort(scenario, people, pop)  # warm-up
+    t_cohort = median_time(lambda: cohort.simulate_cohort(scenario, people, pop), 3)
+    per_ours = t_cohort / COHORT_N
+
+    params = Parameters().with_overrides(dict(scenario.parameters))
+    c = cohort.cohort_constants(params, people, pop)
+    varying = {k: np.asarray(v) for k, v in vars(c).items()
+               if isinstance(v, np.ndarray) and np.ndim(v) == 1}
+    y0 = initial_state(c, COHORT_N)
+    weeks = (0.0, scenario.duration_weeks, scenario.duration_weeks + scenario.follow_up_weeks)
+    times = sorted({w * HOURS_PER_WEEK for w in weeks})
+    print(f"cohort of {COHORT_N} ({scenario.name!r}, {len(times)} assessment times): "
+          f"median {t_cohort:.2f} s, {per_ours * 1e3:.2f} ms per individual; "
+          f"{len(varying)} constants vary between people")
+    t_load = median_time(lambda: roadrunner_model(path, 1e-6, 1e-8), 3)
+    for rtol, atol in ((1e-3, 1e-6), (1e-6, 1e-8)):
+        rr = roadrunner_model(path, rtol, atol)
+
+        def person(i: int, rr: Any = rr) -> None:
+            rr.reset()
+            for name, values in varying.items():
+                rr.setValue(name, float(values[i]))
+            for j, name in enumerate(STATE_NAMES):
+                rr.setValue(name, float(y0[j, i]))
+            rr.simulate(times=times, selections=["time", "reserve"])
+
+        person(0)  # warm-up
+        t0 = time.perf_counter()
+        for i in range(RR_SAMPLE):
+            person(i)
+        per_rr = (time.perf_counter() - t0) / RR_SAMPLE
+        print(f"  roadrunner loop (rtol {rtol:.0e}): {per_rr * 1e3:.1f} ms per individual "
+              f"(~{per_rr * COHORT_N:.1f} s for {COHORT_N}, from {RR_SAMPLE} x "
+              f"{COHORT_N // RR_SAMPLE}); cohort is {per_rr / per_ours:.1f}x faster per "
+              f"individual (goal >= {GOAL_COHORT:g}); with one model load per person "
+              f"{(per_rr + t_load) / per_ours:.1f}x")
+
+
+def main() -> None:
+    from sim.scenario import load_scenario
+
+    scenario = load_scenario(SCENARIO)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "combined.xml"
+        with cvode_chatter() as notes:
+            single_run(scenario, path)
+        print(f"  (CVODE printed {notes[0]} 't + h = t' notes at event restarts; hidden)")
+        try:
+            from sim.cohort import simulate_cohort  # noqa: F401
+        except ImportError:
+            print("sim.cohort.simulate_cohort not available: cohort comparison skipped")
+        else:
+            with cvode_chatter() as notes:
+                cohort_run(scenario, path)
+            print(f"  (CVODE printed {notes[0]} 't + h = t' notes at event restarts; hidden)")
+
+
+if __name__ == "__main__":
+    main()
