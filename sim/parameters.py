@@ -60,7 +60,7 @@ class Parameters:
     il6_signal_decay_per_h: float = _p(
         1.5, 0.3, 10.0, "Decay rate of the muscle IL-6 signal after contraction stops.", ILL, M)
     il6_release_per_h: float = _p(
-        38.99, 0.1, 100.0, "Plasma IL-6 release per unit of muscle signal, in resting levels "
+        38.98, 0.1, 100.0, "Plasma IL-6 release per unit of muscle signal, in resting levels "
         "per hour.", "gray2009", M)
     il6_clearance_per_h: float = _p(
         2.156, 0.3, 5.0, "Plasma IL-6 clearance rate (back near baseline within ~2 h).",
@@ -183,15 +183,17 @@ class Parameters:
                                                   "serum BDNF does not rise.", "ferris2007", B)
 
     # --- adaptation: strength, fitness, fatigue -------------------------------------------
-    strength_gain_per_set: float = _p(0.005071, 0.0, 0.1, "Relative 1RM gain per effective "
+    strength_gain_per_set: float = _p(0.009171, 0.0, 0.1, "Relative 1RM gain per effective "
                                       "working set far from the ceiling.", "peterson2010", A)
-    strength_intensity_floor_frac: float = _p(0.4534, 0.2, 0.6, "Relative intensity (%1RM) "
+    strength_intensity_floor_frac: float = _p(0.4538, 0.2, 0.6, "Relative intensity (%1RM) "
                                               "below which sets build no strength.",
                                               "beneka_borde2015", A)
     strength_ceiling_frac: float = _p(0.5, 0.1, 2.0, "Largest attainable relative strength "
                                       "gain.", "ahtiainen2016", A)
-    strength_volume_half_sets_per_wk: float = _p(12.0, 3.0, 40.0, "Weekly sets at which set "
-                                                 "efficacy is halved.", "schoenfeld2017", A)
+    strength_volume_half_sets_per_wk: float = _p(4.0, 3.0, 40.0, "Weekly sets at which set "
+                                                 "efficacy is halved (1 vs 2 sessions a week "
+                                                 "give similar gains: grgic2018).",
+                                                 "schoenfeld2017", A)
     strength_detraining_tau_h: float = _p(4380.0, 500.0, 20000.0, "Decay time constant of "
                                           "strength gains (6 months).", "lovell2010", A)
     sets_memory_tau_h: float = _p(168.0, 24.0, 672.0, "Memory of the weekly-set count "
@@ -220,8 +222,14 @@ class Parameters:
                                         "efficiency is halved.", ILL, A)
 
     # --- cognitive reserve ----------------------------------------------------------------
-    reserve_build_per_h: float = _p(5.0e-4, 0.0, 1e-2, "Reserve built per hour per unit of "
+    reserve_build_per_h: float = _p(9.0e-4, 0.0, 1e-2, "Reserve built per hour per unit of "
                                     "drive.", ILL, R)
+    reserve_drive_half: float = _p(0.5, 0.01, 10.0, "Reserve drive at which extra training "
+                                   "adds half as much (diminishing returns in dose).",
+                                   "sanders2019", R)
+    reserve_activity_gate: float = _p(0.05, 0.005, 2.0, "Recent training load (fatigue units) "
+                                      "at which reserve builds at half speed: none without "
+                                      "training.", "ferreira2024", R)
     reserve_max: float = _p(1.0, 0.1, 5.0, "Saturation level of the built reserve.", ILL, R)
     reserve_decay_tau_h: float = _p(13000.0, 1000.0, 50000.0, "Decay time constant of the "
                                     "built reserve after training stops (~18 months).",
@@ -230,7 +238,7 @@ class Parameters:
                                     "above baseline.", "erickson2011", R)
     reserve_weight_strength: float = _p(2.0, 0.0, 10.0, "Reserve drive per unit of relative "
                                         "strength gained.", "mavros2017", R)
-    reserve_strength_gate_sets_per_wk: float = _p(2.0, 0.1, 20.0, "Recent weekly sets at "
+    reserve_strength_gate_sets_per_wk: float = _p(0.5, 0.1, 20.0, "Recent weekly sets at "
                                                   "which strength counts half towards "
                                                   "reserve.", ILL, R)
     reserve_weight_fitness: float = _p(0.5, 0.0, 10.0, "Reserve drive per unit of relative "
@@ -245,7 +253,7 @@ class Parameters:
                                                  "subjective cognitive decline.", "agueda2025",
                                                  R)
     vulnerability_mci: float = _p(1.2, 1.0, 3.0, "Gain multiplier for MCI.", "sanders2019", R)
-    vulnerability_age_per_yr: float = _p(0.015, 0.0, 0.1, "Extra gain per year of age above "
+    vulnerability_age_per_yr: float = _p(0.04, 0.0, 0.1, "Extra gain per year of age above "
                                          "65.", "agueda2025", R)
     decline_multiplier_mci: float = _p(1.5, 1.0, 10.0, "Age-related loss multiplier in MCI.",
                                        "jack2000", R)

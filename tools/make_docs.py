@@ -136,7 +136,8 @@ SYMBOLS: dict[str, list[tuple[str, str]]] = {
     ],
     "reserve": [
         ("R_b", "reserve_built"), ("S_0", "strength0"), ("k_R", "reserve_build_per_h"),
-        ("R_{sat}", "reserve_max"), (r"\tau_R", "reserve_decay_tau_h"),
+        ("R_{sat}", "reserve_max"), ("D_{1/2}", "reserve_drive_half"),
+        (r"\Psi_g", "reserve_activity_gate"), (r"\tau_R", "reserve_decay_tau_h"),
         ("w_B", "reserve_weight_bdnf"), ("w_S", "reserve_weight_strength"),
         ("V_g", "reserve_strength_gate_sets_per_wk"), ("w_F^R", "reserve_weight_fitness"),
         ("w_G^R", "reserve_weight_igf1"),

@@ -28,14 +28,22 @@ needs intensity above the ventilatory threshold and clears within 15-60 min.
 
 Cognitive reserve :math:`R_b` (``erickson2011``, ``mavros2017``, ``fiataronesingh2014``): built
 by brain BDNF above baseline, strength and fitness gained, amplified by the IGF-1 middle range;
-saturating; decays over about a year once training stops. Strength counts while resistance
+with diminishing returns in the training dose (:math:`D_{1/2}`: frequency and dose barely
+moderate cognitive effects in healthy older adults, ``sanders2019``; once- and twice-weekly
+training gave similar executive gains, ``liuambrose2010``); saturating; decays over about a
+year and a half once training stops. Strength counts while resistance
 training goes on (recent weekly sets :math:`V`, gate :math:`V_g`): the SMART mediation is of
-strength *gained by training* (``mavros2017``), not of strength held after it stops.
+strength *gained by training* (``mavros2017``), not of strength held after it stops. The
+whole build is gated by recent training (the Banister fatigue :math:`\Psi`, a one-week memory
+of training load; gate :math:`\Psi_g`): reserve is built while training goes on, and starts to
+fade within weeks of stopping (``ferreira2024``: decline after 10 days to 16 weeks of
+detraining).
 
 .. math::
     D &= (1 + w_G h(G)) \big(w_B (B-1)_+ + w_S (S/S_0-1)_+ \tfrac{V}{V + V_g}
          + w_{F} (F/F_0-1)_+\big) \\
-    \dot R_b &= k_R D (1 - R_b / R_{max}) - R_b / \tau_R
+    \dot R_b &= k_R \frac{D}{1 + D / D_{1/2}} \frac{\Psi}{\Psi + \Psi_g}
+               (1 - R_b / R_{max}) - R_b / \tau_R
 
 Observables (see :func:`observables`): ``reserve`` :math:`= R_b - \ell\, \mu\, t_{yr}` with the
 age-related loss :math:`\ell` (×:math:`\mu` in MCI), and
@@ -91,7 +99,8 @@ def serum_release_frac(c: Constants, d: Drive, brain: Any) -> Any:
 
 def rates(c: Constants, d: Drive, brain: Any, serum: Any, reserve_built: Any, lactate: Any,
           irisin: Any, ctsb: Any, bdnf_muscle: Any, inflammation: Any, benefit: Any,
-          strength: Any, fitness: Any, weekly_sets: Any) -> tuple[Any, Any, Any, Any]:
+          strength: Any, fitness: Any, weekly_sets: Any, fatigue: Any
+          ) -> tuple[Any, Any, Any, Any]:
     """Time derivatives of brain BDNF, serum BDNF, built reserve and the brain-BDNF AUC."""
     potentiation = (1.0 + c.igf1_bdnf_potentiation * benefit) * inflammation ** (
         -c.bdnf_inflammation_exponent)
@@ -106,7 +115,9 @@ def rates(c: Constants, d: Drive, brain: Any, serum: Any, reserve_built: Any, la
         + c.reserve_weight_strength * relu(strength / c.strength0 - 1.0)
         * weekly_sets / (weekly_sets + c.reserve_strength_gate_sets_per_wk)
         + c.reserve_weight_fitness * relu(fitness / c.fitness0 - 1.0))
-    d_reserve = (c.reserve_build_per_h * build * (1.0 - reserve_built / c.reserve_max)
+    dose = build / (1.0 + build / c.reserve_drive_half)  # more training: diminishing returns
+    dose = dose * fatigue / (fatigue + c.reserve_activity_gate)  # only while training goes on
+    d_reserve = (c.reserve_build_per_h * dose * (1.0 - reserve_built / c.reserve_max)
                  - reserve_built / c.reserve_decay_tau_h)
     return d_brain, d_serum, d_reserve, brain - 1.0
 

@@ -42,7 +42,8 @@ def rhs(t: float, y: np.ndarray, c: Constants, d: Drive) -> np.ndarray:
     (dy[_I.bdnf_brain_rel], dy[_I.bdnf_serum_ng_mL], dy[_I.reserve_built],
      dy[_I.bdnf_brain_auc]) = brain.rates(
         c, d, v[_I.bdnf_brain_rel], v[_I.bdnf_serum_ng_mL], v[_I.reserve_built], lactate, irisin,
-        ctsb, bdnf_muscle, inflammation, benefit, strength, fitness, weekly_sets)
+        ctsb, bdnf_muscle, inflammation, benefit, strength, fitness, weekly_sets,
+        v[_I.fatigue])
     (dy[_I.rt_weekly_sets], dy[_I.strength_rel], dy[_I.fitness_rel],
      dy[_I.fatigue]) = adaptation.rates(c, d, weekly_sets, strength, fitness, v[_I.fatigue])
     return np.array(dy, dtype=float)

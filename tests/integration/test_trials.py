@@ -126,10 +126,6 @@ def test_liu_ambrose_both_frequencies_help_twice_at_least_as_much() -> None:
     assert twice["expected_g"] >= once["expected_g"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "calibration: with the current defaults twice-weekly RT builds about twice the cognitive "
-    "gain of once-weekly over 52 weeks (expected g 0.29 vs 0.14, true change +0.19 vs +0.09 "
-    "SD at N=150), while Liu-Ambrose 2010 found them similar (+10.9 % vs +12.6 % Stroop)"))
 def test_liu_ambrose_once_weekly_is_close_to_twice_weekly() -> None:
     """C12/T14 (Liu-Ambrose 2010; literature.md §6.1): once weekly gives most of the
     twice-weekly executive benefit; here: at least two thirds of its standardised effect."""
@@ -157,11 +153,6 @@ def test_agueda_subjective_decline_gains_more() -> None:
         1.2 * _subgroup_g("cognitive_status", "healthy")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "calibration: the age gradient is almost flat. With N=1000 per arm the expected g is "
-    "0.172 (65-70), 0.176 (70-75), 0.181 (75-80): the vulnerability gain with age "
-    "(vulnerability_age_per_yr 0.015) is mostly cancelled by smaller training responses in "
-    "the old; the sign even flips with other seeds"))
 def test_agueda_oldest_gain_more() -> None:
     """AGUEDA: more benefit in the oldest. As for subjective decline, 'more' means at least
     1.2 x the youngest band's standardised effect (75-80 vs 65-70 years)."""
