@@ -62,8 +62,16 @@ def time_cli(repeats: int = 5) -> float:
     times = []
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(repeats):
-            cmd = [sys.executable, "-m", "sim", "run", str(SCENARIO), "--no-plots",
-                   "--out", str(Path(tmp) / f"run{i}")]
+            cmd = [
+                sys.executable,
+                "-m",
+                "sim",
+                "run",
+                str(SCENARIO),
+                "--no-plots",
+                "--out",
+                str(Path(tmp) / f"run{i}"),
+            ]
             t0 = time.perf_counter()
             subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT)
             times.append(time.perf_counter() - t0)
@@ -77,15 +85,23 @@ def main() -> None:
     dev, where = max_deviation(fast, ref)
     cli_s = time_cli()
     print(f"simulate(combined.yaml): 24 weeks, {len(fast.bouts)} sessions")
-    print(f"  exponential (default): median {fast_s * 1e3:7.1f} ms "
-          f"(target {TARGET_SIM_S * 1e3:.0f} ms; ratio {fast_s / TARGET_SIM_S:.2f})")
-    print(f"  lsoda (rtol 1e-6):     median {lsoda_s * 1e3:7.1f} ms "
-          f"({lsoda_s / fast_s:.1f}x the default)")
-    print(f"  reference (rtol 1e-10): median {ref_s * 1e3:6.1f} ms "
-          f"({ref_s / fast_s:.1f}x the default; default/reference = {fast_s / ref_s:.3f})")
+    print(
+        f"  exponential (default): median {fast_s * 1e3:7.1f} ms "
+        f"(target {TARGET_SIM_S * 1e3:.0f} ms; ratio {fast_s / TARGET_SIM_S:.2f})"
+    )
+    print(
+        f"  lsoda (rtol 1e-6):     median {lsoda_s * 1e3:7.1f} ms "
+        f"({lsoda_s / fast_s:.1f}x the default)"
+    )
+    print(
+        f"  reference (rtol 1e-10): median {ref_s * 1e3:6.1f} ms "
+        f"({ref_s / fast_s:.1f}x the default; default/reference = {fast_s / ref_s:.3f})"
+    )
     print(f"  default vs reference: largest deviation {dev:.1e} ({where}; tolerance 1e-3)")
-    print(f"musclebrain run --no-plots (whole process): median {cli_s * 1e3:.0f} ms "
-          f"(target {TARGET_CLI_S * 1e3:.0f} ms; ratio {cli_s / TARGET_CLI_S:.2f})")
+    print(
+        f"musclebrain run --no-plots (whole process): median {cli_s * 1e3:.0f} ms "
+        f"(target {TARGET_CLI_S * 1e3:.0f} ms; ratio {cli_s / TARGET_CLI_S:.2f})"
+    )
 
 
 if __name__ == "__main__":

@@ -89,8 +89,10 @@ def single_run(scenario: Any, path: Path) -> Any:
     times = [float(t) for t in result.times_h]
     ours = median_time(lambda: simulate(scenario))
     load = median_time(lambda: roadrunner_model(path, 1e-6, 1e-8))
-    print(f"24-week {scenario.name!r}: {len(result.bouts)} sessions, {export.n_events} events, "
-          f"{len(times)} output times")
+    print(
+        f"24-week {scenario.name!r}: {len(result.bouts)} sessions, {export.n_events} events, "
+        f"{len(times)} output times"
+    )
     print(f"  ours simulate():                      median {ours * 1e3:8.1f} ms")
     print(f"  roadrunner load (parse + compile):    median {load * 1e3:8.1f} ms")
     for rtol, atol in ((1e-6, 1e-8), (1e-10, 1e-12)):
@@ -105,8 +107,10 @@ def single_run(scenario: Any, path: Path) -> Any:
         rr.reset()
         repeat = rr.simulate(times=times, selections=["time", "reserve"])
         assert np.allclose(first, repeat), "reset() did not restore the initial state"
-        print(f"  roadrunner simulate (rtol {rtol:.0e}):    median {t_rr * 1e3:8.1f} ms  "
-              f"ours/roadrunner = {ours / t_rr:.2f} (goal <= {GOAL_SINGLE:g})")
+        print(
+            f"  roadrunner simulate (rtol {rtol:.0e}):    median {t_rr * 1e3:8.1f} ms  "
+            f"ours/roadrunner = {ours / t_rr:.2f} (goal <= {GOAL_SINGLE:g})"
+        )
     return result
 
 
@@ -126,14 +130,19 @@ def cohort_run(scenario: Any, path: Path) -> None:
 
     params = Parameters().with_overrides(dict(scenario.parameters))
     c = cohort.cohort_constants(params, people, pop)
-    varying = {k: np.asarray(v) for k, v in vars(c).items()
-               if isinstance(v, np.ndarray) and np.ndim(v) == 1}
+    varying = {
+        k: np.asarray(v)
+        for k, v in vars(c).items()
+        if isinstance(v, np.ndarray) and np.ndim(v) == 1
+    }
     y0 = initial_state(c, COHORT_N)
     weeks = (0.0, scenario.duration_weeks, scenario.duration_weeks + scenario.follow_up_weeks)
     times = sorted({w * HOURS_PER_WEEK for w in weeks})
-    print(f"cohort of {COHORT_N} ({scenario.name!r}, {len(times)} assessment times): "
-          f"median {t_cohort:.2f} s, {per_ours * 1e3:.2f} ms per individual; "
-          f"{len(varying)} constants vary between people")
+    print(
+        f"cohort of {COHORT_N} ({scenario.name!r}, {len(times)} assessment times): "
+        f"median {t_cohort:.2f} s, {per_ours * 1e3:.2f} ms per individual; "
+        f"{len(varying)} constants vary between people"
+    )
     t_load = median_time(lambda: roadrunner_model(path, 1e-6, 1e-8), 3)
     for rtol, atol in ((1e-3, 1e-6), (1e-6, 1e-8)):
         rr = roadrunner_model(path, rtol, atol)
@@ -151,11 +160,13 @@ def cohort_run(scenario: Any, path: Path) -> None:
         for i in range(RR_SAMPLE):
             person(i)
         per_rr = (time.perf_counter() - t0) / RR_SAMPLE
-        print(f"  roadrunner loop (rtol {rtol:.0e}): {per_rr * 1e3:.1f} ms per individual "
-              f"(~{per_rr * COHORT_N:.1f} s for {COHORT_N}, from {RR_SAMPLE} x "
-              f"{COHORT_N // RR_SAMPLE}); cohort is {per_rr / per_ours:.1f}x faster per "
-              f"individual (goal >= {GOAL_COHORT:g}); with one model load per person "
-              f"{(per_rr + t_load) / per_ours:.1f}x")
+        print(
+            f"  roadrunner loop (rtol {rtol:.0e}): {per_rr * 1e3:.1f} ms per individual "
+            f"(~{per_rr * COHORT_N:.1f} s for {COHORT_N}, from {RR_SAMPLE} x "
+            f"{COHORT_N // RR_SAMPLE}); cohort is {per_rr / per_ours:.1f}x faster per "
+            f"individual (goal >= {GOAL_COHORT:g}); with one model load per person "
+            f"{(per_rr + t_load) / per_ours:.1f}x"
+        )
 
 
 def main() -> None:

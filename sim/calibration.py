@@ -24,19 +24,38 @@ def _session(modality: str, **fields: object) -> dict[str, object]:
 
 AEROBIC_60 = _session("aerobic", duration_min=60, intensity_pct_hrmax=72)
 VT_PLUS_10 = _session("aerobic", duration_min=30, intensity_pct_vo2max=66)
-HIIT = _session("hiit", duration_min=38, intervals={"count": 4, "work_min": 4, "rest_min": 3,
-                                                    "work_pct_hrmax": 92,
-                                                    "rest_pct_hrmax": 65})
+HIIT = _session(
+    "hiit",
+    duration_min=38,
+    intervals={
+        "count": 4,
+        "work_min": 4,
+        "rest_min": 3,
+        "work_pct_hrmax": 92,
+        "rest_pct_hrmax": 65,
+    },
+)
 RT_HYPERTROPHY = _session("resistance", duration_min=60, intensity_pct_1rm=70, sets=6, reps=10)
 
 
-def _run(p: Parameters, sessions: list[dict[str, object]], weeks: int = 1,
-         sample_min: float = 60, rule: str = "double", age: float = 65) -> Any:
+def _run(
+    p: Parameters,
+    sessions: list[dict[str, object]],
+    weeks: int = 1,
+    sample_min: float = 60,
+    rule: str = "double",
+    age: float = 65,
+) -> Any:
     days = ("mon", "wed", "fri")
     expanded = [{**s, "day": days[i % 3]} for i, s in enumerate(sessions)]
-    data = {"name": "calibration", "duration_weeks": weeks, "sample_min": sample_min,
-            "participant": {"age_years": age}, "progression": {"rule": rule},
-            "blocks": [{"weeks": weeks, "sessions": expanded}]}
+    data = {
+        "name": "calibration",
+        "duration_weeks": weeks,
+        "sample_min": sample_min,
+        "participant": {"age_years": age},
+        "progression": {"rule": rule},
+        "blocks": [{"weeks": weeks, "sessions": expanded}],
+    }
     return simulate(scenario_from_dict(data), params=p)
 
 
@@ -131,32 +150,46 @@ TARGETS = (
     Target("T1 IL-6 fold, 60 min aerobic", il6_fold, 5.0, 3.0, 10.0, "Gray 2009"),
     Target("T1 IL-6 < 1.5x after end [h]", il6_return_h, 2.25, 1.5, 3.0, "Gray 2009"),
     Target("T2 lactate peak, 4x4 HIIT", hiit_lactate, 11.0, 9.0, 13.0, "Wirtz 2014"),
-    Target("T2 lactate, hypertrophy RT", resistance_lactate, 6.5, 5.0, 8.0,
-           "Vargas-Molina 2020"),
+    Target("T2 lactate, hypertrophy RT", resistance_lactate, 6.5, 5.0, 8.0, "Vargas-Molina 2020"),
     Target("T3 irisin rise, 60 min aerobic", irisin_rise, 0.15, 0.08, 0.22, "Winn 2017"),
     Target("T4 serum BDNF rise, VT+10%", serum_bdnf_rise, 0.15, 0.10, 0.30, "Ferris 2007"),
-    Target("T5 resting serum BDNF, aerobic 24 wk", resting_bdnf_aerobic, 0.10, 0.03, 0.25,
-           "Dinoff 2016"),
+    Target(
+        "T5 resting serum BDNF, aerobic 24 wk",
+        resting_bdnf_aerobic,
+        0.10,
+        0.03,
+        0.25,
+        "Dinoff 2016",
+    ),
     Target("T6 IGF-1 rise at 13 wk, 37 y", igf1_young_13wk, 0.20, 0.10, 0.30, "Borst 2001"),
-    Target("T11 strength 16 wk at 75 % 1RM", strength_heavy, 0.15, 0.10, 0.20,
-           "Beneka (Borde 2015)"),
-    Target("T11 strength 24 wk 3x/wk at 80 %", strength_24wk_older, 0.25, 0.18, 0.35,
-           "Peterson 2010"),
-    Target("T11 strength 16 wk at 50 % 1RM", strength_light, 0.035, 0.015, 0.06,
-           "Beneka (Borde 2015)"),
+    Target(
+        "T11 strength 16 wk at 75 % 1RM", strength_heavy, 0.15, 0.10, 0.20, "Beneka (Borde 2015)"
+    ),
+    Target(
+        "T11 strength 24 wk 3x/wk at 80 %", strength_24wk_older, 0.25, 0.18, 0.35, "Peterson 2010"
+    ),
+    Target(
+        "T11 strength 16 wk at 50 % 1RM", strength_light, 0.035, 0.015, 0.06, "Beneka (Borde 2015)"
+    ),
 )
 
-FREE = ("il6_release_per_h", "il6_clearance_per_h", "lactate_slope_per_frac",
-        "lactate_resistance_excess_mmol_L", "irisin_release_per_h", "bdnf_release_max_frac",
-        "bdnf_weight_fitness", "igf1_rt_gain_frac", "strength_gain_per_set",
-        "strength_intensity_floor_frac")
+FREE = (
+    "il6_release_per_h",
+    "il6_clearance_per_h",
+    "lactate_slope_per_frac",
+    "lactate_resistance_excess_mmol_L",
+    "irisin_release_per_h",
+    "bdnf_release_max_frac",
+    "bdnf_weight_fitness",
+    "igf1_rt_gain_frac",
+    "strength_gain_per_set",
+    "strength_intensity_floor_frac",
+)
 
 
 def evaluate(p: Parameters) -> list[float]:
     """Measured value of every target under parameters ``p``."""
     return [t.measure(p) for t in TARGETS]
-
-
 
 
 def zone2_lactate(p: Parameters) -> float:
@@ -179,10 +212,11 @@ def shape_checks(p: Parameters) -> dict[str, bool]:
     return {
         "T1 IL-6 pulse several-fold, gone within hours": fold > 2.0 and back < 4.0,
         "T2 lactate: HIIT > resistance > zone 2": v["T2 lactate peak, 4x4 HIIT"]
-        > v["T2 lactate, hypertrophy RT"] > zone2_lactate(p),
-        "T3 irisin pulse small (never multi-fold)": 0.0 < v["T3 irisin rise, 60 min aerobic"]
-        < 0.5,
-        "T4 serum BDNF rises above VT, not below": v["T4 serum BDNF rise, VT+10%"] > 0.05
+        > v["T2 lactate, hypertrophy RT"]
+        > zone2_lactate(p),
+        "T3 irisin pulse small (never multi-fold)": 0.0 < v["T3 irisin rise, 60 min aerobic"] < 0.5,
+        "T4 serum BDNF rises above VT, not below": v["T4 serum BDNF rise, VT+10%"]
+        > 0.05
         > below_vt_serum_rise(p) * 5,
         "T5 aerobic raises resting BDNF": v["T5 resting serum BDNF, aerobic 24 wk"] > 0.0,
         "T6 IGF-1 rises with RT in the young": v["T6 IGF-1 rise at 13 wk, 37 y"] > 0.05,

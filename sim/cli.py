@@ -46,10 +46,12 @@ def cmd_run(args: argparse.Namespace) -> int:
 
             plot_run(result, tmp / "overview.png")
     m = result.metrics
-    print(f"{scenario.name}: {int(m['sessions_completed'])}/{int(m['sessions_planned'])} "
-          f"sessions; strength {m['strength_change_pct']:+.1f} %, fitness "
-          f"{m['fitness_change_pct']:+.1f} %, cognition {m['cognition_z_final']:+.3f} SD "
-          f"-> {out}")
+    print(
+        f"{scenario.name}: {int(m['sessions_completed'])}/{int(m['sessions_planned'])} "
+        f"sessions; strength {m['strength_change_pct']:+.1f} %, fitness "
+        f"{m['fitness_change_pct']:+.1f} %, cognition {m['cognition_z_final']:+.3f} SD "
+        f"-> {out}"
+    )
     print(ILLUSTRATIVE)
     return EXIT_OK
 
@@ -154,8 +156,10 @@ def cmd_trial(args: argparse.Namespace) -> int:
     with atomic_output_dir(out, args.force) as tmp:
         write_trial(result, tmp, plots=not args.no_plots)
     s = result.summary
-    print(f"{trial.name}: {s['outcome']} change at week {s['at_week']}, "
-          f"{result.n_per_arm} per arm, seed {result.seed}, control {s['control']!r}\n")
+    print(
+        f"{trial.name}: {s['outcome']} change at week {s['at_week']}, "
+        f"{result.n_per_arm} per arm, seed {result.seed}, control {s['control']!r}\n"
+    )
     print(format_table(s))
     print(f"\nWritten to {out}")
     print(ILLUSTRATIVE)
@@ -171,9 +175,11 @@ def cmd_export_sbml(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     export = export_sbml(scenario, args.out)
     m = export.result.metrics
-    print(f"{scenario.name}: SBML Level 3 model with {export.n_events} drive events "
-          f"({int(m['sessions_completed'])}/{int(m['sessions_planned'])} sessions) -> "
-          f"{export.path}")
+    print(
+        f"{scenario.name}: SBML Level 3 model with {export.n_events} drive events "
+        f"({int(m['sessions_completed'])}/{int(m['sessions_planned'])} sessions) -> "
+        f"{export.path}"
+    )
     for warning in export.warnings:
         print(f"libsbml: {warning}", file=sys.stderr)
     print(f"libsbml consistency check: 0 errors, {len(export.warnings)} warnings")
@@ -186,15 +192,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="musclebrain",
         description="Illustrative simulation of muscle-brain signalling under training "
-                    "regimens (teaching, not clinical).")
+        "regimens (teaching, not clinical).",
+    )
     parser.add_argument("--version", action="version", version=f"musclebrain {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = sub.add_parser("run", help="run one scenario file")
     run.add_argument("scenario", help="scenario YAML file")
     run.add_argument("--out", help="output folder (default outputs/<scenario name>/)")
-    run.add_argument("--sample-min", type=_positive_float, default=None,
-                     help="output sampling in minutes (default: the scenario's, 60)")
+    run.add_argument(
+        "--sample-min",
+        type=_positive_float,
+        default=None,
+        help="output sampling in minutes (default: the scenario's, 60)",
+    )
     run.add_argument("--seed", type=int, default=None, help="override the scenario's seed")
     run.add_argument("--force", action="store_true", help="replace a non-empty output folder")
     run.add_argument("--no-plots", action="store_true", help="skip the figure")
@@ -217,30 +228,44 @@ def build_parser() -> argparse.ArgumentParser:
     cmp.set_defaults(func=cmd_compare)
 
     demo = sub.add_parser(
-        "demo", help="the shipped sedentary/aerobic/resistance/combined comparison",
+        "demo",
+        help="the shipped sedentary/aerobic/resistance/combined comparison",
         description="Run the shipped sedentary, aerobic, resistance and combined scenarios, "
-                    "print a table and who wins on what, and write the comparison. An earlier "
-                    "demo's output folder is replaced without --force (it is the program's own "
-                    "output); any other non-empty folder needs --force.")
+        "print a table and who wins on what, and write the comparison. An earlier "
+        "demo's output folder is replaced without --force (it is the program's own "
+        "output); any other non-empty folder needs --force.",
+    )
     demo.add_argument("--out", help="output folder (default outputs/demo/)")
-    demo.add_argument("--force", action="store_true",
-                      help="replace a non-empty output folder that is not an earlier demo")
+    demo.add_argument(
+        "--force",
+        action="store_true",
+        help="replace a non-empty output folder that is not an earlier demo",
+    )
     demo.set_defaults(func=cmd_demo)
     tri = sub.add_parser("trial", help="a virtual trial: arms of sampled people, effect sizes")
     tri.add_argument("trial", help="trial YAML file (see scenarios/trials/)")
     tri.add_argument("--out", help="output folder (default outputs/<trial name>/)")
-    tri.add_argument("--n-per-arm", type=int, default=None,
-                     help="people per arm (default: the trial file's n_per_arm)")
+    tri.add_argument(
+        "--n-per-arm",
+        type=int,
+        default=None,
+        help="people per arm (default: the trial file's n_per_arm)",
+    )
     tri.add_argument("--seed", type=int, default=None, help="override the trial's seed")
     tri.add_argument("--force", action="store_true", help="replace a non-empty output folder")
     tri.add_argument("--no-plots", action="store_true", help="skip the figures")
     tri.set_defaults(func=cmd_trial)
 
-    sbml = sub.add_parser("export-sbml",
-                          help="the model with a scenario's bouts as SBML Level 3 events")
+    sbml = sub.add_parser(
+        "export-sbml", help="the model with a scenario's bouts as SBML Level 3 events"
+    )
     sbml.add_argument("scenario", help="scenario YAML file")
-    sbml.add_argument("--out", required=True, metavar="FILE.xml",
-                      help="SBML file to write (missing folders are created)")
+    sbml.add_argument(
+        "--out",
+        required=True,
+        metavar="FILE.xml",
+        help="SBML file to write (missing folders are created)",
+    )
     sbml.set_defaults(func=cmd_export_sbml)
     return parser
 

@@ -83,7 +83,8 @@ class People:
             age_years=float(self.age_years[i]),
             bdnf_genotype=GENOTYPE_CODES[int(self.genotype[i])],
             cognitive_status=COGNITIVE_STATUSES[int(self.status[i])],
-            sleep_h=pop.sleep_h, protein_g_per_kg=pop.protein_g_per_kg,
+            sleep_h=pop.sleep_h,
+            protein_g_per_kg=pop.protein_g_per_kg,
             steps_per_day=pop.steps_per_day,
             baseline_strength_rel=float(self.baseline_strength_rel[i]),
             baseline_fitness_rel=float(self.baseline_fitness_rel[i]),
@@ -104,21 +105,27 @@ def _responsiveness(rng: np.random.Generator, cv: float, non: float, n: int) -> 
 
 def sample_people(pop: Population, n: int, rng: np.random.Generator) -> People:
     """Draw ``n`` people from ``pop`` with the seeded generator ``rng``."""
-    age = np.clip(rng.normal(pop.age_mean_years, pop.age_sd_years, n), pop.age_min_years,
-                  pop.age_max_years)
+    age = np.clip(
+        rng.normal(pop.age_mean_years, pop.age_sd_years, n), pop.age_min_years, pop.age_max_years
+    )
     q = pop.met_allele_frequency
     genotype = rng.choice(3, size=n, p=[(1 - q) ** 2, 2 * q * (1 - q), q * q])
     weights = np.asarray(pop.status_weights, dtype=float)
     status = rng.choice(3, size=n, p=weights / weights.sum())
     return People(
-        age_years=age, female=rng.random(n) < pop.female_fraction, genotype=genotype,
-        status=status, baseline_strength_rel=_lognormal(rng, pop.strength_cv, n),
+        age_years=age,
+        female=rng.random(n) < pop.female_fraction,
+        genotype=genotype,
+        status=status,
+        baseline_strength_rel=_lognormal(rng, pop.strength_cv, n),
         baseline_fitness_rel=_lognormal(rng, pop.fitness_cv, n),
         igf1_factor=_lognormal(rng, pop.igf1_cv, n),
-        strength_responsiveness=_responsiveness(rng, pop.responsiveness_cv,
-                                                pop.strength_nonresponder_fraction, n),
-        fitness_responsiveness=_responsiveness(rng, pop.responsiveness_cv,
-                                               pop.fitness_nonresponder_fraction, n),
+        strength_responsiveness=_responsiveness(
+            rng, pop.responsiveness_cv, pop.strength_nonresponder_fraction, n
+        ),
+        fitness_responsiveness=_responsiveness(
+            rng, pop.responsiveness_cv, pop.fitness_nonresponder_fraction, n
+        ),
         attendance_factor=rng.beta(pop.attendance_concentration, 1.0, n),
     )
 
@@ -131,9 +138,19 @@ def cohort_constants(params: Parameters, people: People, pop: Population) -> Con
     for i in range(people.n):
         subject = people.subject(i, pop)
         igf1 = igf1_age_baseline_ng_mL(params, subject.age_years) * people.igf1_factor[i]
-        per_person.append(compile_constants(params, Subject(
-            **{f.name: getattr(subject, f.name) for f in fields(Subject)
-               if f.name != "baseline_igf1_ng_mL"}, baseline_igf1_ng_mL=igf1)).__dict__)
+        per_person.append(
+            compile_constants(
+                params,
+                Subject(
+                    **{
+                        f.name: getattr(subject, f.name)
+                        for f in fields(Subject)
+                        if f.name != "baseline_igf1_ng_mL"
+                    },
+                    baseline_igf1_ng_mL=igf1,
+                ),
+            ).__dict__
+        )
     merged: dict[str, Any] = {}
     for key, value in per_person[0].items():
         column = [d[key] for d in per_person]
@@ -146,11 +163,13 @@ def cohort_constants(params: Parameters, people: People, pop: Population) -> Con
 class CohortBody:
     """Everybody's state, integrated together; records snapshots at assessment times."""
 
-    def __init__(self, c: Constants, n: int, assessments_h: np.ndarray,
-                 settings: SolverSettings) -> None:
+    def __init__(
+        self, c: Constants, n: int, assessments_h: np.ndarray, settings: SolverSettings
+    ) -> None:
         self.c, self.n = c, n
-        self.k = np.broadcast_to(linear_decay_rates(c).reshape(len(STATE_NAMES), -1),
-                                 (len(STATE_NAMES), n)).copy()
+        self.k = np.broadcast_to(
+            linear_decay_rates(c).reshape(len(STATE_NAMES), -1), (len(STATE_NAMES), n)
+        ).copy()
         self.y = initial_state(c, n)
         self.t = 0.0
         self.h: float | None = None
@@ -164,8 +183,9 @@ class CohortBody:
         if t1 <= self.t + 1e-12:
             return
         inside = self.assessments[(self.assessments > self.t) & (self.assessments < t1)]
-        out, self.y, self.h = integrate_segment_etd(self.c, self.k, self.y, self.t, t1, drive,
-                                                    inside, settings=self.settings, h0=self.h)
+        out, self.y, self.h = integrate_segment_etd(
+            self.c, self.k, self.y, self.t, t1, drive, inside, settings=self.settings, h0=self.h
+        )
         for i, t in enumerate(inside):
             self.snapshots[float(t)] = out[i]
         if np.any(np.isclose(self.assessments, t1)):
@@ -174,8 +194,9 @@ class CohortBody:
 
     def advance(self, to_t: float) -> dict[str, np.ndarray]:
         """Integrate everybody at rest up to ``to_t`` [h]; return the states by name."""
-        self._integrate(to_t, Drive(np.zeros(self.n), np.zeros(self.n), np.zeros(self.n),
-                                    np.zeros(self.n)))
+        self._integrate(
+            to_t, Drive(np.zeros(self.n), np.zeros(self.n), np.zeros(self.n), np.zeros(self.n))
+        )
         return {name: self.y[i] for i, name in enumerate(STATE_NAMES)}
 
     def perform(self, bout: CohortBout) -> None:
@@ -203,10 +224,15 @@ class CohortBout:
 class CohortCoach:
     """The progression rules and attendance of :class:`sim.schedule.Coach`, for arrays."""
 
-    def __init__(self, progression: Any, adherence: Any, attendance: np.ndarray,
-                 rng: np.random.Generator) -> None:
-        self.rule, self.adherence, self.attendance, self.rng = progression, adherence, \
-            attendance, rng
+    def __init__(
+        self, progression: Any, adherence: Any, attendance: np.ndarray, rng: np.random.Generator
+    ) -> None:
+        self.rule, self.adherence, self.attendance, self.rng = (
+            progression,
+            adherence,
+            attendance,
+            rng,
+        )
         self.loads: dict[tuple[int, int], np.ndarray] = {}
 
     def decide(self, planned: PlannedSession, state: dict[str, np.ndarray]) -> CohortBout:
@@ -223,21 +249,40 @@ class CohortCoach:
             pct = float(s.intensity_pct_1rm) / 100.0
             key = (planned.block, planned.slot)
             base = self.loads.setdefault(key, pct * strength)
-            load, self.loads[key] = progressed_load(self.rule, pct, base, strength,
-                                                    planned.week_in_block)
+            load, self.loads[key] = progressed_load(
+                self.rule, pct, base, strength, planned.week_in_block
+            )
             sets = np.maximum(1.0, np.round(s.sets * factor))
-            drive = Drive(np.zeros_like(on), load * factor * fidelity / strength * on,
-                          sets / float(s.duration_h) * on, MUSCLE_MASS_FRAC[s.movements] * on)
+            drive = Drive(
+                np.zeros_like(on),
+                load * factor * fidelity / strength * on,
+                sets / float(s.duration_h) * on,
+                MUSCLE_MASS_FRAC[s.movements] * on,
+            )
             segments: tuple[tuple[float, float, Drive], ...] = ((start, end, drive),)
         elif s.modality == "hiit":
-            segments = tuple((a, b, Drive(d.aerobic_frac_vo2max * factor * on, 0.0 * on,
-                                          0.0 * on, d.muscle_mass_frac * on))
-                             for a, b, d in hiit_segments(start, s, fidelity))
+            segments = tuple(
+                (
+                    a,
+                    b,
+                    Drive(
+                        d.aerobic_frac_vo2max * factor * on,
+                        0.0 * on,
+                        0.0 * on,
+                        d.muscle_mass_frac * on,
+                    ),
+                )
+                for a, b, d in hiit_segments(start, s, fidelity)
+            )
         else:
-            x = (float(s.intensity_pct_vo2max) / 100.0 if s.intensity_pct_vo2max is not None
-                 else vo2max_frac_from_hrmax(float(s.intensity_pct_hrmax)))
-            drive = Drive(x * fidelity * factor * on, 0.0 * on, 0.0 * on,
-                          MUSCLE_MASS_FRAC["aerobic"] * on)
+            x = (
+                float(s.intensity_pct_vo2max) / 100.0
+                if s.intensity_pct_vo2max is not None
+                else vo2max_frac_from_hrmax(float(s.intensity_pct_hrmax))
+            )
+            drive = Drive(
+                x * fidelity * factor * on, 0.0 * on, 0.0 * on, MUSCLE_MASS_FRAC["aerobic"] * on
+            )
             segments = ((start, end, drive),)
         return CohortBout(start, end, s.modality, attends, segments)
 
@@ -247,17 +292,22 @@ class CohortResult:
     """States of everybody at the assessment times, and per-person summary metrics."""
 
     times_h: np.ndarray
-    states: np.ndarray          # (n_times, N_STATES, N)
+    states: np.ndarray  # (n_times, N_STATES, N)
     columns: dict[str, np.ndarray]  # name -> (n_times, N), states and observables
     sessions_completed: np.ndarray
     sessions_planned: int
     training_end_h: float
 
 
-def simulate_cohort(scenario: Any, people: People, pop: Population | None = None,
-                    params: Parameters | None = None, seed: int = 0,
-                    assessments_weeks: tuple[float, ...] | None = None,
-                    settings: SolverSettings | None = None) -> CohortResult:
+def simulate_cohort(
+    scenario: Any,
+    people: People,
+    pop: Population | None = None,
+    params: Parameters | None = None,
+    seed: int = 0,
+    assessments_weeks: tuple[float, ...] | None = None,
+    settings: SolverSettings | None = None,
+) -> CohortResult:
     """Run everybody in ``people`` through ``scenario``'s regimen.
 
     Assessments default to the start, the end of training and the end of follow-up.
@@ -266,8 +316,11 @@ def simulate_cohort(scenario: Any, people: People, pop: Population | None = None
     params = (params or Parameters()).with_overrides(dict(scenario.parameters))
     training_end = scenario.duration_weeks * HOURS_PER_WEEK
     horizon = training_end + scenario.follow_up_weeks * HOURS_PER_WEEK
-    weeks = assessments_weeks or (0.0, float(scenario.duration_weeks),
-                                  float(scenario.duration_weeks + scenario.follow_up_weeks))
+    weeks = assessments_weeks or (
+        0.0,
+        float(scenario.duration_weeks),
+        float(scenario.duration_weeks + scenario.follow_up_weeks),
+    )
     times = np.unique(np.asarray(weeks, dtype=float) * HOURS_PER_WEEK)
     c = cohort_constants(params, people, pop)
     body = CohortBody(c, people.n, times, settings or SolverSettings())
@@ -281,7 +334,6 @@ def simulate_cohort(scenario: Any, people: People, pop: Population | None = None
     columns = {name: states[:, i, :] for i, name in enumerate(STATE_NAMES)}
     obs = observables(c, times[:, None], states.transpose(1, 0, 2))
     columns.update({k: np.asarray(v) for k, v in obs.items()})
-    completed = (np.sum([b.completed for b in log], axis=0) if log
-                 else np.zeros(people.n, dtype=int))
+    completed = np.sum([b.completed for b in log], axis=0) if log else np.zeros(people.n, dtype=int)
     assert states.shape[1] == len(STATE_NAMES) and IX.lactate_mmol_L == 0
     return CohortResult(times, states, columns, np.asarray(completed), len(plan), training_end)

@@ -100,8 +100,12 @@ def row_labels(names: Sequence[str]) -> list[str]:
     return labels
 
 
-def compare(scenarios: Sequence[Any], params: Any = None, sample_min: float | None = None,
-            progress: Callable[[int, int, str], None] | None = None) -> Comparison:
+def compare(
+    scenarios: Sequence[Any],
+    params: Any = None,
+    sample_min: float | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> Comparison:
     """Run every scenario; a failing one is recorded with its error and the others still run.
 
     Parameters
@@ -144,8 +148,10 @@ def load_scenarios(paths: Sequence[str | Path]) -> list[Any]:
 
     missing = [str(p) for p in paths if not Path(p).is_file()]
     if missing:
-        raise InputError("no such scenario file: " + ", ".join(missing) + ". Fix: check the "
-                         "path(s); nothing was run.")
+        raise InputError(
+            "no such scenario file: " + ", ".join(missing) + ". Fix: check the "
+            "path(s); nothing was run."
+        )
     scenarios, problems = [], []
     for path in paths:
         try:
@@ -166,7 +172,8 @@ def demo_paths(folder: Path | None = None) -> list[Path]:
         raise MusclebrainError(
             f"the shipped scenarios ({', '.join(missing)}) are not in {folder}. The demo reads "
             "them from the source checkout's scenarios/ folder. Fix: run from a checkout "
-            "installed with `pip install -e .`, or use `musclebrain compare` with your files.")
+            "installed with `pip install -e .`, or use `musclebrain compare` with your files."
+        )
     return paths
 
 
@@ -188,8 +195,9 @@ def representative_bout(result: Result) -> Any | None:
     return min(done, key=lambda b: (abs(b.start_h - middle), b.start_h))
 
 
-def acute_response(result: Result, sample_min: float = 2.0,
-                   window_h: float = ACUTE_WINDOW_H) -> tuple[Any, np.ndarray, dict[str, Any]]:
+def acute_response(
+    result: Result, sample_min: float = 2.0, window_h: float = ACUTE_WINDOW_H
+) -> tuple[Any, np.ndarray, dict[str, Any]]:
     """Minute-resolution signals over ``window_h`` from the start of the representative bout.
 
     The scenario is re-run at ``sample_min`` only up to the week that holds the window (the
@@ -208,8 +216,7 @@ def acute_response(result: Result, sample_min: float = 2.0,
     else:
         t0 = bout.start_h
         weeks = max(1, math.ceil((t0 + window_h) / HOURS_PER_WEEK))
-        short = result.scenario.model_copy(update={"duration_weeks": weeks,
-                                                   "follow_up_weeks": 0})
+        short = result.scenario.model_copy(update={"duration_weeks": weeks, "follow_up_weeks": 0})
         source = simulate(short, result.parameters, sample_min, result.seed)
     sel = (source.times_h >= t0 - 1e-9) & (source.times_h <= t0 + window_h + 1e-9)
     minutes = (source.times_h[sel] - t0) * 60.0
@@ -227,17 +234,23 @@ def comparison_dict(comparison: Comparison, command: str = "compare") -> dict[st
         "version": __version__,
         "note": ILLUSTRATIVE,
         "metrics": list(comparison.metric_names),
-        "scenarios": {label: {"scenario": r.name, "seed": r.seed,
-                              "description": str(getattr(r.scenario, "description", "")).strip(),
-                              "metrics": {k: _number(v) for k, v in r.metrics.items()}}
-                      for label, r in comparison.results},
+        "scenarios": {
+            label: {
+                "scenario": r.name,
+                "seed": r.seed,
+                "description": str(getattr(r.scenario, "description", "")).strip(),
+                "metrics": {k: _number(v) for k, v in r.metrics.items()},
+            }
+            for label, r in comparison.results
+        },
         "failed": dict(comparison.failures),
         "headlines": headlines(comparison),
     }
 
 
-def write_comparison(comparison: Comparison, folder: Path, plots: bool = True,
-                     command: str = "compare") -> None:
+def write_comparison(
+    comparison: Comparison, folder: Path, plots: bool = True, command: str = "compare"
+) -> None:
     """Write ``comparison.csv``, ``comparison.json`` and (with ``plots``) the figures."""
     folder = Path(folder)
     names = comparison.metric_names
@@ -257,16 +270,23 @@ def write_comparison(comparison: Comparison, folder: Path, plots: bool = True,
 def format_table(comparison: Comparison) -> str:
     """A plain-text table: rows are scenarios, columns the headline metrics."""
     head = ["scenario", *(h for _, h, _ in TABLE_COLUMNS)]
-    rows = [[label, *(fmt.format(r.metrics[k]) if k in r.metrics else "-"
-                      for k, _, fmt in TABLE_COLUMNS)]
-            for label, r in comparison.results]
-    rows += [[label, "failed", *[""] * (len(TABLE_COLUMNS) - 1)]
-             for label, _ in comparison.failures]
+    rows = [
+        [
+            label,
+            *(fmt.format(r.metrics[k]) if k in r.metrics else "-" for k, _, fmt in TABLE_COLUMNS),
+        ]
+        for label, r in comparison.results
+    ]
+    rows += [
+        [label, "failed", *[""] * (len(TABLE_COLUMNS) - 1)] for label, _ in comparison.failures
+    ]
     widths = [max(len(str(row[i])) for row in [head, *rows]) for i in range(len(head))]
 
     def line(cells: Sequence[str]) -> str:
-        return "  ".join(c.ljust(w) if i == 0 else c.rjust(w)
-                         for i, (c, w) in enumerate(zip(cells, widths, strict=True)))
+        return "  ".join(
+            c.ljust(w) if i == 0 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        )
 
     rule = "  ".join("-" * w for w in widths)
     return "\n".join([line(head), rule, *(line(r) for r in rows)])
@@ -279,8 +299,9 @@ def headlines(comparison: Comparison) -> list[str]:
         return []
     lines = []
     for key, what, unit, fmt in HEADLINES:
-        vals = sorted(((r.metrics[key], label) for label, r in results if key in r.metrics),
-                      reverse=True)
+        vals = sorted(
+            ((r.metrics[key], label) for label, r in results if key in r.metrics), reverse=True
+        )
         if len(vals) < 2:
             continue
         (best, winner), (second, runner_up) = vals[0], vals[1]
@@ -289,8 +310,10 @@ def headlines(comparison: Comparison) -> list[str]:
         if math.isclose(best, second, rel_tol=1e-3, abs_tol=1e-9):
             lines.append(f"{what}: {winner} and {runner_up} tie ({fmt.format(best)}{u}).")
             continue
-        text = (f"{what}: {winner} wins ({fmt.format(best)}{u}), {best - second:.3g}{gap} "
-                f"ahead of {runner_up} ({fmt.format(second)}{u})")
+        text = (
+            f"{what}: {winner} wins ({fmt.format(best)}{u}), {best - second:.3g}{gap} "
+            f"ahead of {runner_up} ({fmt.format(second)}{u})"
+        )
         if len(vals) > 2:
             low = vals[-1][0]
             lowest = [lbl for v, lbl in vals[2:] if math.isclose(v, low, abs_tol=1e-9)]

@@ -50,8 +50,13 @@ def _follow_up(ax: Any, comparison: Comparison) -> None:
     ends = {(r.training_end_h, r.horizon_h) for _, r in comparison.results}
     for i, (end, horizon) in enumerate(sorted(ends)):
         if horizon > end:
-            ax.axvspan(end / HOURS_PER_WEEK, horizon / HOURS_PER_WEEK, color="0.93", zorder=0,
-                       label="follow-up, no training" if i == 0 else None)
+            ax.axvspan(
+                end / HOURS_PER_WEEK,
+                horizon / HOURS_PER_WEEK,
+                color="0.93",
+                zorder=0,
+                label="follow-up, no training" if i == 0 else None,
+            )
 
 
 SLOW_PANELS: tuple[tuple[str, str, str], ...] = (
@@ -72,8 +77,13 @@ def plot_slow_states(comparison: Comparison, path: Path) -> None:
     for ax, (name, title, ylabel) in zip(axes.flat, SLOW_PANELS, strict=True):
         if name == "igf1_ng_mL":
             lo, hi = IGF1_MIDRANGE_NG_ML
-            ax.axhspan(lo, hi, color="tab:green", alpha=0.12,
-                       label=f"protective middle range ({lo:.0f}-{hi:.0f} ng/mL)")
+            ax.axhspan(
+                lo,
+                hi,
+                color="tab:green",
+                alpha=0.12,
+                label=f"protective middle range ({lo:.0f}-{hi:.0f} ng/mL)",
+            )
         _follow_up(ax, comparison)
         for lbl, r in comparison.results:
             if name == "bdnf_brain_rel":
@@ -88,11 +98,16 @@ def plot_slow_states(comparison: Comparison, path: Path) -> None:
         if name == "reserve":
             ax.legend(fontsize=7, loc="best")
         elif name == "igf1_ng_mL":  # only the shaded band: the scenarios are in panel 1
-            handles = [h for h in ax.get_legend_handles_labels()[0]
-                       if h.get_label().startswith("protective")]
+            handles = [
+                h
+                for h in ax.get_legend_handles_labels()[0]
+                if h.get_label().startswith("protective")
+            ]
             ax.legend(handles=handles, fontsize=7, loc="best")
-    fig.suptitle("How each regimen changes the slow states over the weeks\n"
-                 f"({WATERMARK.lower()})", fontsize=13)
+    fig.suptitle(
+        f"How each regimen changes the slow states over the weeks\n({WATERMARK.lower()})",
+        fontsize=13,
+    )
     stamp(fig)
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -105,11 +120,13 @@ def plot_final_bars(comparison: Comparison, path: Path) -> None:
     labels = [lbl for lbl, _ in comparison.results]
     follow_up = any(r.horizon_h > r.training_end_h for _, r in comparison.results)
     when = "at the end (of follow-up, if any)" if follow_up else "after the programme"
-    fig, axes = plt.subplots(1, 2, figsize=(max(9.0, 1.3 * len(labels) + 4), 5.2),
-                             constrained_layout=True)
-    panels = (("reserve_final", f"Cognitive reserve {when}", "Reserve (0 = the start)"),
-              ("cognition_z_final", f"Cognition change {when}",
-               "Change in cognitive score [SD]"))
+    fig, axes = plt.subplots(
+        1, 2, figsize=(max(9.0, 1.3 * len(labels) + 4), 5.2), constrained_layout=True
+    )
+    panels = (
+        ("reserve_final", f"Cognitive reserve {when}", "Reserve (0 = the start)"),
+        ("cognition_z_final", f"Cognition change {when}", "Change in cognitive score [SD]"),
+    )
     x = np.arange(len(labels))
     for ax, (key, title, ylabel) in zip(axes, panels, strict=True):
         values = [r.metrics[key] for _, r in comparison.results]
@@ -120,8 +137,10 @@ def plot_final_bars(comparison: Comparison, path: Path) -> None:
         ax.set_title(title)
         ax.set_ylabel(ylabel)
         ax.grid(axis="y", alpha=0.3)
-    fig.suptitle("Which regimen leaves the brain better off?\n"
-                 f"({WATERMARK.lower()}; bigger is better)", fontsize=12)
+    fig.suptitle(
+        f"Which regimen leaves the brain better off?\n({WATERMARK.lower()}; bigger is better)",
+        fontsize=12,
+    )
     stamp(fig)
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -151,11 +170,9 @@ def plot_acute(comparison: Comparison, path: Path) -> None:
     for lbl, r in comparison.results:
         bout, minutes, cols = acute_response(r)
         for ax, (name, _) in zip(axes.flat, ACUTE_PANELS, strict=True):
-            ax.plot(minutes, cols[name], color=colours[lbl], lw=1.4,
-                    label=_session_name(bout, lbl))
+            ax.plot(minutes, cols[name], color=colours[lbl], lw=1.4, label=_session_name(bout, lbl))
             if bout is not None:
-                ax.axvline((bout.end_h - bout.start_h) * 60.0, color=colours[lbl], lw=0.8,
-                           ls=":")
+                ax.axvline((bout.end_h - bout.start_h) * 60.0, color=colours[lbl], lw=0.8, ls=":")
     for ax, (name, title) in zip(axes.flat, ACUTE_PANELS, strict=True):
         ax.set_title(title)
         ax.set_xlabel("Minutes since the session started")
@@ -163,8 +180,11 @@ def plot_acute(comparison: Comparison, path: Path) -> None:
         ax.set_xlim(0.0, ACUTE_WINDOW_H * 60.0)
         ax.grid(alpha=0.3)
     axes[0, 0].legend(fontsize=7, loc="upper right")
-    fig.suptitle("One session from the middle of each programme: the acute myokine response\n"
-                 f"(dotted lines: each session's end; {WATERMARK.lower()})", fontsize=13)
+    fig.suptitle(
+        "One session from the middle of each programme: the acute myokine response\n"
+        f"(dotted lines: each session's end; {WATERMARK.lower()})",
+        fontsize=13,
+    )
     stamp(fig)
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -173,8 +193,7 @@ def plot_acute(comparison: Comparison, path: Path) -> None:
 def plot_comparison(comparison: Comparison, folder: Path) -> list[Path]:
     """Write the three comparison figures into ``folder``; return their paths."""
     folder = Path(folder)
-    paths = [folder / "slow_states.png", folder / "final_bars.png",
-             folder / "acute_response.png"]
+    paths = [folder / "slow_states.png", folder / "final_bars.png", folder / "acute_response.png"]
     plot_slow_states(comparison, paths[0])
     plot_final_bars(comparison, paths[1])
     plot_acute(comparison, paths[2])

@@ -40,8 +40,9 @@ _TOL_REL = 1e-9
 PROBE_TIME_H = 1000.0
 
 AEROBIC = Drive(aerobic_frac_vo2max=0.8, muscle_mass_frac=MUSCLE_MASS_FRAC["aerobic"])
-RESISTANCE = Drive(resistance_frac_1rm=0.8, sets_per_h=6.0,
-                   muscle_mass_frac=MUSCLE_MASS_FRAC["compound"])
+RESISTANCE = Drive(
+    resistance_frac_1rm=0.8, sets_per_h=6.0, muscle_mass_frac=MUSCLE_MASS_FRAC["compound"]
+)
 
 DRIVE_LABELS: dict[str, str] = {
     "aerobic_frac_vo2max": "Aerobic intensity (fraction of VO2max)",
@@ -64,12 +65,25 @@ def _trained_state(c: Constants, igf1_ng_mL: float) -> np.ndarray:
     """A partially trained person shortly after a bout: every state off its resting value."""
     y = initial_state(c).copy()
     values = {
-        "lactate_mmol_L": 2.5, "il6_signal": 0.3, "il6_pg_mL": 4.0,
-        "anti_inflammatory_signal": 1.2, "inflammation_rel": 0.95, "irisin_rel": 1.08,
-        "ctsb_rel": 1.1, "fgf21_signal": 0.3, "fgf21_rel": 1.2, "bdnf_muscle_rel": 1.3,
-        "bdnf_brain_rel": 1.3, "bdnf_serum_ng_mL": 33.0, "igf1_ng_mL": igf1_ng_mL,
-        "rt_weekly_sets": 6.0, "strength_rel": 1.2, "fitness_rel": 1.15, "fatigue": 0.8,
-        "reserve_built": 0.2, "bdnf_brain_auc": 50.0,
+        "lactate_mmol_L": 2.5,
+        "il6_signal": 0.3,
+        "il6_pg_mL": 4.0,
+        "anti_inflammatory_signal": 1.2,
+        "inflammation_rel": 0.95,
+        "irisin_rel": 1.08,
+        "ctsb_rel": 1.1,
+        "fgf21_signal": 0.3,
+        "fgf21_rel": 1.2,
+        "bdnf_muscle_rel": 1.3,
+        "bdnf_brain_rel": 1.3,
+        "bdnf_serum_ng_mL": 33.0,
+        "igf1_ng_mL": igf1_ng_mL,
+        "rt_weekly_sets": 6.0,
+        "strength_rel": 1.2,
+        "fitness_rel": 1.15,
+        "fatigue": 0.8,
+        "reserve_built": 0.2,
+        "bdnf_brain_auc": 50.0,
     }
     for name, value in values.items():
         if name in STATE_NAMES:
@@ -84,12 +98,17 @@ def probe_points(c: Constants | None = None) -> tuple[ProbePoint, ...]:
     range, so that both flanks of its hump are seen.
     """
     c = c or default_constants()
-    states = {"rest": initial_state(c),
-              "trained, low IGF-1": _trained_state(c, c.igf1_optimum_ng_mL - 30.0),
-              "trained, high IGF-1": _trained_state(c, c.igf1_optimum_ng_mL + 30.0)}
+    states = {
+        "rest": initial_state(c),
+        "trained, low IGF-1": _trained_state(c, c.igf1_optimum_ng_mL - 30.0),
+        "trained, high IGF-1": _trained_state(c, c.igf1_optimum_ng_mL + 30.0),
+    }
     drives = {"at rest": REST, "aerobic bout": AEROBIC, "resistance bout": RESISTANCE}
-    return tuple(ProbePoint(f"{who}, {what}", y, d) for who, y in states.items()
-                 for what, d in drives.items())
+    return tuple(
+        ProbePoint(f"{who}, {what}", y, d)
+        for who, y in states.items()
+        for what, d in drives.items()
+    )
 
 
 def default_constants() -> Constants:
@@ -102,8 +121,9 @@ def _changed(base: np.ndarray, moved: np.ndarray) -> np.ndarray:
     return np.abs(moved - base) > _TOL_ABS + _TOL_REL * np.abs(base)
 
 
-def _state_jacobian_signs(points: Iterable[ProbePoint], c: Constants
-                          ) -> dict[tuple[str, str], set[int]]:
+def _state_jacobian_signs(
+    points: Iterable[ProbePoint], c: Constants
+) -> dict[tuple[str, str], set[int]]:
     signs: dict[tuple[str, str], set[int]] = {}
     for p in points:
         base = rhs(PROBE_TIME_H, p.y, c, p.drive)
@@ -120,8 +140,9 @@ def _state_jacobian_signs(points: Iterable[ProbePoint], c: Constants
     return signs
 
 
-def _drive_jacobian_signs(points: Iterable[ProbePoint], c: Constants
-                          ) -> dict[tuple[str, str], set[int]]:
+def _drive_jacobian_signs(
+    points: Iterable[ProbePoint], c: Constants
+) -> dict[tuple[str, str], set[int]]:
     signs: dict[tuple[str, str], set[int]] = {}
     for p in points:
         base = rhs(PROBE_TIME_H, p.y, c, p.drive)
@@ -144,11 +165,14 @@ def _sign_label(signs: set[int]) -> str:
     return "±"
 
 
-def _ordered(signs: dict[tuple[str, str], set[int]], sources: tuple[str, ...]
-             ) -> dict[tuple[str, str], str]:
+def _ordered(
+    signs: dict[tuple[str, str], set[int]], sources: tuple[str, ...]
+) -> dict[tuple[str, str], str]:
     order = {name: k for k, name in enumerate(sources + STATE_NAMES)}
-    return {edge: _sign_label(signs[edge])
-            for edge in sorted(signs, key=lambda e: (order[e[0]], order[e[1]]))}
+    return {
+        edge: _sign_label(signs[edge])
+        for edge in sorted(signs, key=lambda e: (order[e[0]], order[e[1]]))
+    }
 
 
 @lru_cache(maxsize=1)
@@ -208,15 +232,22 @@ def compartments() -> dict[str, str]:
         targets = node.targets[0]
         elements = targets.elts if isinstance(targets, ast.Tuple) else [targets]
         for element in elements:
-            if (isinstance(element, ast.Subscript) and isinstance(element.slice, ast.Attribute)
-                    and element.slice.attr in STATE_NAMES):
+            if (
+                isinstance(element, ast.Subscript)
+                and isinstance(element.slice, ast.Attribute)
+                and element.slice.attr in STATE_NAMES
+            ):
                 groups[element.slice.attr] = func.value.id
     return groups
 
 
-_GROUP_TITLES = {"muscle": "Muscle & metabolites", "myokines": "Myokines",
-                 "endocrine": "Endocrine (IGF-1)", "brain": "Brain BDNF & reserve",
-                 "adaptation": "Adaptation"}
+_GROUP_TITLES = {
+    "muscle": "Muscle & metabolites",
+    "myokines": "Myokines",
+    "endocrine": "Endocrine (IGF-1)",
+    "brain": "Brain BDNF & reserve",
+    "adaptation": "Adaptation",
+}
 _ARROWS = {"+": "-->", "-": "--x", "±": "-->|±|"}
 
 

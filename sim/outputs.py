@@ -16,8 +16,10 @@ def check_writable(out: Path, force: bool) -> None:
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out}: exists and is not a folder. Fix: choose another --out.")
     if out.is_dir() and any(out.iterdir()) and not force:
-        raise OutputError(f"{out}: the output folder exists and is not empty. Fix: pass --force "
-                          "to replace it, or choose another --out.")
+        raise OutputError(
+            f"{out}: the output folder exists and is not empty. Fix: pass --force "
+            "to replace it, or choose another --out."
+        )
 
 
 @contextmanager
@@ -32,8 +34,10 @@ def atomic_output_dir(out: str | Path, force: bool = False) -> Iterator[Path]:
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
     except OSError as exc:
-        raise OutputError(f"{out}: cannot create the output folder ({exc.strerror}). Fix: "
-                          "choose a writable --out.") from None
+        raise OutputError(
+            f"{out}: cannot create the output folder ({exc.strerror}). Fix: "
+            "choose a writable --out."
+        ) from None
     try:
         yield tmp
         if out.exists():

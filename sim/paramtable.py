@@ -21,11 +21,15 @@ def parameter_table(overrides: dict[str, float] | None = None, markdown: bool = 
     """The table as Markdown, or as aligned plain text grouped by compartment."""
     rows = parameter_rows(overrides)
     if markdown:
-        lines = ["| group | name | value | unit | bounds | description | source |",
-                 "|---|---|---|---|---|---|---|"]
-        lines += [f"| {r['group']} | `{r['name']}` | {r['value']:g} | {r['unit']} | "
-                  f"{r['lower']:g} – {r['upper']:g} | {r['description']} | {r['source']} |"
-                  for r in rows]
+        lines = [
+            "| group | name | value | unit | bounds | description | source |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {r['group']} | `{r['name']}` | {r['value']:g} | {r['unit']} | "
+            f"{r['lower']:g} – {r['upper']:g} | {r['description']} | {r['source']} |"
+            for r in rows
+        ]
         return "\n".join(lines)
     width = max(len(str(r["name"])) for r in rows)
     lines, group = [], None
@@ -34,7 +38,9 @@ def parameter_table(overrides: dict[str, float] | None = None, markdown: bool = 
             group = r["group"]
             lines.append(f"\n[{group}]")
         mark = "*" if r["overridden"] else " "
-        lines.append(f"{r['name']:<{width}} {mark}{r['value']:>10.4g}  {r['unit']:<18} "
-                     f"[{r['lower']:g}, {r['upper']:g}]  {r['source']}: {r['description']}")
+        lines.append(
+            f"{r['name']:<{width}} {mark}{r['value']:>10.4g}  {r['unit']:<18} "
+            f"[{r['lower']:g}, {r['upper']:g}]  {r['source']}: {r['description']}"
+        )
     lines.append("\n* overridden by the scenario. Illustrative model, not clinical.")
     return "\n".join(lines).lstrip("\n")

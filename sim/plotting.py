@@ -30,8 +30,9 @@ def _pyplot() -> Any:
 
 def stamp(fig: Any) -> None:
     """Put the illustrative-model watermark on a figure."""
-    fig.text(0.995, 0.005, WATERMARK, ha="right", va="bottom", fontsize=8, color="0.35",
-             style="italic")
+    fig.text(
+        0.995, 0.005, WATERMARK, ha="right", va="bottom", fontsize=8, color="0.35", style="italic"
+    )
 
 
 def _typical_week(result: Result) -> tuple[float, float]:
@@ -65,8 +66,9 @@ def plot_week_metabolites(ax: Any, result: Result) -> None:
     ax.plot(days, cols["lactate_mmol_L"][sel], color="tab:purple", label=label("lactate_mmol_L"))
     ax.set_ylabel(label("lactate_mmol_L"))
     twin = ax.twinx()
-    twin.plot(days, cols["bdnf_serum_ng_mL"][sel], color="tab:orange",
-              label=label("bdnf_serum_ng_mL"))
+    twin.plot(
+        days, cols["bdnf_serum_ng_mL"][sel], color="tab:orange", label=label("bdnf_serum_ng_mL")
+    )
     twin.set_ylabel(label("bdnf_serum_ng_mL"))
     ax.set_xlabel(f"Day of training week {int(t0 // 168) + 1}")
     ax.set_title("Lactate and serum BDNF (same week)")
@@ -76,8 +78,12 @@ def plot_week_metabolites(ax: Any, result: Result) -> None:
 
 def _training_span(ax: Any, result: Result) -> None:
     if result.horizon_h > result.training_end_h:
-        ax.axvspan(result.training_end_h / 168.0, result.horizon_h / 168.0, color="0.92",
-                   label="follow-up (no training)")
+        ax.axvspan(
+            result.training_end_h / 168.0,
+            result.horizon_h / 168.0,
+            color="0.92",
+            label="follow-up (no training)",
+        )
 
 
 def daily_minimum(times_h: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -87,8 +93,9 @@ def daily_minimum(times_h: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, 
     return times_h[starts], np.minimum.reduceat(values, starts)
 
 
-def plot_slow(ax: Any, result: Result, names: tuple[str, ...], title: str,
-              resting: tuple[str, ...] = ()) -> None:
+def plot_slow(
+    ax: Any, result: Result, names: tuple[str, ...], title: str, resting: tuple[str, ...] = ()
+) -> None:
     """Slow states over the whole horizon, in weeks; ``resting`` ones as daily minima."""
     for name in names:
         t, v = result.times_h, result.columns[name]
@@ -120,12 +127,22 @@ def plot_calendar(ax: Any, result: Result) -> None:
     """Session calendar: week against weekday, filled if done, hollow if missed or skipped."""
     for modality, colour in MODALITY_COLOURS.items():
         for done in (True, False):
-            pts = [(b.start_h // 168 + 1, (b.start_h % 168) / 24.0) for b in result.bouts
-                   if b.modality == modality and b.completed == done]
+            pts = [
+                (b.start_h // 168 + 1, (b.start_h % 168) / 24.0)
+                for b in result.bouts
+                if b.modality == modality and b.completed == done
+            ]
             if pts:
                 x, y = np.array(pts).T
-                ax.scatter(x, y, s=14, marker="s", label=f"{modality}{'' if done else ' (missed)'}",
-                           facecolors=colour if done else "none", edgecolors=colour)
+                ax.scatter(
+                    x,
+                    y,
+                    s=14,
+                    marker="s",
+                    label=f"{modality}{'' if done else ' (missed)'}",
+                    facecolors=colour if done else "none",
+                    edgecolors=colour,
+                )
     ax.set_yticks(np.arange(7) + 0.4, DAYS)
     ax.set_ylim(7, 0)
     ax.set_xlabel("Week")
@@ -140,9 +157,13 @@ def plot_run(result: Result, path: Path) -> None:
     fig, axes = plt.subplots(3, 2, figsize=(13, 11), constrained_layout=True)
     plot_week(axes[0, 0], result)
     plot_week_metabolites(axes[0, 1], result)
-    plot_slow(axes[1, 0], result, ("strength_rel", "fitness_rel", "bdnf_brain_rel",
-                                   "inflammation_rel"), "Adaptation (relative to baseline)",
-              resting=("bdnf_brain_rel",))
+    plot_slow(
+        axes[1, 0],
+        result,
+        ("strength_rel", "fitness_rel", "bdnf_brain_rel", "inflammation_rel"),
+        "Adaptation (relative to baseline)",
+        resting=("bdnf_brain_rel",),
+    )
     plot_igf1(axes[1, 1], result)
     plot_slow(axes[2, 0], result, ("reserve", "cognition_z"), "Cognitive reserve and cognition")
     plot_calendar(axes[2, 1], result)

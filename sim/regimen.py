@@ -57,7 +57,10 @@ def expand_regimen(scenario: Any) -> tuple[PlannedSession, ...]:
         week0 += block.weeks
     raw.sort(key=lambda r: (r[0], r[1], r[2]))
     horizon = scenario.duration_weeks * HOURS_PER_WEEK
-    plan = [PlannedSession(i, b, slot, week, wib, start, s)
-            for i, (start, b, slot, week, wib, s) in enumerate(
-                r for r in raw if r[0] + float(r[5].duration_h) <= horizon + 1e-9)]
+    plan = [
+        PlannedSession(i, b, slot, week, wib, start, s)
+        for i, (start, b, slot, week, wib, s) in enumerate(
+            r for r in raw if r[0] + float(r[5].duration_h) <= horizon + 1e-9
+        )
+    ]
     return tuple(plan)

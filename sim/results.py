@@ -25,11 +25,23 @@ from sim.parameters import Parameters
 from sim.regimen import HOURS_PER_WEEK
 from sim.schedule import Bout
 
-ILLUSTRATIVE = ("Illustrative teaching model, not clinical: it predicts nobody's health and "
-                "must not guide diagnosis or training prescriptions.")
+ILLUSTRATIVE = (
+    "Illustrative teaching model, not clinical: it predicts nobody's health and "
+    "must not guide diagnosis or training prescriptions."
+)
 IGF1_MIDRANGE_NG_ML = (120.0, 160.0)
-BOUT_COLUMNS = ("start_h", "end_h", "modality", "intensity", "intensity_unit", "load_rel",
-                "relative_intensity", "sets", "completed", "reason")
+BOUT_COLUMNS = (
+    "start_h",
+    "end_h",
+    "modality",
+    "intensity",
+    "intensity_unit",
+    "load_rel",
+    "relative_intensity",
+    "sets",
+    "completed",
+    "reason",
+)
 
 
 @dataclass(frozen=True)
@@ -65,8 +77,12 @@ def _time_weighted_mean(t: np.ndarray, v: np.ndarray) -> float:
     return float(np.sum(0.5 * (v[1:] + v[:-1]) * np.diff(t)) / (t[-1] - t[0]))
 
 
-def compute_metrics(times: np.ndarray, cols: Mapping[str, np.ndarray], bouts: tuple[Bout, ...],
-                    training_end_h: float) -> dict[str, float]:
+def compute_metrics(
+    times: np.ndarray,
+    cols: Mapping[str, np.ndarray],
+    bouts: tuple[Bout, ...],
+    training_end_h: float,
+) -> dict[str, float]:
     """Summary metrics of a run; ``*_final`` at the horizon, the others at the end of training."""
     end = int(np.argmin(np.abs(times - training_end_h)))
     train = times <= training_end_h + 1e-9
@@ -86,8 +102,8 @@ def compute_metrics(times: np.ndarray, cols: Mapping[str, np.ndarray], bouts: tu
         "fitness_change_pct": 100.0 * (cols["fitness_rel"][end] / f0 - 1.0),
         "strength_change_final_pct": 100.0 * (cols["strength_rel"][-1] / s0 - 1.0),
         "fitness_change_final_pct": 100.0 * (cols["fitness_rel"][-1] / f0 - 1.0),
-        "bdnf_serum_rest_change_pct": 100.0 * (cols["bdnf_serum_ng_mL"][end]
-                                               / cols["bdnf_serum_ng_mL"][0] - 1.0),
+        "bdnf_serum_rest_change_pct": 100.0
+        * (cols["bdnf_serum_ng_mL"][end] / cols["bdnf_serum_ng_mL"][0] - 1.0),
         "inflammation_change_pct": 100.0 * (cols["inflammation_rel"][end] - 1.0),
         "igf1_change_pct": 100.0 * (igf1[end] / igf1[0] - 1.0),
         "igf1_mean_ng_mL": _time_weighted_mean(times[train], igf1[train]),
@@ -98,8 +114,15 @@ def compute_metrics(times: np.ndarray, cols: Mapping[str, np.ndarray], bouts: tu
     return {k: float(v) for k, v in metrics.items()}
 
 
-def build_result(scenario: Any, params: Parameters, c: Any, seed: int, times: np.ndarray,
-                 states: np.ndarray, bouts: list[Bout]) -> Result:
+def build_result(
+    scenario: Any,
+    params: Parameters,
+    c: Any,
+    seed: int,
+    times: np.ndarray,
+    states: np.ndarray,
+    bouts: list[Bout],
+) -> Result:
     """Assemble an immutable :class:`Result` from the solver's samples."""
     cols: dict[str, np.ndarray] = {name: states[:, i] for i, name in enumerate(STATE_NAMES)}
     cols.update(observables(c, times, states.T))
@@ -111,8 +134,17 @@ def build_result(scenario: Any, params: Parameters, c: Any, seed: int, times: np
     horizon = training_end + scenario.follow_up_weeks * HOURS_PER_WEEK
     metrics = compute_metrics(times, cols, tuple(bouts), training_end)
     assert states.shape[1] == len(STATE_NAMES) and IX.lactate_mmol_L == 0
-    return Result(scenario, params, seed, times, MappingProxyType(cols), tuple(bouts),
-                  MappingProxyType(metrics), training_end, horizon)
+    return Result(
+        scenario,
+        params,
+        seed,
+        times,
+        MappingProxyType(cols),
+        tuple(bouts),
+        MappingProxyType(metrics),
+        training_end,
+        horizon,
+    )
 
 
 def _fmt(v: float) -> str:
@@ -135,9 +167,20 @@ def write_bouts(result: Result, path: Path) -> None:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(BOUT_COLUMNS)
         for b in result.bouts:
-            w.writerow([_fmt(b.start_h), _fmt(b.end_h), b.modality, _fmt(b.intensity),
-                        b.intensity_unit, _fmt(b.load_rel), _fmt(b.relative_intensity), b.sets,
-                        str(b.completed).lower(), b.reason])
+            w.writerow(
+                [
+                    _fmt(b.start_h),
+                    _fmt(b.end_h),
+                    b.modality,
+                    _fmt(b.intensity),
+                    b.intensity_unit,
+                    _fmt(b.load_rel),
+                    _fmt(b.relative_intensity),
+                    b.sets,
+                    str(b.completed).lower(),
+                    b.reason,
+                ]
+            )
 
 
 def summary_dict(result: Result) -> dict[str, Any]:
@@ -157,5 +200,6 @@ def write_run(result: Result, folder: Path) -> None:
     """Write the three contract files of a run into an existing folder."""
     write_timeseries(result, folder / "timeseries.csv")
     write_bouts(result, folder / "bouts.csv")
-    (folder / "summary.json").write_text(json.dumps(summary_dict(result), indent=2) + "\n",
-                                         encoding="utf-8")
+    (folder / "summary.json").write_text(
+        json.dumps(summary_dict(result), indent=2) + "\n", encoding="utf-8"
+    )

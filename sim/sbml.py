@@ -45,8 +45,12 @@ from sim.model.state import OBSERVABLES, QUANTITIES, STATE_NAMES, STATES
 from sim.parameters import Parameters
 
 INSTALL_HINT = "install the extra: pip install -e '.[sbml]'"
-DRIVE_IDS = ("drive_aerobic_frac_vo2max", "drive_resistance_frac_1rm", "drive_sets_per_h",
-             "drive_muscle_mass_frac")
+DRIVE_IDS = (
+    "drive_aerobic_frac_vo2max",
+    "drive_resistance_frac_1rm",
+    "drive_sets_per_h",
+    "drive_muscle_mass_frac",
+)
 
 # Unit definitions: id -> ((kind, exponent, scale, multiplier), ...).
 _UNIT_DEFS: dict[str, tuple[tuple[str, float, int, float], ...]] = {
@@ -59,17 +63,27 @@ _UNIT_DEFS: dict[str, tuple[tuple[str, float, int, float], ...]] = {
     "L_per_mmol": (("mole", -1, -3, 1.0), ("litre", 1, 0, 1.0)),
     "pg_per_mL": (("gram", 1, -12, 1.0), ("litre", -1, -3, 1.0)),
     "ng_per_mL": (("gram", 1, -9, 1.0), ("litre", -1, -3, 1.0)),
-    "g_per_kg_per_day": (("gram", 1, 0, 1.0), ("kilogram", -1, 0, 1.0),
-                         ("second", -1, 0, 86400.0)),
+    "g_per_kg_per_day": (("gram", 1, 0, 1.0), ("kilogram", -1, 0, 1.0), ("second", -1, 0, 86400.0)),
 }
 # Units as the package writes them -> SBML unit ids. Sets, load units, fractions and SD are
 # counts or ratios: dimensionless in SBML (the readable unit stays in each element's notes).
 _UNIT_IDS = {
-    "1": "dimensionless", "fraction": "dimensionless", "fraction of VO2max": "dimensionless",
-    "1/fraction": "dimensionless", "1/set": "dimensionless", "1/load unit": "dimensionless",
-    "SD": "dimensionless", "sets/week": "dimensionless", "L/mmol": "L_per_mmol",
-    "g/kg/day": "g_per_kg_per_day", "1/year": "per_year", "1/h": "per_hour",
-    "mmol/L": "mmol_per_L", "pg/mL": "pg_per_mL", "ng/mL": "ng_per_mL", "h": "hour",
+    "1": "dimensionless",
+    "fraction": "dimensionless",
+    "fraction of VO2max": "dimensionless",
+    "1/fraction": "dimensionless",
+    "1/set": "dimensionless",
+    "1/load unit": "dimensionless",
+    "SD": "dimensionless",
+    "sets/week": "dimensionless",
+    "L/mmol": "L_per_mmol",
+    "g/kg/day": "g_per_kg_per_day",
+    "1/year": "per_year",
+    "1/h": "per_hour",
+    "mmol/L": "mmol_per_L",
+    "pg/mL": "pg_per_mL",
+    "ng/mL": "ng_per_mL",
+    "h": "hour",
     "year": "year",
 }
 
@@ -108,130 +122,229 @@ _ASSIGNMENTS: tuple[tuple[str, str, str, str], ...] = (
     ("age_now_years", "age0_years + time / hours_per_year", "year", "Age at the current time."),
     ("years_elapsed", "time / hours_per_year", "year", "Time since the start in years."),
     # muscle.py
-    ("lactate_threshold_now_frac_vo2max", "lactate_threshold_frac_vo2max + "
-     "lactate_threshold_fitness_shift * (fitness_rel - fitness0)", "1",
-     "Current lactate threshold as a fraction of VO2max."),
-    ("lactate_excess_mmol_L", f"lactate_resistance_excess_mmol_L * {_M} * {_R} / 0.7 + "
-     f"piecewise(lactate_at_threshold_excess_mmol_L * exp(lactate_slope_per_frac * ({_X} - "
-     f"lactate_threshold_now_frac_vo2max)), {_X} > 0, 0 mmol_per_L)", "mmol/L",
-     "Steady-state lactate above rest that the current drive would sustain."),
-    ("il6_drive", f"innervation_frac * {_M} * ({_X} + il6_resistance_weight * {_R})", "1",
-     "Drive of the muscle IL-6 signal."),
-    ("anti_inflammatory_hill_term", "(anti_inflammatory_signal / anti_inflammatory_half)^"
-     "anti_inflammatory_hill", "1", "Hill term of the anti-inflammatory signal."),
+    (
+        "lactate_threshold_now_frac_vo2max",
+        "lactate_threshold_frac_vo2max + "
+        "lactate_threshold_fitness_shift * (fitness_rel - fitness0)",
+        "1",
+        "Current lactate threshold as a fraction of VO2max.",
+    ),
+    (
+        "lactate_excess_mmol_L",
+        f"lactate_resistance_excess_mmol_L * {_M} * {_R} / 0.7 + "
+        f"piecewise(lactate_at_threshold_excess_mmol_L * exp(lactate_slope_per_frac * ({_X} - "
+        f"lactate_threshold_now_frac_vo2max)), {_X} > 0, 0 mmol_per_L)",
+        "mmol/L",
+        "Steady-state lactate above rest that the current drive would sustain.",
+    ),
+    (
+        "il6_drive",
+        f"innervation_frac * {_M} * ({_X} + il6_resistance_weight * {_R})",
+        "1",
+        "Drive of the muscle IL-6 signal.",
+    ),
+    (
+        "anti_inflammatory_hill_term",
+        "(anti_inflammatory_signal / anti_inflammatory_half)^anti_inflammatory_hill",
+        "1",
+        "Hill term of the anti-inflammatory signal.",
+    ),
     # myokines.py
     ("myokine_mass", f"innervation_frac * {_M}", "1", "Innervated muscle mass engaged."),
-    ("recruitment", f"1 - {_relu(f'1 - {_R} / 0.9')}", "1",
-     "Motor-unit recruitment of resistance work."),
-    ("irisin_input_per_h", f"irisin_release_per_h * myokine_mass * ({_X} * fitness_rel^"
-     "signal_capacity_exponent + irisin_resistance_weight * recruitment * strength_rel^"
-     "signal_capacity_exponent)", "1/h", "Irisin release."),
-    ("ctsb_input_per_h", "ctsb_release_per_h * myokine_mass * fitness_rel^"
-     f"signal_capacity_exponent * {_relu(f'{_X} - ctsb_threshold_frac_vo2max')} / "
-     "(1 - ctsb_threshold_frac_vo2max)", "1/h", "Cathepsin B release."),
-    ("bdnf_muscle_input_per_h", "bdnf_muscle_release_per_h * myokine_mass * (recruitment + "
-     f"{_relu(f'{_X} - recruitment')})", "1/h", "Muscle BDNF expression."),
+    (
+        "recruitment",
+        f"1 - {_relu(f'1 - {_R} / 0.9')}",
+        "1",
+        "Motor-unit recruitment of resistance work.",
+    ),
+    (
+        "irisin_input_per_h",
+        f"irisin_release_per_h * myokine_mass * ({_X} * fitness_rel^"
+        "signal_capacity_exponent + irisin_resistance_weight * recruitment * strength_rel^"
+        "signal_capacity_exponent)",
+        "1/h",
+        "Irisin release.",
+    ),
+    (
+        "ctsb_input_per_h",
+        "ctsb_release_per_h * myokine_mass * fitness_rel^"
+        f"signal_capacity_exponent * {_relu(f'{_X} - ctsb_threshold_frac_vo2max')} / "
+        "(1 - ctsb_threshold_frac_vo2max)",
+        "1/h",
+        "Cathepsin B release.",
+    ),
+    (
+        "bdnf_muscle_input_per_h",
+        "bdnf_muscle_release_per_h * myokine_mass * (recruitment + "
+        f"{_relu(f'{_X} - recruitment')})",
+        "1/h",
+        "Muscle BDNF expression.",
+    ),
     # endocrine.py
-    ("igf1_benefit", "exp(-0.5 * ((igf1_ng_mL - igf1_optimum_ng_mL) / igf1_hump_width_ng_mL)^2)",
-     "1", QUANTITIES["igf1_benefit"].description),
-    ("igf1_target_ng_mL", "igf1_scale * igf1_at_30y_ng_mL * (1 - igf1_decline_per_yr * 1 year)"
-     "^((age_now_years - 30 year) / 1 year) * (1 + igf1_rt_gain_frac / (1 + exp((age_now_years - "
-     "igf1_response_age_mid_yr) / igf1_response_age_width_yr)) * rt_weekly_sets / "
-     "(rt_weekly_sets + igf1_rt_half_sets_per_wk))", "ng/mL", "Current IGF-1 target."),
+    (
+        "igf1_benefit",
+        "exp(-0.5 * ((igf1_ng_mL - igf1_optimum_ng_mL) / igf1_hump_width_ng_mL)^2)",
+        "1",
+        QUANTITIES["igf1_benefit"].description,
+    ),
+    (
+        "igf1_target_ng_mL",
+        "igf1_scale * igf1_at_30y_ng_mL * (1 - igf1_decline_per_yr * 1 year)"
+        "^((age_now_years - 30 year) / 1 year) * (1 + igf1_rt_gain_frac / (1 + exp((age_now_years - "
+        "igf1_response_age_mid_yr) / igf1_response_age_width_yr)) * rt_weekly_sets / "
+        "(rt_weekly_sets + igf1_rt_half_sets_per_wk))",
+        "ng/mL",
+        "Current IGF-1 target.",
+    ),
     # brain.py
-    ("bdnf_potentiation", "(1 + igf1_bdnf_potentiation * igf1_benefit) * inflammation_rel^"
-     "(-bdnf_inflammation_exponent)", "1", "IGF-1 potentiation and inflammatory suppression."),
-    ("bdnf_chronic_drive", f"genotype * bdnf_weight_fitness * {_relu('fitness_rel - fitness0')}"
-     " * bdnf_potentiation", "1", "Fitness-driven brain BDNF drive."),
-    ("bdnf_signal_lactate", "bdnf_weight_lactate_per_mmol_L * "
-     f"{_relu('lactate_mmol_L - lactate_rest_mmol_L', 'mmol_per_L')}", "1",
-     "Lactate signal to the brain."),
-    ("bdnf_signal_irisin", f"bdnf_weight_irisin * {_relu('irisin_rel - 1')}", "1",
-     "Irisin signal to the brain."),
-    ("bdnf_signal_ctsb", f"bdnf_weight_ctsb * {_relu('ctsb_rel - 1')}", "1",
-     "Cathepsin B signal to the brain."),
-    ("bdnf_signal_aerobic", f"bdnf_weight_aerobic * ({_X} + walk_duty * walking_frac_vo2max)",
-     "1", "Aerobic metabolic signal to the brain."),
-    ("bdnf_acute_drive", "genotype * bdnf_potentiation * (bdnf_signal_lactate + "
-     "bdnf_signal_irisin + bdnf_signal_ctsb + bdnf_signal_aerobic + bdnf_synergy * ("
-     "bdnf_signal_lactate * (bdnf_signal_irisin + bdnf_signal_ctsb + bdnf_signal_aerobic) + "
-     "bdnf_signal_irisin * (bdnf_signal_ctsb + bdnf_signal_aerobic) + bdnf_signal_ctsb * "
-     f"bdnf_signal_aerobic) + bdnf_weight_muscle * {_relu('bdnf_muscle_rel - 1')})", "1",
-     "Activity-dependent brain BDNF drive with pairwise synergy."),
-    ("bdnf_release_intensity", f"{_relu(f'{_X} - ventilatory_threshold_frac_vo2max')} / (1 - "
-     f"ventilatory_threshold_frac_vo2max) + resistance_bdnf_release_weight * {_M} * "
-     f"{_relu(f'{_R} - 0.7')} / 0.3", "1", "Intensity above the serum BDNF release threshold."),
-    ("reserve_drive", "(1 + reserve_weight_igf1 * igf1_benefit) * (reserve_weight_bdnf * "
-     f"{_relu('bdnf_brain_rel - 1')} + reserve_weight_strength * "
-     f"{_relu('strength_rel / strength0 - 1')} * rt_weekly_sets / (rt_weekly_sets + "
-     "reserve_strength_gate_sets_per_wk) + reserve_weight_fitness * "
-     f"{_relu('fitness_rel / fitness0 - 1')})", "1", "Drive of the built cognitive reserve."),
-    ("reserve_age_loss", "reserve_age_loss_per_yr * decline_multiplier * years_elapsed", "1",
-     "Age-related reserve loss since the start."),
+    (
+        "bdnf_potentiation",
+        "(1 + igf1_bdnf_potentiation * igf1_benefit) * inflammation_rel^"
+        "(-bdnf_inflammation_exponent)",
+        "1",
+        "IGF-1 potentiation and inflammatory suppression.",
+    ),
+    (
+        "bdnf_chronic_drive",
+        f"genotype * bdnf_weight_fitness * {_relu('fitness_rel - fitness0')} * bdnf_potentiation",
+        "1",
+        "Fitness-driven brain BDNF drive.",
+    ),
+    (
+        "bdnf_signal_lactate",
+        "bdnf_weight_lactate_per_mmol_L * "
+        f"{_relu('lactate_mmol_L - lactate_rest_mmol_L', 'mmol_per_L')}",
+        "1",
+        "Lactate signal to the brain.",
+    ),
+    (
+        "bdnf_signal_irisin",
+        f"bdnf_weight_irisin * {_relu('irisin_rel - 1')}",
+        "1",
+        "Irisin signal to the brain.",
+    ),
+    (
+        "bdnf_signal_ctsb",
+        f"bdnf_weight_ctsb * {_relu('ctsb_rel - 1')}",
+        "1",
+        "Cathepsin B signal to the brain.",
+    ),
+    (
+        "bdnf_signal_aerobic",
+        f"bdnf_weight_aerobic * ({_X} + walk_duty * walking_frac_vo2max)",
+        "1",
+        "Aerobic metabolic signal to the brain.",
+    ),
+    (
+        "bdnf_acute_drive",
+        "genotype * bdnf_potentiation * (bdnf_signal_lactate + "
+        "bdnf_signal_irisin + bdnf_signal_ctsb + bdnf_signal_aerobic + bdnf_synergy * ("
+        "bdnf_signal_lactate * (bdnf_signal_irisin + bdnf_signal_ctsb + bdnf_signal_aerobic) + "
+        "bdnf_signal_irisin * (bdnf_signal_ctsb + bdnf_signal_aerobic) + bdnf_signal_ctsb * "
+        f"bdnf_signal_aerobic) + bdnf_weight_muscle * {_relu('bdnf_muscle_rel - 1')})",
+        "1",
+        "Activity-dependent brain BDNF drive with pairwise synergy.",
+    ),
+    (
+        "bdnf_release_intensity",
+        f"{_relu(f'{_X} - ventilatory_threshold_frac_vo2max')} / (1 - "
+        f"ventilatory_threshold_frac_vo2max) + resistance_bdnf_release_weight * {_M} * "
+        f"{_relu(f'{_R} - 0.7')} / 0.3",
+        "1",
+        "Intensity above the serum BDNF release threshold.",
+    ),
+    (
+        "reserve_drive",
+        "(1 + reserve_weight_igf1 * igf1_benefit) * (reserve_weight_bdnf * "
+        f"{_relu('bdnf_brain_rel - 1')} + reserve_weight_strength * "
+        f"{_relu('strength_rel / strength0 - 1')} * rt_weekly_sets / (rt_weekly_sets + "
+        "reserve_strength_gate_sets_per_wk) + reserve_weight_fitness * "
+        f"{_relu('fitness_rel / fitness0 - 1')})",
+        "1",
+        "Drive of the built cognitive reserve.",
+    ),
+    (
+        "reserve_age_loss",
+        "reserve_age_loss_per_yr * decline_multiplier * years_elapsed",
+        "1",
+        "Age-related reserve loss since the start.",
+    ),
     ("reserve", "reserve_built - reserve_age_loss", "1", QUANTITIES["reserve"].description),
-    ("cognition_z", "cognition_z_per_reserve * (vulnerability * reserve_built - "
-     "reserve_age_loss) - pathology_z_per_unit * ((pathology_load + "
-     "pathology_progression_per_yr * years_elapsed) * exp(-"
-     f"{_relu('reserve_built')} / reserve_buffer_scale) - pathology_load)", "SD",
-     QUANTITIES["cognition_z"].description),
+    (
+        "cognition_z",
+        "cognition_z_per_reserve * (vulnerability * reserve_built - "
+        "reserve_age_loss) - pathology_z_per_unit * ((pathology_load + "
+        "pathology_progression_per_yr * years_elapsed) * exp(-"
+        f"{_relu('reserve_built')} / reserve_buffer_scale) - pathology_load)",
+        "SD",
+        QUANTITIES["cognition_z"].description,
+    ),
     # adaptation.py
-    ("adaptation_efficiency", "recovery / (1 + fatigue / fatigue_adaptation_half)", "1",
-     "Adaptation efficiency (recovery, blunted by fatigue)."),
+    (
+        "adaptation_efficiency",
+        "recovery / (1 + fatigue / fatigue_adaptation_half)",
+        "1",
+        "Adaptation efficiency (recovery, blunted by fatigue).",
+    ),
 )
 
-_STRENGTH_EFFICACY = (f"{_relu(f'{_R} - strength_intensity_floor_frac')} / "
-                      "(0.75 - strength_intensity_floor_frac)")
+_STRENGTH_EFFICACY = (
+    f"{_relu(f'{_R} - strength_intensity_floor_frac')} / (0.75 - strength_intensity_floor_frac)"
+)
 _STRENGTH_HEADROOM = _relu("1 - (strength_rel - strength0) / (strength_ceiling_frac * strength0)")
 _FITNESS_HEADROOM = _relu("1 - (fitness_rel - fitness0) / (fitness_ceiling_frac * fitness0)")
 _RATES: dict[str, str] = {
     "lactate_mmol_L": "lactate_clearance_per_h * (lactate_rest_mmol_L + lactate_excess_mmol_L "
-                      "- lactate_mmol_L)",
+    "- lactate_mmol_L)",
     "il6_signal": "il6_signal_build_per_h * il6_drive - il6_signal_decay_per_h * il6_signal",
     "il6_pg_mL": "il6_rest_pg_mL * il6_release_per_h * il6_signal - il6_clearance_per_h * "
-                 "(il6_pg_mL - il6_rest_pg_mL * inflammation_rel)",
+    "(il6_pg_mL - il6_rest_pg_mL * inflammation_rel)",
     "anti_inflammatory_signal": "anti_inflammatory_gain_per_h * "
-                                f"{_relu('il6_pg_mL / il6_rest_pg_mL - inflammation_rel')} - "
-                                "anti_inflammatory_signal / anti_inflammatory_tau_h",
+    f"{_relu('il6_pg_mL / il6_rest_pg_mL - inflammation_rel')} - "
+    "anti_inflammatory_signal / anti_inflammatory_tau_h",
     "inflammation_rel": "(1 - inflammation_reduction_max_frac * anti_inflammatory_hill_term / "
-                        "(1 + anti_inflammatory_hill_term) - inflammation_rel) / "
-                        "inflammation_tau_h",
+    "(1 + anti_inflammatory_hill_term) - inflammation_rel) / "
+    "inflammation_tau_h",
     "irisin_rel": "irisin_input_per_h - irisin_clearance_per_h * (irisin_rel - 1)",
     "ctsb_rel": "ctsb_input_per_h - ctsb_clearance_per_h * (ctsb_rel - 1)",
     "fgf21_signal": f"fgf21_signal_build_per_h * {_M} * ({_X} + 0.8 * {_R}) - "
-                    "fgf21_signal_decay_per_h * fgf21_signal",
+    "fgf21_signal_decay_per_h * fgf21_signal",
     "fgf21_rel": "fgf21_release_per_h * fgf21_signal - fgf21_clearance_per_h * (fgf21_rel - 1)",
     "bdnf_muscle_rel": "bdnf_muscle_input_per_h - bdnf_muscle_clearance_per_h * "
-                       "(bdnf_muscle_rel - 1)",
+    "(bdnf_muscle_rel - 1)",
     "bdnf_brain_rel": "(1 + bdnf_chronic_drive + bdnf_acute_drive - bdnf_brain_rel) / "
-                      "bdnf_brain_tau_h",
+    "bdnf_brain_tau_h",
     "bdnf_serum_ng_mL": "(bdnf_serum_rest_ng_mL * (1 + bdnf_serum_brain_share * "
-                        "bdnf_chronic_drive + bdnf_release_max_frac * genotype * bdnf_brain_rel "
-                        "* bdnf_release_intensity / (bdnf_release_intensity + "
-                        "bdnf_release_half_frac)) - bdnf_serum_ng_mL) / bdnf_serum_tau_h",
+    "bdnf_chronic_drive + bdnf_release_max_frac * genotype * bdnf_brain_rel "
+    "* bdnf_release_intensity / (bdnf_release_intensity + "
+    "bdnf_release_half_frac)) - bdnf_serum_ng_mL) / bdnf_serum_tau_h",
     "igf1_ng_mL": "(igf1_target_ng_mL - igf1_ng_mL) / igf1_tau_h",
     "rt_weekly_sets": f"{_N} - rt_weekly_sets / sets_memory_tau_h",
     "strength_rel": f"strength_gain_per_set * {_N} * {_STRENGTH_EFFICACY} * {_M}^0.5 / (1 + "
-                    "rt_weekly_sets / strength_volume_half_sets_per_wk) * adaptation_efficiency "
-                    f"* strength_responsiveness * strength0 * {_STRENGTH_HEADROOM} - "
-                    "(strength_rel - strength0) / strength_detraining_tau_h",
+    "rt_weekly_sets / strength_volume_half_sets_per_wk) * adaptation_efficiency "
+    f"* strength_responsiveness * strength0 * {_STRENGTH_HEADROOM} - "
+    "(strength_rel - strength0) / strength_detraining_tau_h",
     "fitness_rel": f"fitness_gain_per_h * (({_X} / 0.6)^2 + fitness_resistance_weight * {_M} * "
-                   f"{_R} + walk_duty * (walking_frac_vo2max / 0.6)^2) * adaptation_efficiency * "
-                   f"fitness_responsiveness * fitness0 * {_FITNESS_HEADROOM} - "
-                   "(fitness_rel - fitness0) / fitness_detraining_tau_h",
+    f"{_R} + walk_duty * (walking_frac_vo2max / 0.6)^2) * adaptation_efficiency * "
+    f"fitness_responsiveness * fitness0 * {_FITNESS_HEADROOM} - "
+    "(fitness_rel - fitness0) / fitness_detraining_tau_h",
     # (x / 0.6)^2 is load per hour of work: "1 per_hour" makes that unit explicit.
     "fatigue": f"fatigue_per_load * (({_X} / 0.6)^2 * 1 per_hour + ({_R} / 0.75) * {_M} * {_N} "
-               "/ 3.6) - recovery * fatigue / fatigue_tau_h",
+    "/ 3.6) - recovery * fatigue / fatigue_tau_h",
     "reserve_built": "reserve_build_per_h * reserve_drive / (1 + reserve_drive / "
-                     "reserve_drive_half) * fatigue / (fatigue + reserve_activity_gate) * "
-                     "(1 - reserve_built / reserve_max) - "
-                     "reserve_built / reserve_decay_tau_h",
+    "reserve_drive_half) * fatigue / (fatigue + reserve_activity_gate) * "
+    "(1 - reserve_built / reserve_max) - "
+    "reserve_built / reserve_decay_tau_h",
     "bdnf_brain_auc": "bdnf_brain_rel - 1",
 }
 # Initial values that follow a parameter (rhs.initial_state), as initial assignments.
 _INITIAL_FROM: dict[str, str] = {
-    "lactate_mmol_L": "lactate_rest_mmol_L", "il6_pg_mL": "il6_rest_pg_mL",
-    "bdnf_serum_ng_mL": "bdnf_serum_rest_ng_mL", "igf1_ng_mL": "igf1_start_ng_mL",
-    "strength_rel": "strength0", "fitness_rel": "fitness0",
+    "lactate_mmol_L": "lactate_rest_mmol_L",
+    "il6_pg_mL": "il6_rest_pg_mL",
+    "bdnf_serum_ng_mL": "bdnf_serum_rest_ng_mL",
+    "igf1_ng_mL": "igf1_start_ng_mL",
+    "strength_rel": "strength0",
+    "fitness_rel": "fitness0",
 }
 
 
@@ -249,8 +362,9 @@ def _libsbml() -> Any:
     try:
         import libsbml
     except ImportError:
-        raise InputError(f"SBML export needs python-libsbml, which is not installed: "
-                         f"{INSTALL_HINT}") from None
+        raise InputError(
+            f"SBML export needs python-libsbml, which is not installed: {INSTALL_HINT}"
+        ) from None
     return libsbml
 
 
@@ -263,8 +377,9 @@ def _math(libsbml: Any, formula: str, number_unit: str = "dimensionless") -> Any
     """Parse an L3 infix formula; numbers without units get ``number_unit``."""
     ast = libsbml.parseL3Formula(formula)
     if ast is None:
-        raise MusclebrainError(f"SBML export: cannot parse {formula!r}: "
-                               f"{libsbml.getLastParseL3Error()}")
+        raise MusclebrainError(
+            f"SBML export: cannot parse {formula!r}: {libsbml.getLastParseL3Error()}"
+        )
     stack = [ast]
     while stack:
         node = stack.pop()
@@ -287,8 +402,7 @@ def _unit_id(unit: str) -> str:
     return _UNIT_IDS.get(unit, unit.replace("/", "_per_"))
 
 
-def _parameter(model: Any, pid: str, value: float, unit: str, constant: bool,
-               notes: str) -> None:
+def _parameter(model: Any, pid: str, value: float, unit: str, constant: bool, notes: str) -> None:
     p = model.createParameter()
     _check(p.setId(pid), f"id {pid!r}")
     _check(p.setValue(float(value)), f"value of {pid}")
@@ -312,27 +426,54 @@ def _add_units(libsbml: Any, model: Any) -> None:
 def _add_constants(model: Any, params: Parameters, c: Any) -> None:
     for name, value in params.as_dict().items():
         spec = Parameters.spec(name)
-        _parameter(model, name, value, spec["unit"], True, _notes(
-            spec["description"], f"Unit: {spec['unit']}. Bounds: {spec['lower']:g} to "
-            f"{spec['upper']:g}.", f"Source: {spec['source']} (docs/references.md).",
-            f"Group: {spec['group']}."))
+        _parameter(
+            model,
+            name,
+            value,
+            spec["unit"],
+            True,
+            _notes(
+                spec["description"],
+                f"Unit: {spec['unit']}. Bounds: {spec['lower']:g} to {spec['upper']:g}.",
+                f"Source: {spec['source']} (docs/references.md).",
+                f"Group: {spec['group']}.",
+            ),
+        )
     derived = {k: v for k, v in vars(c).items() if k not in Parameters.names() and k != "exp"}
     derived["hours_per_year"] = HOURS_PER_YEAR
     unknown = sorted(set(derived) - set(_DERIVED))
     if unknown:
-        raise MusclebrainError(f"SBML export: derived constants {unknown} of compile_constants "
-                               "have no unit or description in sim/sbml.py: add them there")
+        raise MusclebrainError(
+            f"SBML export: derived constants {unknown} of compile_constants "
+            "have no unit or description in sim/sbml.py: add them there"
+        )
     for name, value in derived.items():
         unit, description = _DERIVED[name]
-        _parameter(model, name, value, unit, True, _notes(
-            description, _unit_text(unit), "Source: derived per run from the parameters and "
-            "the scenario's participant (sim.model.constants.compile_constants)."))
+        _parameter(
+            model,
+            name,
+            value,
+            unit,
+            True,
+            _notes(
+                description,
+                _unit_text(unit),
+                "Source: derived per run from the parameters and "
+                "the scenario's participant (sim.model.constants.compile_constants).",
+            ),
+        )
 
 
 def _add_rules(libsbml: Any, model: Any, y0: np.ndarray) -> None:
     for q, value in zip(STATES, y0.tolist()):
-        _parameter(model, q.name, value, q.unit, False, _notes(
-            q.description, _unit_text(q.unit), "State variable (rate rule)."))
+        _parameter(
+            model,
+            q.name,
+            value,
+            q.unit,
+            False,
+            _notes(q.description, _unit_text(q.unit), "State variable (rate rule)."),
+        )
         rule = model.createRateRule()
         _check(rule.setVariable(q.name), f"rate rule of {q.name}")
         _check(rule.setMath(_math(libsbml, _RATES[q.name])), f"rate of {q.name}")
@@ -346,8 +487,14 @@ def _add_rules(libsbml: Any, model: Any, y0: np.ndarray) -> None:
     observable = {q.name for q in OBSERVABLES}
     for pid, formula, unit, description in _ASSIGNMENTS:
         kind = "Observable" if pid in observable else "Intermediate quantity"
-        _parameter(model, pid, 0.0, unit, False, _notes(
-            description, _unit_text(unit), f"{kind} (assignment rule)."))
+        _parameter(
+            model,
+            pid,
+            0.0,
+            unit,
+            False,
+            _notes(description, _unit_text(unit), f"{kind} (assignment rule)."),
+        )
         rule = model.createAssignmentRule()
         _check(rule.setVariable(pid), f"assignment rule of {pid}")
         _check(rule.setMath(_math(libsbml, formula)), f"formula of {pid}")
@@ -370,18 +517,31 @@ def drive_changes(bouts: Any, horizon_h: float) -> list[tuple[float, Drive, str]
 
 
 def _drive_values(d: Drive) -> tuple[float, ...]:
-    return (float(d.aerobic_frac_vo2max), float(d.resistance_frac_1rm), float(d.sets_per_h),
-            float(d.muscle_mass_frac))
+    return (
+        float(d.aerobic_frac_vo2max),
+        float(d.resistance_frac_1rm),
+        float(d.sets_per_h),
+        float(d.muscle_mass_frac),
+    )
 
 
 def _add_drive(libsbml: Any, model: Any, changes: list[tuple[float, Drive, str]]) -> int:
     start = changes[0][1] if changes and changes[0][0] == 0.0 else REST
     units = ("1", "1", "1/h", "1")
     for pid, value, unit in zip(DRIVE_IDS, _drive_values(start), units):
-        _parameter(model, pid, value, unit, False, _notes(
-            f"Exercise drive: {pid.removeprefix('drive_')} (see sim.model.drive.Drive).",
-            _unit_text(unit), "Piecewise constant; set by the events at every segment start "
-            "and end of the run's bouts."))
+        _parameter(
+            model,
+            pid,
+            value,
+            unit,
+            False,
+            _notes(
+                f"Exercise drive: {pid.removeprefix('drive_')} (see sim.model.drive.Drive).",
+                _unit_text(unit),
+                "Piecewise constant; set by the events at every segment start "
+                "and end of the run's bouts.",
+            ),
+        )
     events = [c for c in changes if c[0] > 0.0]
     for k, (t, drive, label) in enumerate(events, start=1):
         ev = model.createEvent()
@@ -425,12 +585,19 @@ def build_document(scenario: Any, params: Parameters | None = None) -> tuple[Any
     model = doc.createModel()
     _check(model.setId("musclebrain_" + re.sub(r"\W", "_", scenario.name)), "model id")
     _check(model.setName(f"musclebrain: {scenario.name}"), "model name")
-    _check(model.setNotes(_notes(
-        ILLUSTRATIVE, f"Scenario {scenario.name!r}, seed {result.seed}, musclebrain "
-        f"{__version__}. The events replay the bouts as they happened in this run "
-        f"({sum(b.completed for b in result.bouts)} of {len(result.bouts)} sessions completed).",
-        "Time unit: hour. States are global parameters with rate rules; ids that match "
-        "timeseries.csv columns carry those names.")), "model notes")
+    _check(
+        model.setNotes(
+            _notes(
+                ILLUSTRATIVE,
+                f"Scenario {scenario.name!r}, seed {result.seed}, musclebrain "
+                f"{__version__}. The events replay the bouts as they happened in this run "
+                f"({sum(b.completed for b in result.bouts)} of {len(result.bouts)} sessions completed).",
+                "Time unit: hour. States are global parameters with rate rules; ids that match "
+                "timeseries.csv columns carry those names.",
+            )
+        ),
+        "model notes",
+    )
     _add_units(libsbml, model)
     _check(model.setTimeUnits("hour"), "time units")
     _add_constants(model, result.parameters, c)
@@ -448,7 +615,8 @@ def consistency(doc: Any) -> tuple[list[str], list[str]]:
     for i in range(doc.getNumErrors()):
         e = doc.getError(i)
         text = f"{e.getSeverityAsString()} {e.getErrorId()} line {e.getLine()}: " + " ".join(
-            e.getMessage().split())
+            e.getMessage().split()
+        )
         severe = e.getSeverity() >= libsbml.LIBSBML_SEV_ERROR
         (errors if severe else warnings).append(text)
     return errors, warnings
@@ -465,8 +633,9 @@ def _write_atomic(text: str, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
-        raise OutputError(f"{path}: cannot create the output file ({exc.strerror}). Fix: "
-                          "choose a writable --out.") from None
+        raise OutputError(
+            f"{path}: cannot create the output file ({exc.strerror}). Fix: choose a writable --out."
+        ) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
@@ -476,8 +645,9 @@ def _write_atomic(text: str, path: Path) -> None:
             os.unlink(tmp)
 
 
-def export_sbml(scenario: Any, path: str | os.PathLike[str],
-                params: Parameters | None = None) -> SbmlExport:
+def export_sbml(
+    scenario: Any, path: str | os.PathLike[str], params: Parameters | None = None
+) -> SbmlExport:
     """Write a scenario's model, constants, initial state and bouts as SBML Level 3.
 
     Parameters
@@ -507,15 +677,21 @@ def export_sbml(scenario: Any, path: str | os.PathLike[str],
     doc, n_events, result = build_document(scenario, params)
     errors, warnings = consistency(doc)
     if errors:
-        raise MusclebrainError(f"SBML export of {scenario.name!r}: {len(errors)} consistency "
-                               "errors, first: " + errors[0])
+        raise MusclebrainError(
+            f"SBML export of {scenario.name!r}: {len(errors)} consistency "
+            "errors, first: " + errors[0]
+        )
     _write_atomic(libsbml.writeSBMLToString(doc), out)
     return SbmlExport(out, n_events, tuple(warnings), result)
 
 
-def simulate_roadrunner(sbml: str | os.PathLike[str], times_h: np.ndarray,
-                        selections: tuple[str, ...] | None = None, rtol: float = 1e-10,
-                        atol: float = 1e-12) -> dict[str, np.ndarray]:
+def simulate_roadrunner(
+    sbml: str | os.PathLike[str],
+    times_h: np.ndarray,
+    selections: tuple[str, ...] | None = None,
+    rtol: float = 1e-10,
+    atol: float = 1e-12,
+) -> dict[str, np.ndarray]:
     """Integrate an exported file with libRoadRunner (CVODE) at ``times_h`` [h].
 
     Events are located by CVODE's root finding, so short segments are not stepped over.
@@ -525,8 +701,9 @@ def simulate_roadrunner(sbml: str | os.PathLike[str], times_h: np.ndarray,
     try:
         import roadrunner
     except ImportError:
-        raise InputError(f"this needs libroadrunner, which is not installed: {INSTALL_HINT}"
-                         ) from None
+        raise InputError(
+            f"this needs libroadrunner, which is not installed: {INSTALL_HINT}"
+        ) from None
     rr = roadrunner.RoadRunner(os.fspath(sbml))
     names = selections or (*STATE_NAMES, *(q.name for q in OBSERVABLES))
     rr.integrator.relative_tolerance = rtol

@@ -51,11 +51,25 @@ def _clock(value: Any) -> Any:
     if isinstance(value, int) and not isinstance(value, bool):
         # YAML 1.1 reads an unquoted 9:00 as the sexagesimal integer 540.
         hint = f"{value // 60:02d}:{value % 60:02d}" if 0 <= value < 1440 else "09:00"
-        raise rule_error([("", f"{value} looks like an unquoted time (YAML reads h:mm as "
-                               f'minutes). Fix: write it in quotes, e.g. start: "{hint}".')])
+        raise rule_error(
+            [
+                (
+                    "",
+                    f"{value} looks like an unquoted time (YAML reads h:mm as "
+                    f'minutes). Fix: write it in quotes, e.g. start: "{hint}".',
+                )
+            ]
+        )
     if not isinstance(value, str) or not (m := _TIME.match(value.strip())):
-        raise rule_error([("", f"{render_value(value)} is not a 24-hour time. Fix: write "
-                               '"HH:MM" in quotes, from "00:00" to "23:59", e.g. "09:00".')])
+        raise rule_error(
+            [
+                (
+                    "",
+                    f"{render_value(value)} is not a 24-hour time. Fix: write "
+                    '"HH:MM" in quotes, from "00:00" to "23:59", e.g. "09:00".',
+                )
+            ]
+        )
     return f"{int(m.group(1)):02d}:{m.group(2)}"
 
 
@@ -85,10 +99,12 @@ class Participant(_Strict):
 
     age_years: Number = Field(default=65.0, ge=18, le=100)
     sex: Annotated[Literal["female", "male"], BeforeValidator(_lower)] = "female"
-    bdnf_genotype: Annotated[Literal["val/val", "val/met", "met/met"],
-                             BeforeValidator(_lower)] = "val/val"
-    cognitive_status: Annotated[Literal["healthy", "subjective_decline", "mci"],
-                                BeforeValidator(_lower)] = "healthy"
+    bdnf_genotype: Annotated[Literal["val/val", "val/met", "met/met"], BeforeValidator(_lower)] = (
+        "val/val"
+    )
+    cognitive_status: Annotated[
+        Literal["healthy", "subjective_decline", "mci"], BeforeValidator(_lower)
+    ] = "healthy"
     pathology_load: Number = Field(default=0.0, ge=0, le=1)
     pathology_progression_per_yr: Number = Field(default=0.0, ge=0, le=0.5)
     baseline_strength_rel: Number | None = Field(default=None, ge=0.3, le=3)
@@ -112,8 +128,9 @@ class Background(_Strict):
 class Session(_Strict):
     """One weekly session slot; the modality subclasses add their intensity fields."""
 
-    day: Annotated[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
-                   BeforeValidator(_lower)]
+    day: Annotated[
+        Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"], BeforeValidator(_lower)
+    ]
     start: Annotated[str, BeforeValidator(_clock)]
     duration_min: Number = Field(gt=0, le=240)
     label: str = ""
@@ -150,9 +167,17 @@ class AerobicSession(Session):
     def _one_intensity(self) -> AerobicSession:
         if (self.intensity_pct_hrmax is None) == (self.intensity_pct_vo2max is None):
             both = self.intensity_pct_hrmax is not None
-            raise rule_error([("", (
-                f"{'both' if both else 'neither'} intensity_pct_hrmax and intensity_pct_vo2max "
-                "given. Fix: give exactly one of them, e.g. intensity_pct_hrmax: 65."))])
+            raise rule_error(
+                [
+                    (
+                        "",
+                        (
+                            f"{'both' if both else 'neither'} intensity_pct_hrmax and intensity_pct_vo2max "
+                            "given. Fix: give exactly one of them, e.g. intensity_pct_hrmax: 65."
+                        ),
+                    )
+                ]
+            )
         return self
 
 
@@ -181,11 +206,18 @@ class HiitSession(Session):
     def _intervals_fit(self) -> HiitSession:
         iv = self.intervals
         if iv.total_min > self.duration_min + 1e-9:
-            raise rule_error([("intervals", (
-                f"{iv.count} x ({iv.work_min:g} + {iv.rest_min:g}) min = {iv.total_min:g} min "
-                f"of intervals do not fit in duration_min {self.duration_min:g}. Fix: raise "
-                f"duration_min to at least {iv.total_min:g} or use fewer or shorter intervals."
-            ))])
+            raise rule_error(
+                [
+                    (
+                        "intervals",
+                        (
+                            f"{iv.count} x ({iv.work_min:g} + {iv.rest_min:g}) min = {iv.total_min:g} min "
+                            f"of intervals do not fit in duration_min {self.duration_min:g}. Fix: raise "
+                            f"duration_min to at least {iv.total_min:g} or use fewer or shorter intervals."
+                        ),
+                    )
+                ]
+            )
         return self
 
 
@@ -196,12 +228,14 @@ class ResistanceSession(Session):
     intensity_pct_1rm: Number = Field(ge=20, le=100)
     sets: Whole = Field(ge=1, le=20)
     reps: Whole = Field(ge=1, le=50)
-    movements: Annotated[Literal["compound", "isolation", "bodyweight", "bands"],
-                         BeforeValidator(_lower)] = "compound"
+    movements: Annotated[
+        Literal["compound", "isolation", "bodyweight", "bands"], BeforeValidator(_lower)
+    ] = "compound"
 
 
-AnySession = Annotated[AerobicSession | HiitSession | ResistanceSession,
-                       Field(discriminator="modality")]
+AnySession = Annotated[
+    AerobicSession | HiitSession | ResistanceSession, Field(discriminator="modality")
+]
 
 
 class Block(_Strict):
@@ -225,9 +259,17 @@ class Progression(_Strict):
     @model_validator(mode="after")
     def _skip_above_deload(self) -> Progression:
         if self.skip_fatigue <= self.deload_fatigue:
-            raise rule_error([("skip_fatigue", (
-                f"{self.skip_fatigue:g} is invalid: must be above deload_fatigue "
-                f"({self.deload_fatigue:g}). Fix: raise skip_fatigue or lower deload_fatigue."))])
+            raise rule_error(
+                [
+                    (
+                        "skip_fatigue",
+                        (
+                            f"{self.skip_fatigue:g} is invalid: must be above deload_fatigue "
+                            f"({self.deload_fatigue:g}). Fix: raise skip_fatigue or lower deload_fatigue."
+                        ),
+                    )
+                ]
+            )
         return self
 
 
@@ -270,8 +312,11 @@ class Scenario(_Strict):
     def _check_parameters(cls, value: Any) -> Any:
         # Names first, with close matches; pydantic reports a non-mapping itself.
         if isinstance(value, dict):
-            problems = [(str(name), override_problem(msg)) for name, v in value.items()
-                        if (msg := check_override(str(name), v))]
+            problems = [
+                (str(name), override_problem(msg))
+                for name, v in value.items()
+                if (msg := check_override(str(name), v))
+            ]
             if problems:
                 raise rule_error(problems)
         return value
@@ -281,18 +326,25 @@ class Scenario(_Strict):
         problems = _overlaps(self.blocks)
         weeks = sum(b.weeks for b in self.blocks)
         if self.blocks and weeks != self.duration_weeks:
-            problems.append(("blocks", (
-                f"block weeks add up to {weeks} but duration_weeks is {self.duration_weeks}. "
-                f"Fix: make the blocks' weeks sum to {self.duration_weeks}, or set "
-                f"duration_weeks: {weeks}.")))
+            problems.append(
+                (
+                    "blocks",
+                    (
+                        f"block weeks add up to {weeks} but duration_weeks is {self.duration_weeks}. "
+                        f"Fix: make the blocks' weeks sum to {self.duration_weeks}, or set "
+                        f"duration_weeks: {weeks}."
+                    ),
+                )
+            )
         if problems:
             raise rule_error(problems)
         return self
 
 
 def _clash(a: Session, b: Session, shift: float) -> bool:
-    return a.start_h_of_week < b.end_h_of_week + shift and \
-        b.start_h_of_week + shift < a.end_h_of_week
+    return (
+        a.start_h_of_week < b.end_h_of_week + shift and b.start_h_of_week + shift < a.end_h_of_week
+    )
 
 
 def _overlaps(blocks: tuple[Block, ...]) -> list[tuple[str, str]]:
@@ -302,9 +354,15 @@ def _overlaps(blocks: tuple[Block, ...]) -> list[tuple[str, str]]:
 
     def report(i: int, j: int, a: Session, k: int, m: int, b: Session) -> None:
         first, second = f"blocks[{i}].sessions[{j}]", f"blocks[{k}].sessions[{m}]"
-        found.append((f"blocks[{k}].sessions", (
-            f"{first} ({a.describe()}) overlaps {second} ({b.day} {b.start}). Fix: move one "
-            f"of them, or shorten {first} so that it ends before {second} starts.")))
+        found.append(
+            (
+                f"blocks[{k}].sessions",
+                (
+                    f"{first} ({a.describe()}) overlaps {second} ({b.day} {b.start}). Fix: move one "
+                    f"of them, or shorten {first} so that it ends before {second} starts."
+                ),
+            )
+        )
 
     for i, block in enumerate(blocks):
         ss = block.sessions
@@ -343,10 +401,21 @@ def scenario_from_dict(data: Any, source: str = "<dict>") -> Scenario:
     path = None if source == "<dict>" else source
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else f"{type(data).__name__} {data!r:.40}"
-        raise ScenarioError(format_problems(source, [("", (
-            f"the top level must be a mapping of fields (name: ..., duration_weeks: ...), got "
-            f"{kind}. Fix: write 'key: value' lines at the top level, without a leading '- '."
-        ))]), path=path)
+        raise ScenarioError(
+            format_problems(
+                source,
+                [
+                    (
+                        "",
+                        (
+                            f"the top level must be a mapping of fields (name: ..., duration_weeks: ...), got "
+                            f"{kind}. Fix: write 'key: value' lines at the top level, without a leading '- '."
+                        ),
+                    )
+                ],
+            ),
+            path=path,
+        )
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:

@@ -65,10 +65,14 @@ def _aerobic_frac(session: Any) -> tuple[float, str, float]:
 def hiit_segments(start: float, session: Any, fidelity: float) -> tuple[Segment, ...]:
     """Warm-up, work/recovery intervals and cool-down of a HIIT session as drive segments."""
     iv = session.intervals
-    easy = Drive(aerobic_frac_vo2max=vo2max_frac_from_hrmax(iv.rest_pct_hrmax) * fidelity,
-                 muscle_mass_frac=MUSCLE_MASS_FRAC["aerobic"])
-    hard = Drive(aerobic_frac_vo2max=vo2max_frac_from_hrmax(iv.work_pct_hrmax) * fidelity,
-                 muscle_mass_frac=MUSCLE_MASS_FRAC["aerobic"])
+    easy = Drive(
+        aerobic_frac_vo2max=vo2max_frac_from_hrmax(iv.rest_pct_hrmax) * fidelity,
+        muscle_mass_frac=MUSCLE_MASS_FRAC["aerobic"],
+    )
+    hard = Drive(
+        aerobic_frac_vo2max=vo2max_frac_from_hrmax(iv.work_pct_hrmax) * fidelity,
+        muscle_mass_frac=MUSCLE_MASS_FRAC["aerobic"],
+    )
     work_h, rest_h = iv.work_min / 60.0, iv.rest_min / 60.0
     warm = (float(session.duration_h) - iv.count * (work_h + rest_h)) / 2.0
     parts: list[tuple[float, Drive]] = [(warm, easy)]
@@ -86,8 +90,9 @@ def hiit_segments(start: float, session: Any, fidelity: float) -> tuple[Segment,
     return tuple(segments)
 
 
-def progressed_load(rule: Any, pct: float, base: Any, strength: Any, week_in_block: int
-                    ) -> tuple[Any, Any]:
+def progressed_load(
+    rule: Any, pct: float, base: Any, strength: Any, week_in_block: int
+) -> tuple[Any, Any]:
     """Load of a resistance session under a progression rule, and the slot's new base load.
 
     Works on floats (one person) and arrays (a cohort). Loads are absolute, as fractions of
@@ -123,8 +128,9 @@ class Coach:
         pct = float(planned.session.intensity_pct_1rm) / 100.0
         key = (planned.block, planned.slot)
         base = self.loads.setdefault(key, pct * strength)  # set at the block's first session
-        load, self.loads[key] = progressed_load(self.rule, pct, base, strength,
-                                                planned.week_in_block)
+        load, self.loads[key] = progressed_load(
+            self.rule, pct, base, strength, planned.week_in_block
+        )
         return float(load)
 
     def decide(self, planned: PlannedSession, state: dict[str, float]) -> Bout:
@@ -135,8 +141,9 @@ class Coach:
         strength, fatigue = state["strength_rel"], state["fatigue"]
         factor, sets, reason = 1.0, int(getattr(s, "sets", 0) or 0), ""
         if self.rule.rule == "autoregulated" and fatigue > self.rule.skip_fatigue:
-            return self._skipped(planned, f"skipped: fatigue {fatigue:.2f} above "
-                                          f"{self.rule.skip_fatigue:g}")
+            return self._skipped(
+                planned, f"skipped: fatigue {fatigue:.2f} above {self.rule.skip_fatigue:g}"
+            )
         if self.rule.rule == "autoregulated" and fatigue > self.rule.deload_fatigue:
             factor = float(self.rule.deload_factor)
             sets = max(1, round(sets * factor)) if sets else 0
@@ -146,22 +153,59 @@ class Coach:
             if not attends:
                 return self._skipped(planned, "missed (attendance)", load)
             r = load * fidelity / strength
-            drive = Drive(resistance_frac_1rm=r, sets_per_h=sets / float(s.duration_h),
-                          muscle_mass_frac=MUSCLE_MASS_FRAC[s.movements])
-            return Bout(start, end, "resistance", float(s.intensity_pct_1rm), "%1RM", load, r,
-                        sets, True, reason, ((start, end, drive),))
+            drive = Drive(
+                resistance_frac_1rm=r,
+                sets_per_h=sets / float(s.duration_h),
+                muscle_mass_frac=MUSCLE_MASS_FRAC[s.movements],
+            )
+            return Bout(
+                start,
+                end,
+                "resistance",
+                float(s.intensity_pct_1rm),
+                "%1RM",
+                load,
+                r,
+                sets,
+                True,
+                reason,
+                ((start, end, drive),),
+            )
         if not attends:
             return self._skipped(planned, "missed (attendance)")
         if s.modality == "hiit":
             segs = hiit_segments(start, s, fidelity * factor)
             peak = max(seg[2].aerobic_frac_vo2max for seg in segs)
-            return Bout(start, end, "hiit", float(s.intervals.work_pct_hrmax), "%HRmax",
-                        math.nan, peak, 0, True, reason, segs)
+            return Bout(
+                start,
+                end,
+                "hiit",
+                float(s.intervals.work_pct_hrmax),
+                "%HRmax",
+                math.nan,
+                peak,
+                0,
+                True,
+                reason,
+                segs,
+            )
         pct, unit, x = _aerobic_frac(s)
-        drive = Drive(aerobic_frac_vo2max=x * fidelity * factor,
-                      muscle_mass_frac=MUSCLE_MASS_FRAC["aerobic"])
-        return Bout(start, end, "aerobic", pct, unit, math.nan, drive.aerobic_frac_vo2max, 0,
-                    True, reason, ((start, end, drive),))
+        drive = Drive(
+            aerobic_frac_vo2max=x * fidelity * factor, muscle_mass_frac=MUSCLE_MASS_FRAC["aerobic"]
+        )
+        return Bout(
+            start,
+            end,
+            "aerobic",
+            pct,
+            unit,
+            math.nan,
+            drive.aerobic_frac_vo2max,
+            0,
+            True,
+            reason,
+            ((start, end, drive),),
+        )
 
     def _skipped(self, planned: PlannedSession, reason: str, load: float = math.nan) -> Bout:
         s = planned.session
@@ -172,12 +216,23 @@ class Coach:
             intensity = float(s.intervals.work_pct_hrmax)
         elif s.modality == "aerobic":
             intensity, unit, _ = _aerobic_frac(s)
-        return Bout(planned.start_h, planned.end_h, s.modality, intensity, unit, load, 0.0,
-                    int(getattr(s, "sets", 0) or 0), False, reason)
+        return Bout(
+            planned.start_h,
+            planned.end_h,
+            s.modality,
+            intensity,
+            unit,
+            load,
+            0.0,
+            int(getattr(s, "sets", 0) or 0),
+            False,
+            reason,
+        )
 
 
-def session_process(env: simpy.Environment, planned: PlannedSession, body: Body, coach: Coach,
-                    log: list[Bout]) -> Generator[simpy.Event, Any, None]:
+def session_process(
+    env: simpy.Environment, planned: PlannedSession, body: Body, coach: Coach, log: list[Bout]
+) -> Generator[simpy.Event, Any, None]:
     """One session: read the state at its start, decide, and let the body live through it."""
     bout = coach.decide(planned, body.advance(env.now))
     log.append(bout)
@@ -186,16 +241,28 @@ def session_process(env: simpy.Environment, planned: PlannedSession, body: Body,
         yield env.timeout(bout.end_h - env.now)
 
 
-def regimen_process(env: simpy.Environment, plan: tuple[PlannedSession, ...], body: Body,
-                    coach: Coach, log: list[Bout]) -> Generator[simpy.Event, Any, None]:
+def regimen_process(
+    env: simpy.Environment,
+    plan: tuple[PlannedSession, ...],
+    body: Body,
+    coach: Coach,
+    log: list[Bout],
+) -> Generator[simpy.Event, Any, None]:
     """Walk the plan in time order; sessions never overlap, so one process suffices."""
     for planned in plan:
         yield env.timeout(max(0.0, planned.start_h - env.now))
         yield env.process(session_process(env, planned, body, coach, log))
 
 
-def play(plan: tuple[PlannedSession, ...], body: Body, progression: Any, adherence: Any,
-         rng: np.random.Generator, horizon_h: float, coach: Any = None) -> list[Any]:
+def play(
+    plan: tuple[PlannedSession, ...],
+    body: Body,
+    progression: Any,
+    adherence: Any,
+    rng: np.random.Generator,
+    horizon_h: float,
+    coach: Any = None,
+) -> list[Any]:
     """Run the SimPy schedule of a plan to the horizon and return the bouts as they happened.
 
     ``coach`` defaults to a :class:`Coach` for one person; a cohort passes its own (same

@@ -55,8 +55,9 @@ class Physiology:
         t_out = self.grid[lo:hi]
         t_out = t_out[(t_out > self.t + 1e-9) & (t_out < t1 - 1e-9)]
         self._segment += 1
-        states, y1 = integrate(self.c, self.y, self.t, t1, drive, t_out,
-                             label=f"{self.label!r} #{self._segment}")
+        states, y1 = integrate(
+            self.c, self.y, self.t, t1, drive, t_out, label=f"{self.label!r} #{self._segment}"
+        )
         on_grid = hi > lo and abs(self.grid[hi - 1] - t1) < 1e-9
         self._times.append(t_out)
         self._states.append(states)
@@ -92,19 +93,26 @@ def subject_from_scenario(scenario: Any) -> Subject:
     """The model's view of a scenario's participant, recovery and background activity."""
     p = scenario.participant
     return Subject(
-        age_years=p.age_years, bdnf_genotype=p.bdnf_genotype,
-        cognitive_status=p.cognitive_status, sleep_h=scenario.recovery.sleep_h,
+        age_years=p.age_years,
+        bdnf_genotype=p.bdnf_genotype,
+        cognitive_status=p.cognitive_status,
+        sleep_h=scenario.recovery.sleep_h,
         protein_g_per_kg=scenario.recovery.protein_g_per_kg,
         steps_per_day=scenario.background.steps_per_day,
         baseline_strength_rel=p.baseline_strength_rel or 1.0,
         baseline_fitness_rel=p.baseline_fitness_rel or 1.0,
-        baseline_igf1_ng_mL=p.baseline_igf1_ng_mL, pathology_load=p.pathology_load,
+        baseline_igf1_ng_mL=p.baseline_igf1_ng_mL,
+        pathology_load=p.pathology_load,
         pathology_progression_per_yr=p.pathology_progression_per_yr,
     )
 
 
-def simulate(scenario: Any, params: Parameters | None = None,
-             sample_min: float | None = None, seed: int | None = None) -> Result:
+def simulate(
+    scenario: Any,
+    params: Parameters | None = None,
+    sample_min: float | None = None,
+    seed: int | None = None,
+) -> Result:
     """Run one scenario.
 
     Parameters
@@ -129,7 +137,13 @@ def simulate(scenario: Any, params: Parameters | None = None,
     horizon = (scenario.duration_weeks + scenario.follow_up_weeks) * HOURS_PER_WEEK
     c = compile_constants(params, subject_from_scenario(scenario))
     body = Physiology(c, sample_h, horizon, scenario.name)
-    bouts = play(expand_regimen(scenario), body, scenario.progression, scenario.adherence,
-                 np.random.default_rng(seed), horizon)
+    bouts = play(
+        expand_regimen(scenario),
+        body,
+        scenario.progression,
+        scenario.adherence,
+        np.random.default_rng(seed),
+        horizon,
+    )
     times, states = body.finish(horizon)
     return build_result(scenario, params, c, seed, times, states, bouts)

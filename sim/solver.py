@@ -187,8 +187,15 @@ def current_method() -> str:
     return _method.get()
 
 
-def integrate(c: Constants, y0: np.ndarray, t0: float, t1: float, drive: Drive,
-              t_out: np.ndarray, label: str = "") -> tuple[np.ndarray, np.ndarray]:
+def integrate(
+    c: Constants,
+    y0: np.ndarray,
+    t0: float,
+    t1: float,
+    drive: Drive,
+    t_out: np.ndarray,
+    label: str = "",
+) -> tuple[np.ndarray, np.ndarray]:
     """Integrate one person over one segment with the current method (:func:`use_method`).
 
     Parameters and return values are those of :func:`integrate_segment`.
@@ -197,8 +204,9 @@ def integrate(c: Constants, y0: np.ndarray, t0: float, t1: float, drive: Drive,
     if method == "exponential":
         return integrate_segment_exp(c, y0, t0, t1, drive, t_out, label)
     if method == "reference":
-        return integrate_segment(c, y0, t0, t1, drive, t_out, label, rtol=REFERENCE_RTOL,
-                                 atol=REFERENCE_ATOL)
+        return integrate_segment(
+            c, y0, t0, t1, drive, t_out, label, rtol=REFERENCE_RTOL, atol=REFERENCE_ATOL
+        )
     return integrate_segment(c, y0, t0, t1, drive, t_out, label)
 
 
@@ -243,7 +251,7 @@ class ExponentialSettings:
     rtol: float = 5e-4
     floor: float = 1e-2
     max_step_h: float = 24.0
-    min_step_h: float = 2.0 ** -12
+    min_step_h: float = 2.0**-12
     max_growth: float = 8.0
     steps_per_octave: int = 4
     refresh_h: float = 336.0
@@ -269,8 +277,7 @@ def phi_functions(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
     p3 = (p2 - 0.5) / xs
     if small.any():
         xm = x[small]
-        s3 = 1.0 / 6.0 + xm * (1.0 / 24.0 + xm * (1.0 / 120.0 + xm * (1.0 / 720.0
-                                                                     + xm / 5040.0)))
+        s3 = 1.0 / 6.0 + xm * (1.0 / 24.0 + xm * (1.0 / 120.0 + xm * (1.0 / 720.0 + xm / 5040.0)))
         s2 = 0.5 + xm * s3
         p3[small], p2[small], p1[small] = s3, s2, 1.0 + xm * s2
     return np.exp(x), p1, p2, p3
@@ -287,8 +294,16 @@ def _etd3_weights(h: float | np.ndarray, lam: np.ndarray) -> tuple[np.ndarray, .
     x = h * lam
     (e, e2), (p1, q1), (p2, q2), (p3, q3) = phi_functions(np.stack((x, 0.5 * x)))
     estimate = np.stack((h * (4.0 * p3 - 2.0 * p2), 0.5 * h * (q3 - q2)), -2)
-    return (e2, 0.5 * h * q1, e, h * p1, h * (p1 - 3.0 * p2 + 4.0 * p3),
-            4.0 * h * (p2 - 2.0 * p3), h * (4.0 * p3 - p2), estimate)
+    return (
+        e2,
+        0.5 * h * q1,
+        e,
+        h * p1,
+        h * (p1 - 3.0 * p2 + 4.0 * p3),
+        4.0 * h * (p2 - 2.0 * p3),
+        h * (4.0 * p3 - p2),
+        estimate,
+    )
 
 
 @dataclass(frozen=True)
@@ -315,10 +330,14 @@ class LinearOperator:
     diagonal: bool
 
 
-def linear_operator(c: Constants, t: float, y: np.ndarray,
-                    settings: ExponentialSettings = DEFAULT_EXP_SETTINGS,
-                    c_vec: Constants | None = None, y_rest: np.ndarray | None = None
-                    ) -> LinearOperator:
+def linear_operator(
+    c: Constants,
+    t: float,
+    y: np.ndarray,
+    settings: ExponentialSettings = DEFAULT_EXP_SETTINGS,
+    c_vec: Constants | None = None,
+    y_rest: np.ndarray | None = None,
+) -> LinearOperator:
     """The linear part of the right-hand side at rest, for the slow states of ``y``.
 
     The forward-difference Jacobian of :func:`sim.model.rhs.rhs` at ``y`` with its fast
@@ -389,8 +408,7 @@ class ExponentialIntegrator:
         Accepted and rejected steps and operators built so far (diagnostics).
     """
 
-    def __init__(self, c: Constants, settings: ExponentialSettings = DEFAULT_EXP_SETTINGS
-                 ) -> None:
+    def __init__(self, c: Constants, settings: ExponentialSettings = DEFAULT_EXP_SETTINGS) -> None:
         self.settings = settings
         self._c_vec = c.vectorised()
         self._y_rest = initial_state(c)
@@ -443,8 +461,16 @@ class ExponentialIntegrator:
                 self._odd_weights[h] = w
         return w
 
-    def segment(self, c: Constants, y0: np.ndarray, t0: float, t1: float, drive: Drive,
-                t_out: np.ndarray, label: str = "") -> tuple[np.ndarray, np.ndarray]:
+    def segment(
+        self,
+        c: Constants,
+        y0: np.ndarray,
+        t0: float,
+        t1: float,
+        drive: Drive,
+        t_out: np.ndarray,
+        label: str = "",
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Integrate over ``[t0, t1]`` with constant ``drive``.
 
         Parameters and return values are those of :func:`integrate_segment`.
@@ -456,8 +482,11 @@ class ExponentialIntegrator:
         """
         s = self.settings
         active = drive.active
-        kind = (active, any_positive(drive.aerobic_frac_vo2max),
-                any_positive(drive.resistance_frac_1rm))
+        kind = (
+            active,
+            any_positive(drive.aerobic_frac_vo2max),
+            any_positive(drive.resistance_frac_1rm),
+        )
         key = kind if active else (False, *self._last_kind[1:])  # rest after what
         self._last_kind = kind
         op = self._op
@@ -490,17 +519,26 @@ class ExponentialIntegrator:
             nb = W @ rhs(t + h, V @ zb, c, drive) - lam * zb
             z1 = ez + w0 * n0 + wa * na + wb * nb
             y1 = V @ z1
-            err = inv_tol * float((np.abs((we * (n0 - 2.0 * na + nb)) @ VT)
-                                   / np.maximum(np.abs(y1 - origin), floor)).max())
+            err = inv_tol * float(
+                (
+                    np.abs((we * (n0 - 2.0 * na + nb)) @ VT)
+                    / np.maximum(np.abs(y1 - origin), floor)
+                ).max()
+            )
             if not err <= 1.0:  # also when err is NaN
                 self.rejected += 1
                 cap = h * (max(0.9 / err ** (1.0 / 3.0), 0.1) if err < 1e30 else 0.1)
                 k = min(k - 1, ladder(cap))
                 if k < kmin:
-                    reason = ("the state became non-finite" if not np.all(np.isfinite(y1))
-                              else f"the step size fell below {s.min_step_h:g} h")
-                    raise SolverError(f"integration failed on segment {label} [{t0:.4f} h, "
-                                      f"{t1:.4f} h] (drive {drive}): {reason}")
+                    reason = (
+                        "the state became non-finite"
+                        if not np.all(np.isfinite(y1))
+                        else f"the step size fell below {s.min_step_h:g} h"
+                    )
+                    raise SolverError(
+                        f"integration failed on segment {label} [{t0:.4f} h, "
+                        f"{t1:.4f} h] (drive {drive}): {reason}"
+                    )
                 continue
             cap = math.inf
             self.steps += 1
@@ -520,8 +558,11 @@ class ExponentialIntegrator:
             return np.empty((0, len(y0))), y
         return self._dense(steps, np.asarray(t_out, dtype=float)), y
 
-    def _dense(self, steps: list[tuple[float, float, np.ndarray, np.ndarray, np.ndarray,
-                                       np.ndarray]], t_out: np.ndarray) -> np.ndarray:
+    def _dense(
+        self,
+        steps: list[tuple[float, float, np.ndarray, np.ndarray, np.ndarray, np.ndarray]],
+        t_out: np.ndarray,
+    ) -> np.ndarray:
         """States at ``t_out`` from the quadratic interpolant of ``n`` within each step."""
         assert self._op is not None
         lam, V = self._op.lam, self._op.V
@@ -539,7 +580,8 @@ class ExponentialIntegrator:
 
 
 _integrators: weakref.WeakKeyDictionary[Constants, ExponentialIntegrator] = (
-    weakref.WeakKeyDictionary())
+    weakref.WeakKeyDictionary()
+)
 
 
 def integrator_for(c: Constants) -> ExponentialIntegrator:
@@ -554,8 +596,15 @@ def integrator_for(c: Constants) -> ExponentialIntegrator:
     return integ
 
 
-def integrate_segment_exp(c: Constants, y0: np.ndarray, t0: float, t1: float, drive: Drive,
-                          t_out: np.ndarray, label: str = "") -> tuple[np.ndarray, np.ndarray]:
+def integrate_segment_exp(
+    c: Constants,
+    y0: np.ndarray,
+    t0: float,
+    t1: float,
+    drive: Drive,
+    t_out: np.ndarray,
+    label: str = "",
+) -> tuple[np.ndarray, np.ndarray]:
     """Integrate one person over ``[t0, t1]`` with constant ``drive`` (exponential, ETD3RK).
 
     Segments of one run must be integrated in order with the same ``c``: the run's
@@ -618,10 +667,18 @@ def _phi(z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return np.where(small, 1.0 + z * phi1, em1 + 1.0), phi1, phi2
 
 
-def integrate_segment_etd(c: Constants, k: np.ndarray, y0: np.ndarray, t0: float, t1: float,
-                      drive: Drive, t_out: np.ndarray, label: str = "",
-                      settings: SolverSettings = DEFAULT_SETTINGS, h0: float | None = None,
-                      ) -> tuple[np.ndarray, np.ndarray, float]:
+def integrate_segment_etd(
+    c: Constants,
+    k: np.ndarray,
+    y0: np.ndarray,
+    t0: float,
+    t1: float,
+    drive: Drive,
+    t_out: np.ndarray,
+    label: str = "",
+    settings: SolverSettings = DEFAULT_SETTINGS,
+    h0: float | None = None,
+) -> tuple[np.ndarray, np.ndarray, float]:
     """Integrate over ``[t0, t1]`` with constant ``drive`` (adaptive ETD2RK).
 
     Parameters
@@ -687,8 +744,10 @@ def integrate_segment_etd(c: Constants, k: np.ndarray, y0: np.ndarray, t0: float
         if not last:
             h = min(h_next, settings.max_step_h)
     if not np.all(np.isfinite(y)):
-        raise SolverError(f"integration failed on segment {label} [{t0:.4f} h, {t1:.4f} h] "
-                          f"(drive {drive}): the state became non-finite")
+        raise SolverError(
+            f"integration failed on segment {label} [{t0:.4f} h, {t1:.4f} h] "
+            f"(drive {drive}): the state became non-finite"
+        )
     return out, y, min(h_next, settings.max_step_h)
 
 
@@ -700,9 +759,17 @@ RTOL = 1e-6
 ATOL = 1e-8
 
 
-def integrate_segment(c: Constants, y0: np.ndarray, t0: float, t1: float, drive: Drive,
-                      t_out: np.ndarray, label: str = "", rtol: float = RTOL,
-                      atol: float = ATOL) -> tuple[np.ndarray, np.ndarray]:
+def integrate_segment(
+    c: Constants,
+    y0: np.ndarray,
+    t0: float,
+    t1: float,
+    drive: Drive,
+    t_out: np.ndarray,
+    label: str = "",
+    rtol: float = RTOL,
+    atol: float = ATOL,
+) -> tuple[np.ndarray, np.ndarray]:
     """Integrate one person over ``[t0, t1]`` with constant ``drive`` (LSODA).
 
     Parameters
@@ -733,9 +800,20 @@ def integrate_segment(c: Constants, y0: np.ndarray, t0: float, t1: float, drive:
     times = np.concatenate(([t0], t_out, [t1]))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # failures are reported through SolverError below
-        ys, info = odeint(rhs, y0, times, args=(c, drive), tfirst=True, rtol=rtol, atol=atol,
-                          full_output=True, mxstep=200_000)
+        ys, info = odeint(
+            rhs,
+            y0,
+            times,
+            args=(c, drive),
+            tfirst=True,
+            rtol=rtol,
+            atol=atol,
+            full_output=True,
+            mxstep=200_000,
+        )
     if info["message"] != "Integration successful." or not np.all(np.isfinite(ys)):
-        raise SolverError(f"integration failed on segment {label} [{t0:.4f} h, {t1:.4f} h] "
-                          f"(drive {drive}): {info['message']}")
+        raise SolverError(
+            f"integration failed on segment {label} [{t0:.4f} h, {t1:.4f} h] "
+            f"(drive {drive}): {info['message']}"
+        )
     return ys[1:-1], ys[-1]

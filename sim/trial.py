@@ -84,8 +84,15 @@ class StatusWeights(_Strict):
     def _sum_to_one(self) -> StatusWeights:
         total = self.healthy + self.subjective_decline + self.mci
         if abs(total - 1.0) > 1e-6:
-            raise rule_error([("", f"the shares add up to {total:g}. Fix: make healthy + "
-                                   "subjective_decline + mci equal 1 (missing ones count as 0).")])
+            raise rule_error(
+                [
+                    (
+                        "",
+                        f"the shares add up to {total:g}. Fix: make healthy + "
+                        "subjective_decline + mci equal 1 (missing ones count as 0).",
+                    )
+                ]
+            )
         return self
 
 
@@ -105,8 +112,7 @@ class PopulationSpec(_Strict):
     responsiveness_cv: Number = Field(default=_POP.responsiveness_cv, ge=0, le=2)
     strength_nonresponder_fraction: Number = _fraction(_POP.strength_nonresponder_fraction)
     fitness_nonresponder_fraction: Number = _fraction(_POP.fitness_nonresponder_fraction)
-    attendance_concentration: Number = Field(default=_POP.attendance_concentration, gt=0,
-                                             le=1000)
+    attendance_concentration: Number = Field(default=_POP.attendance_concentration, gt=0, le=1000)
     sleep_h: Number = Field(default=_POP.sleep_h, ge=3, le=14)
     protein_g_per_kg: Number = Field(default=_POP.protein_g_per_kg, ge=0.3, le=4)
     steps_per_day: Number = Field(default=_POP.steps_per_day, ge=0, le=40000)
@@ -115,19 +121,34 @@ class PopulationSpec(_Strict):
     def _ages(self) -> PopulationSpec:
         lo, mean, hi = self.age_min_years, self.age_mean_years, self.age_max_years
         if lo >= hi:
-            raise rule_error([("age_max_years", f"{hi:g} is invalid: must be above "
-                               f"age_min_years ({lo:g}). Fix: raise age_max_years or lower "
-                               "age_min_years.")])
+            raise rule_error(
+                [
+                    (
+                        "age_max_years",
+                        f"{hi:g} is invalid: must be above "
+                        f"age_min_years ({lo:g}). Fix: raise age_max_years or lower "
+                        "age_min_years.",
+                    )
+                ]
+            )
         if not lo <= mean <= hi:
-            raise rule_error([("age_mean_years", f"{mean:g} is outside age_min_years.."
-                               f"age_max_years ({lo:g}..{hi:g}). Fix: use a mean inside "
-                               "that range.")])
+            raise rule_error(
+                [
+                    (
+                        "age_mean_years",
+                        f"{mean:g} is outside age_min_years.."
+                        f"age_max_years ({lo:g}..{hi:g}). Fix: use a mean inside "
+                        "that range.",
+                    )
+                ]
+            )
         return self
 
     def to_population(self) -> Population:
         """The :class:`sim.cohort.Population` these fields describe."""
-        values = {f.name: getattr(self, f.name) for f in fields(Population)
-                  if f.name != "status_weights"}
+        values = {
+            f.name: getattr(self, f.name) for f in fields(Population) if f.name != "status_weights"
+        }
         w = self.status_weights
         return Population(**values, status_weights=(w.healthy, w.subjective_decline, w.mci))
 
@@ -135,10 +156,17 @@ class PopulationSpec(_Strict):
 def _path_or_mapping(value: Any) -> Any:
     if isinstance(value, (str, dict)) and value:
         return value
-    raise rule_error([("", f"{render_value(value)} is neither a scenario file path nor a "
-                           "scenario mapping. Fix: write a path relative to the trial file "
-                           "(scenario: ../aerobic.yaml) or an inline scenario (name: ..., "
-                           "duration_weeks: ...).")])
+    raise rule_error(
+        [
+            (
+                "",
+                f"{render_value(value)} is neither a scenario file path nor a "
+                "scenario mapping. Fix: write a path relative to the trial file "
+                "(scenario: ../aerobic.yaml) or an inline scenario (name: ..., "
+                "duration_weeks: ...).",
+            )
+        ]
+    )
 
 
 class ArmSpec(_Strict):
@@ -161,8 +189,15 @@ class OutcomeSpec(_Strict):
         if value not in QUANTITIES:
             close = difflib.get_close_matches(value, list(QUANTITIES), n=1, cutoff=0.6)
             hint = f"; did you mean {close[0]!r}?" if close else "."
-            raise rule_error([("", f"unknown outcome {value!r}{hint} Fix: use a model state "
-                                   "or observable, e.g. cognition_z, reserve or strength_rel.")])
+            raise rule_error(
+                [
+                    (
+                        "",
+                        f"unknown outcome {value!r}{hint} Fix: use a model state "
+                        "or observable, e.g. cognition_z, reserve or strength_rel.",
+                    )
+                ]
+            )
         return value
 
 
@@ -175,8 +210,15 @@ class ResponderSpec(_Strict):
     @model_validator(mode="after")
     def _at_most_one(self) -> ResponderSpec:
         if self.threshold is not None and self.threshold_measurement_sds is not None:
-            raise rule_error([("", "both threshold and threshold_measurement_sds given. Fix: "
-                                   "give one of them (default: threshold_measurement_sds 0.5).")])
+            raise rule_error(
+                [
+                    (
+                        "",
+                        "both threshold and threshold_measurement_sds given. Fix: "
+                        "give one of them (default: threshold_measurement_sds 0.5).",
+                    )
+                ]
+            )
         return self
 
 
@@ -190,18 +232,38 @@ class SubgroupSpec(_Strict):
     def _bands(self) -> SubgroupSpec:
         if self.field != "age_band":
             if self.bands is not None:
-                raise rule_error([("bands", f"bands only apply to age_band, not {self.field}. "
-                                            "Fix: remove bands.")])
+                raise rule_error(
+                    [
+                        (
+                            "bands",
+                            f"bands only apply to age_band, not {self.field}. Fix: remove bands.",
+                        )
+                    ]
+                )
             return self
         if not self.bands:
-            raise rule_error([("bands", "age_band needs bands. Fix: add e.g. bands: [[65, 70], "
-                                        "[70, 75], [75, 80]] (years, low inclusive).")])
+            raise rule_error(
+                [
+                    (
+                        "bands",
+                        "age_band needs bands. Fix: add e.g. bands: [[65, 70], "
+                        "[70, 75], [75, 80]] (years, low inclusive).",
+                    )
+                ]
+            )
         edges = sorted(self.bands)
         for i, (lo, hi) in enumerate(edges):
             if lo >= hi or (i and lo < edges[i - 1][1]):
-                raise rule_error([("bands", f"band [{lo:g}, {hi:g}] is empty or overlaps "
-                                            "another. Fix: give non-overlapping [low, high] "
-                                            "pairs with low < high.")])
+                raise rule_error(
+                    [
+                        (
+                            "bands",
+                            f"band [{lo:g}, {hi:g}] is empty or overlaps "
+                            "another. Fix: give non-overlapping [low, high] "
+                            "pairs with low < high.",
+                        )
+                    ]
+                )
         return self
 
 
@@ -226,28 +288,55 @@ class TrialFile(_Strict):
     def _design(self) -> TrialFile:
         problems: list[tuple[str, str]] = []
         bad = [a for a in self.arms if len(a) > 40 or not re.match(NAME_PATTERN, a)]
-        problems += [(f"arms.{a}", "invalid arm name. Fix: use letters, digits, '_', '.' and "
-                                   "'-' only (at most 40), starting with a letter or digit.")
-                     for a in bad]
+        problems += [
+            (
+                f"arms.{a}",
+                "invalid arm name. Fix: use letters, digits, '_', '.' and "
+                "'-' only (at most 40), starting with a letter or digit.",
+            )
+            for a in bad
+        ]
         if len(self.arms) < 2:
-            problems.append(("arms", f"{len(self.arms)} arm given. Fix: give a control arm and "
-                                     "at least one other arm."))
+            problems.append(
+                (
+                    "arms",
+                    f"{len(self.arms)} arm given. Fix: give a control arm and "
+                    "at least one other arm.",
+                )
+            )
         if self.control not in self.arms:
             close = difflib.get_close_matches(self.control, list(self.arms), n=1, cutoff=0.6)
             hint = f"did you mean {close[0]!r}? " if close else ""
-            problems.append(("control", f"{self.control!r} is not one of the arms; {hint}"
-                                        f"Fix: use one of {', '.join(self.arms)}."))
+            problems.append(
+                (
+                    "control",
+                    f"{self.control!r} is not one of the arms; {hint}"
+                    f"Fix: use one of {', '.join(self.arms)}.",
+                )
+            )
         w = self.assessments_weeks
         if len(w) < 2 or w[0] != 0 or any(b <= a for a, b in itertools.pairwise(w)):
-            problems.append(("assessments_weeks", f"{list(w)} is invalid: it must start at 0 "
-                             "(baseline) and increase. Fix: e.g. [0, 24] or [0, 26, 78]."))
+            problems.append(
+                (
+                    "assessments_weeks",
+                    f"{list(w)} is invalid: it must start at 0 "
+                    "(baseline) and increase. Fix: e.g. [0, 24] or [0, 26, 78].",
+                )
+            )
         elif self.outcome.at_week not in w:
-            problems.append(("outcome.at_week", f"week {self.outcome.at_week} is not an "
-                             f"assessment. Fix: use one of {list(w[1:])} or add it to "
-                             "assessments_weeks."))
+            problems.append(
+                (
+                    "outcome.at_week",
+                    f"week {self.outcome.at_week} is not an "
+                    f"assessment. Fix: use one of {list(w[1:])} or add it to "
+                    "assessments_weeks.",
+                )
+            )
         seen = [s.field for s in self.subgroups]
-        problems += [("subgroups", f"{f} appears twice. Fix: keep one.")
-                     for f in sorted({f for f in seen if seen.count(f) > 1})]
+        problems += [
+            ("subgroups", f"{f} appears twice. Fix: keep one.")
+            for f in sorted({f for f in seen if seen.count(f) > 1})
+        ]
         if problems:
             raise rule_error(problems)
         return self
@@ -278,11 +367,15 @@ class Trial:
     def design(self) -> Design:
         """The analysis plan for :func:`sim.trial_stats.summarise`."""
         s = self.spec
-        return Design(control=s.control, at_week=s.outcome.at_week,
-                      measurement_sd=s.outcome.measurement_sd,
-                      responder_threshold=s.responder_threshold,
-                      completer_min_fraction=s.completer_min_fraction, analysis=s.analysis,
-                      subgroups=tuple((g.field, g.bands or ()) for g in s.subgroups))
+        return Design(
+            control=s.control,
+            at_week=s.outcome.at_week,
+            measurement_sd=s.outcome.measurement_sd,
+            responder_threshold=s.responder_threshold,
+            completer_min_fraction=s.completer_min_fraction,
+            analysis=s.analysis,
+            subgroups=tuple((g.field, g.bands or ()) for g in s.subgroups),
+        )
 
 
 def _scenario(arm: str, ref: Any, base: Path) -> Scenario | list[tuple[str, str]]:
@@ -292,12 +385,20 @@ def _scenario(arm: str, ref: Any, base: Path) -> Scenario | list[tuple[str, str]
         try:
             return Scenario.model_validate(ref)
         except ValidationError as exc:
-            return [(f"{where}.{p}" if p else where, m) for err in exc.errors()
-                    for p, m in describe(Scenario, err)]
+            return [
+                (f"{where}.{p}" if p else where, m)
+                for err in exc.errors()
+                for p, m in describe(Scenario, err)
+            ]
     path = base / ref
     if not path.is_file():
-        return [(where, f"scenario file {ref!r} not found (looked for {path}). Fix: correct the "
-                        f"path; it is relative to the trial file's folder ({base}).")]
+        return [
+            (
+                where,
+                f"scenario file {ref!r} not found (looked for {path}). Fix: correct the "
+                f"path; it is relative to the trial file's folder ({base}).",
+            )
+        ]
     try:
         return load_scenario(path)
     except ScenarioError as exc:
@@ -306,16 +407,26 @@ def _scenario(arm: str, ref: Any, base: Path) -> Scenario | list[tuple[str, str]
 
 def _horizon_problems(spec: TrialFile, scenarios: dict[str, Scenario]) -> list[tuple[str, str]]:
     last = spec.assessments_weeks[-1]
-    return [(f"arms.{arm}.scenario", (
-        f"the scenario runs {s.duration_weeks} training + {s.follow_up_weeks} follow-up = "
-        f"{s.total_weeks} weeks but assessments_weeks ends at week {last}. Fix: make the last "
-        f"assessment week {s.total_weeks}, or set the scenario's duration_weeks and "
-        f"follow_up_weeks to add up to {last}."))
-        for arm, s in scenarios.items() if s.total_weeks != last]
+    return [
+        (
+            f"arms.{arm}.scenario",
+            (
+                f"the scenario runs {s.duration_weeks} training + {s.follow_up_weeks} follow-up = "
+                f"{s.total_weeks} weeks but assessments_weeks ends at week {last}. Fix: make the last "
+                f"assessment week {s.total_weeks}, or set the scenario's duration_weeks and "
+                f"follow_up_weeks to add up to {last}."
+            ),
+        )
+        for arm, s in scenarios.items()
+        if s.total_weeks != last
+    ]
 
 
-def trial_from_dict(data: Any, source: str = "<dict>", base_dir: str | os.PathLike[str] = ".",
-                    ) -> Trial:
+def trial_from_dict(
+    data: Any,
+    source: str = "<dict>",
+    base_dir: str | os.PathLike[str] = ".",
+) -> Trial:
     """Validate a parsed trial mapping and resolve its arms' scenarios.
 
     Parameters
@@ -339,9 +450,21 @@ def trial_from_dict(data: Any, source: str = "<dict>", base_dir: str | os.PathLi
     """
     path = None if source == "<dict>" else source
     if not isinstance(data, dict):
-        raise TrialError(format_problems(source, [("", (
-            "the top level must be a mapping of fields (name: ..., arms: ...). Fix: write "
-            "'key: value' lines at the top level, without a leading '- '."))]), path=path)
+        raise TrialError(
+            format_problems(
+                source,
+                [
+                    (
+                        "",
+                        (
+                            "the top level must be a mapping of fields (name: ..., arms: ...). Fix: write "
+                            "'key: value' lines at the top level, without a leading '- '."
+                        ),
+                    )
+                ],
+            ),
+            path=path,
+        )
     try:
         spec = TrialFile.model_validate(data)
     except ValidationError as exc:
@@ -398,9 +521,13 @@ class TrialResult:
 def arm_streams(seed: int, arm: str) -> tuple[np.random.Generator, int, np.random.Generator]:
     """The arm's people generator, schedule seed and measurement-noise generator."""
     people, schedule, noise = np.random.SeedSequence(
-        seed, spawn_key=(zlib.crc32(arm.encode("utf-8")),)).spawn(3)
-    return (np.random.default_rng(people), int(schedule.generate_state(1)[0]),
-            np.random.default_rng(noise))
+        seed, spawn_key=(zlib.crc32(arm.encode("utf-8")),)
+    ).spawn(3)
+    return (
+        np.random.default_rng(people),
+        int(schedule.generate_state(1)[0]),
+        np.random.default_rng(noise),
+    )
 
 
 def simulate_arm(trial: Trial, arm: str, n: int, seed: int) -> ArmData:
@@ -410,18 +537,34 @@ def simulate_arm(trial: Trial, arm: str, n: int, seed: int) -> ArmData:
     pop = spec.population.to_population()
     people = sample_people(pop, n, people_rng)
     weeks = spec.assessments_weeks
-    result = simulate_cohort(trial.scenarios[arm], people, pop, seed=schedule_seed,
-                             assessments_weeks=tuple(float(w) for w in weeks))
+    result = simulate_cohort(
+        trial.scenarios[arm],
+        people,
+        pop,
+        seed=schedule_seed,
+        assessments_weeks=tuple(float(w) for w in weeks),
+    )
     true = np.asarray(result.columns[spec.outcome.name], dtype=float)
     noise = noise_rng.normal(0.0, spec.outcome.measurement_sd, true.shape)
-    return ArmData(arm, people, tuple(weeks), int(result.sessions_planned),
-                   np.asarray(result.sessions_completed), true, true + noise,
-                   np.asarray(result.columns["strength_rel"]),
-                   np.asarray(result.columns["fitness_rel"]))
+    return ArmData(
+        arm,
+        people,
+        tuple(weeks),
+        int(result.sessions_planned),
+        np.asarray(result.sessions_completed),
+        true,
+        true + noise,
+        np.asarray(result.columns["strength_rel"]),
+        np.asarray(result.columns["fitness_rel"]),
+    )
 
 
-def run_trial(trial: Trial, n_per_arm: int | None = None, seed: int | None = None,
-              progress: Callable[[int, int, str], None] | None = None) -> TrialResult:
+def run_trial(
+    trial: Trial,
+    n_per_arm: int | None = None,
+    seed: int | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> TrialResult:
     """Simulate every arm and compute the trial's statistics.
 
     Parameters
@@ -458,14 +601,25 @@ def _trial_json(trial: Trial, seed: int, n: int, arms: dict[str, ArmData]) -> di
 
     design, spec = trial.design(), trial.spec
     stats = summarise(design, arms)
-    return {"trial": trial.name, "seed": seed, "outcome": spec.outcome.name,
-            "arms": stats["arms"], "subgroups": stats["subgroups"], "consort": stats["consort"],
-            "note": ILLUSTRATIVE, "version": __version__, "control": spec.control,
-            "n_per_arm": n, "assessments_weeks": list(spec.assessments_weeks),
-            "at_week": design.at_week, "measurement_sd": design.measurement_sd,
-            "responder_threshold": design.responder_threshold, "analysis": design.analysis,
-            "completer_rule": design.completer_rule,
-            "arm_scenarios": {a: s.name for a, s in trial.scenarios.items()}}
+    return {
+        "trial": trial.name,
+        "seed": seed,
+        "outcome": spec.outcome.name,
+        "arms": stats["arms"],
+        "subgroups": stats["subgroups"],
+        "consort": stats["consort"],
+        "note": ILLUSTRATIVE,
+        "version": __version__,
+        "control": spec.control,
+        "n_per_arm": n,
+        "assessments_weeks": list(spec.assessments_weeks),
+        "at_week": design.at_week,
+        "measurement_sd": design.measurement_sd,
+        "responder_threshold": design.responder_threshold,
+        "analysis": design.analysis,
+        "completer_rule": design.completer_rule,
+        "arm_scenarios": {a: s.name for a, s in trial.scenarios.items()},
+    }
 
 
 def _cell(value: Any) -> Any:
@@ -481,8 +635,7 @@ def write_trial(result: TrialResult, out: str | os.PathLike[str], plots: bool = 
     out = Path(out)
     text = json.dumps(result.summary, indent=2, ensure_ascii=False)
     (out / "trial.json").write_text(text + "\n", encoding="utf-8")
-    header, rows = people_table(result.trial.design(), result.arms,
-                                result.trial.spec.outcome.name)
+    header, rows = people_table(result.trial.design(), result.arms, result.trial.spec.outcome.name)
     with (out / "people.csv").open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(header)

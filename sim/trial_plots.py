@@ -30,17 +30,31 @@ def _save(fig: Any, path: Path) -> None:
     fig.savefig(path, dpi=DPI, metadata={"Software": None})
 
 
-def _forest(ax: Any, rows: list[tuple[str, Any, Any, Any]], title: str,
-            legend: bool = True) -> None:
+def _forest(
+    ax: Any, rows: list[tuple[str, Any, Any, Any]], title: str, legend: bool = True
+) -> None:
     """Horizontal g with CI per row (and the expected g, hollow); rows without g left blank."""
     ys = np.arange(len(rows))[::-1]
     for y, (_, g, ci, expected) in zip(ys, rows):
         if g is not None and ci is not None and None not in ci:
-            ax.errorbar([g], [y], xerr=[[g - ci[0]], [ci[1] - g]], fmt="o", color="tab:blue",
-                        capsize=3, label="sample g (95 % CI)" if y == ys[0] else None)
+            ax.errorbar(
+                [g],
+                [y],
+                xerr=[[g - ci[0]], [ci[1] - g]],
+                fmt="o",
+                color="tab:blue",
+                capsize=3,
+                label="sample g (95 % CI)" if y == ys[0] else None,
+            )
         if expected is not None:
-            ax.plot([expected], [y], "D", mfc="none", color="tab:orange",
-                    label="expected g (no sampling noise)" if y == ys[0] else None)
+            ax.plot(
+                [expected],
+                [y],
+                "D",
+                mfc="none",
+                color="tab:orange",
+                label="expected g (no sampling noise)" if y == ys[0] else None,
+            )
     ax.axvline(0.0, color="0.4", lw=0.8)
     ax.set_yticks(ys, [r[0] for r in rows], fontsize=8)
     ax.set_ylim(-0.7, len(rows) - 0.3)
@@ -54,12 +68,18 @@ def plot_effect_sizes(result: TrialResult, path: Path) -> None:
     """Effect sizes per arm, and per subgroup if the trial has subgroups."""
     plt = _pyplot()
     s = result.summary
-    arm_rows = [(a, e["hedges_g"], e["hedges_g_ci95"], e["expected_g"])
-                for a, e in s["arms"].items() if a != s["control"]]
-    sub_rows = [(f"{a}: {field} {cat} (n={e['n']})", e["hedges_g"], e["hedges_g_ci95"],
-                 e["expected_g"])
-                for field, table in s["subgroups"].items() for cat, arms in table.items()
-                for a, e in arms.items() if a != s["control"]]
+    arm_rows = [
+        (a, e["hedges_g"], e["hedges_g_ci95"], e["expected_g"])
+        for a, e in s["arms"].items()
+        if a != s["control"]
+    ]
+    sub_rows = [
+        (f"{a}: {field} {cat} (n={e['n']})", e["hedges_g"], e["hedges_g_ci95"], e["expected_g"])
+        for field, table in s["subgroups"].items()
+        for cat, arms in table.items()
+        for a, e in arms.items()
+        if a != s["control"]
+    ]
     panels = 2 if sub_rows else 1
     height = max(3.0, 0.25 * max(len(arm_rows), len(sub_rows)) + 1.5)
     fig, axes = plt.subplots(1, panels, figsize=(6.0 * panels, height), squeeze=False)
@@ -82,8 +102,15 @@ def plot_trajectories(result: TrialResult, path: Path) -> None:
         weeks = np.asarray(arm.weeks, dtype=float) + 0.4 * (i - (len(result.arms) - 1) / 2)
         measured, true = arm.measured[:, pick], arm.true[:, pick]
         colour = f"C{i}"
-        ax.errorbar(weeks, measured.mean(axis=1), yerr=measured.std(axis=1, ddof=1), fmt="o-",
-                    color=colour, capsize=3, label=f"{arm.name} (mean ± SD)")
+        ax.errorbar(
+            weeks,
+            measured.mean(axis=1),
+            yerr=measured.std(axis=1, ddof=1),
+            fmt="o-",
+            color=colour,
+            capsize=3,
+            label=f"{arm.name} (mean ± SD)",
+        )
         ax.plot(weeks, true.mean(axis=1), "--", color=colour, lw=1, alpha=0.8)
     name = result.trial.spec.outcome.name
     ax.set_xlabel("Week (assessments)")
@@ -100,8 +127,9 @@ def plot_responders(result: TrialResult, path: Path) -> None:
     plt = _pyplot()
     design = result.trial.design()
     arms = list(result.arms.values())
-    fig, axes = plt.subplots(len(arms), 1, figsize=(7.0, 1.6 * len(arms) + 1.0), sharex=True,
-                             squeeze=False)
+    fig, axes = plt.subplots(
+        len(arms), 1, figsize=(7.0, 1.6 * len(arms) + 1.0), sharex=True, squeeze=False
+    )
     changes = [arm.change(design.at_week)[analysed(design, arm)] for arm in arms]
     edges = np.histogram_bin_edges(np.concatenate(changes), bins=30)
     for i, (ax, arm, change) in enumerate(zip(axes[:, 0], arms, changes)):
@@ -111,9 +139,11 @@ def plot_responders(result: TrialResult, path: Path) -> None:
         text = "n/a" if share is None else f"{100 * share:.0f} % responders"
         ax.set_ylabel("people", fontsize=8)
         ax.set_title(f"{arm.name}: {text}", fontsize=9, loc="left")
-    axes[-1, 0].set_xlabel(f"Measured change in {result.trial.spec.outcome.name} at week "
-                           f"{design.at_week} (dashed: responder threshold "
-                           f"{design.responder_threshold:g})")
+    axes[-1, 0].set_xlabel(
+        f"Measured change in {result.trial.spec.outcome.name} at week "
+        f"{design.at_week} (dashed: responder threshold "
+        f"{design.responder_threshold:g})"
+    )
     fig.suptitle(f"{result.trial.name}: distribution of changes")
     fig.tight_layout()
     _save(fig, path)

@@ -44,10 +44,10 @@ class ArmData:
     weeks: tuple[int, ...]
     sessions_planned: int
     sessions_completed: np.ndarray  # (N,)
-    true: np.ndarray                # (n_assessments, N) outcome, noise-free
-    measured: np.ndarray            # (n_assessments, N) outcome + measurement noise
-    strength: np.ndarray            # (n_assessments, N) strength_rel
-    fitness: np.ndarray             # (n_assessments, N) fitness_rel
+    true: np.ndarray  # (n_assessments, N) outcome, noise-free
+    measured: np.ndarray  # (n_assessments, N) outcome + measurement noise
+    strength: np.ndarray  # (n_assessments, N) strength_rel
+    fitness: np.ndarray  # (n_assessments, N) fitness_rel
 
     def change(self, week: int, measured: bool = True) -> np.ndarray:
         """Outcome at ``week`` minus baseline (week 0), per person."""
@@ -81,8 +81,9 @@ def mean_ci(values: Any, level: float = LEVEL) -> tuple[float, float, float]:
     m = float(x.mean())
     if x.size < 2:
         return m, math.nan, math.nan
-    half = float(stats.t.ppf(0.5 + level / 2.0, x.size - 1)) * float(x.std(ddof=1)) / math.sqrt(
-        x.size)
+    half = (
+        float(stats.t.ppf(0.5 + level / 2.0, x.size - 1)) * float(x.std(ddof=1)) / math.sqrt(x.size)
+    )
     return m, m - half, m + half
 
 
@@ -142,7 +143,8 @@ def expected_g(true_treated: Any, true_control: Any, measurement_sd: float) -> f
     if a.size < 2 or b.size < 2:
         return math.nan
     pooled_var = ((a.size - 1) * a.var(ddof=1) + (b.size - 1) * b.var(ddof=1)) / (
-        a.size + b.size - 2)
+        a.size + b.size - 2
+    )
     scale = math.sqrt(pooled_var + 2.0 * measurement_sd**2)
     return (float(a.mean()) - float(b.mean())) / scale if scale > 0 else math.nan
 
@@ -166,8 +168,9 @@ def age_band_label(band: Sequence[float]) -> str:
     return f"{band[0]:g}-{band[1]:g}"
 
 
-def subgroup_labels(people: People, field: str,
-                    bands: Sequence[Sequence[float]] = ()) -> np.ndarray:
+def subgroup_labels(
+    people: People, field: str, bands: Sequence[Sequence[float]] = ()
+) -> np.ndarray:
     """Each person's subgroup label for ``field`` (``""`` if outside every age band).
 
     Age bands are half-open, ``low <= age < high``; the highest band also holds ``age == high``.
@@ -181,16 +184,20 @@ def subgroup_labels(people: People, field: str,
     labels = np.full(people.n, "", dtype=object)
     top = max(high for _, high in bands)
     for low, high in bands:
-        inside = (people.age_years >= low) & ((people.age_years < high) | (
-            (high == top) & (people.age_years == high)))
+        inside = (people.age_years >= low) & (
+            (people.age_years < high) | ((high == top) & (people.age_years == high))
+        )
         labels[inside] = age_band_label((low, high))
     return labels
 
 
 def subgroup_categories(field: str, bands: Sequence[Sequence[float]] = ()) -> list[str]:
     """All labels of ``field`` in a fixed order (so outputs do not depend on who was drawn)."""
-    return {"genotype": list(GENOTYPE_CODES), "cognitive_status": list(COGNITIVE_STATUSES),
-            "sex": ["female", "male"]}.get(field) or [age_band_label(b) for b in bands]
+    return {
+        "genotype": list(GENOTYPE_CODES),
+        "cognitive_status": list(COGNITIVE_STATUSES),
+        "sex": ["female", "male"],
+    }.get(field) or [age_band_label(b) for b in bands]
 
 
 def clean(value: Any) -> Any:
@@ -223,8 +230,10 @@ class Design:
     @property
     def completer_rule(self) -> str:
         """The completer rule in words."""
-        return (f"completed at least {self.completer_min_fraction:.3g} of the arm's planned "
-                "sessions (everybody, in an arm with no planned sessions)")
+        return (
+            f"completed at least {self.completer_min_fraction:.3g} of the arm's planned "
+            "sessions (everybody, in an arm with no planned sessions)"
+        )
 
 
 def analysed(design: Design, arm: ArmData) -> np.ndarray:
@@ -233,39 +242,59 @@ def analysed(design: Design, arm: ArmData) -> np.ndarray:
     return done if design.analysis == "completers" else np.ones_like(done)
 
 
-def _effect(design: Design, arm: ArmData, control: ArmData, week: int, pick: np.ndarray,
-            pick_control: np.ndarray) -> dict[str, Any]:
+def _effect(
+    design: Design,
+    arm: ArmData,
+    control: ArmData,
+    week: int,
+    pick: np.ndarray,
+    pick_control: np.ndarray,
+) -> dict[str, Any]:
     """Mean change, its CI and (for a non-control arm) g against control, on the chosen people."""
     change, change_c = arm.change(week)[pick], control.change(week)[pick_control]
     mean, low, high = mean_ci(change)
-    out: dict[str, Any] = {"n": int(pick.sum()), "mean_change": mean, "ci95": [low, high],
-                           "hedges_g": None, "hedges_g_ci95": None}
+    out: dict[str, Any] = {
+        "n": int(pick.sum()),
+        "mean_change": mean,
+        "ci95": [low, high],
+        "hedges_g": None,
+        "hedges_g_ci95": None,
+    }
     if arm.name != design.control:
         g, g_low, g_high = hedges_g(change, change_c)
         out.update(hedges_g=g, hedges_g_ci95=[g_low, g_high])
     true, true_c = arm.change(week, measured=False)[pick], control.change(week, False)[pick_control]
     out["true_mean_change"] = float(true.mean()) if true.size else math.nan
-    out["expected_g"] = (None if arm.name == design.control
-                         else expected_g(true, true_c, design.measurement_sd))
+    out["expected_g"] = (
+        None if arm.name == design.control else expected_g(true, true_c, design.measurement_sd)
+    )
     return out
 
 
 def _arm_entry(design: Design, arm: ArmData, control: ArmData) -> dict[str, Any]:
     pick, pick_c = analysed(design, arm), analysed(design, control)
     entry = _effect(design, arm, control, design.at_week, pick, pick_c)
-    n_done = int(completers(arm.sessions_completed, arm.sessions_planned,
-                            design.completer_min_fraction).sum())
+    n_done = int(
+        completers(
+            arm.sessions_completed, arm.sessions_planned, design.completer_min_fraction
+        ).sum()
+    )
     entry = {"n": entry.pop("n"), "completers": n_done, **entry}
-    entry["responder_fraction"] = responder_fraction(arm.change(design.at_week)[pick],
-                                                     design.responder_threshold)
+    entry["responder_fraction"] = responder_fraction(
+        arm.change(design.at_week)[pick], design.responder_threshold
+    )
     entry["sessions_planned"] = arm.sessions_planned
     entry["mean_sessions_completed"] = float(np.mean(arm.sessions_completed))
     for name in ("strength", "fitness"):
-        entry[f"{name}_change_pct"] = float(np.mean(
-            arm.relative_change_pct(name, design.at_week)[pick]))
-    entry["by_week"] = {str(w): {k: v for k, v in _effect(design, arm, control, w, pick,
-                                                          pick_c).items() if k != "n"}
-                        for w in arm.weeks[1:]}
+        entry[f"{name}_change_pct"] = float(
+            np.mean(arm.relative_change_pct(name, design.at_week)[pick])
+        )
+    entry["by_week"] = {
+        str(w): {
+            k: v for k, v in _effect(design, arm, control, w, pick, pick_c).items() if k != "n"
+        }
+        for w in arm.weeks[1:]
+    }
     return entry
 
 
@@ -277,9 +306,17 @@ def _subgroups(design: Design, arms: dict[str, ArmData]) -> dict[str, Any]:
         table: dict[str, Any] = {}
         for category in subgroup_categories(field, bands):
             pick_c = analysed(design, control) & (labels[design.control] == category)
-            table[category] = {name: _effect(design, arm, control, design.at_week,
-                                             analysed(design, arm) & (labels[name] == category),
-                                             pick_c) for name, arm in arms.items()}
+            table[category] = {
+                name: _effect(
+                    design,
+                    arm,
+                    control,
+                    design.at_week,
+                    analysed(design, arm) & (labels[name] == category),
+                    pick_c,
+                )
+                for name, arm in arms.items()
+            }
         out[field] = table
     return out
 
@@ -300,42 +337,85 @@ def summarise(design: Design, arms: dict[str, ArmData]) -> dict[str, Any]:
         JSON-ready (NaN as ``None``, floats rounded to 6 decimals).
     """
     control = arms[design.control]
-    consort = {name: {"allocated": arm.people.n,
-                      "completers": int(completers(arm.sessions_completed, arm.sessions_planned,
-                                                   design.completer_min_fraction).sum()),
-                      "analysed": int(analysed(design, arm).sum())}
-               for name, arm in arms.items()}
-    return clean({"arms": {name: _arm_entry(design, arm, control) for name, arm in arms.items()},
-                  "subgroups": _subgroups(design, arms), "consort": consort})
+    consort = {
+        name: {
+            "allocated": arm.people.n,
+            "completers": int(
+                completers(
+                    arm.sessions_completed, arm.sessions_planned, design.completer_min_fraction
+                ).sum()
+            ),
+            "analysed": int(analysed(design, arm).sum()),
+        }
+        for name, arm in arms.items()
+    }
+    return clean(
+        {
+            "arms": {name: _arm_entry(design, arm, control) for name, arm in arms.items()},
+            "subgroups": _subgroups(design, arms),
+            "consort": consort,
+        }
+    )
 
 
-def people_table(design: Design, arms: dict[str, ArmData],
-                 outcome: str) -> tuple[list[str], list[list[Any]]]:
+def people_table(
+    design: Design, arms: dict[str, ArmData], outcome: str
+) -> tuple[list[str], list[list[Any]]]:
     """Header and rows of ``people.csv``: one row per person, arms in order, ids from 1."""
     weeks = next(iter(arms.values())).weeks
-    header = ["arm", "id", "age_years", "sex", "genotype", "cognitive_status",
-              "baseline_strength_rel", "baseline_fitness_rel", "igf1_factor",
-              "strength_responsiveness", "fitness_responsiveness", "attendance_factor",
-              "sessions_planned", "sessions_completed", "completer", "analysed"]
+    header = [
+        "arm",
+        "id",
+        "age_years",
+        "sex",
+        "genotype",
+        "cognitive_status",
+        "baseline_strength_rel",
+        "baseline_fitness_rel",
+        "igf1_factor",
+        "strength_responsiveness",
+        "fitness_responsiveness",
+        "attendance_factor",
+        "sessions_planned",
+        "sessions_completed",
+        "completer",
+        "analysed",
+    ]
     header += [f"{outcome}_w{w}{kind}" for w in weeks for kind in ("", "_measured")]
     header += [f"{outcome}_change_measured", "responder"]
     header += [f"{name}_change_pct_w{w}" for w in weeks[1:] for name in ("strength", "fitness")]
     rows: list[list[Any]] = []
     for arm in arms.values():
         p = arm.people
-        done = completers(arm.sessions_completed, arm.sessions_planned,
-                          design.completer_min_fraction)
+        done = completers(
+            arm.sessions_completed, arm.sessions_planned, design.completer_min_fraction
+        )
         chosen = analysed(design, arm)
         change = arm.change(design.at_week)
-        pct = {(n, w): arm.relative_change_pct(n, w) for w in weeks[1:]
-               for n in ("strength", "fitness")}
+        pct = {
+            (n, w): arm.relative_change_pct(n, w)
+            for w in weeks[1:]
+            for n in ("strength", "fitness")
+        }
         for i in range(p.n):
-            row = [arm.name, len(rows) + 1, p.age_years[i], "female" if p.female[i] else "male",
-                   GENOTYPE_CODES[int(p.genotype[i])], COGNITIVE_STATUSES[int(p.status[i])],
-                   p.baseline_strength_rel[i], p.baseline_fitness_rel[i], p.igf1_factor[i],
-                   p.strength_responsiveness[i], p.fitness_responsiveness[i],
-                   p.attendance_factor[i], arm.sessions_planned, int(arm.sessions_completed[i]),
-                   bool(done[i]), bool(chosen[i])]
+            row = [
+                arm.name,
+                len(rows) + 1,
+                p.age_years[i],
+                "female" if p.female[i] else "male",
+                GENOTYPE_CODES[int(p.genotype[i])],
+                COGNITIVE_STATUSES[int(p.status[i])],
+                p.baseline_strength_rel[i],
+                p.baseline_fitness_rel[i],
+                p.igf1_factor[i],
+                p.strength_responsiveness[i],
+                p.fitness_responsiveness[i],
+                p.attendance_factor[i],
+                arm.sessions_planned,
+                int(arm.sessions_completed[i]),
+                bool(done[i]),
+                bool(chosen[i]),
+            ]
             row += [v[j, i] for j in range(len(weeks)) for v in (arm.true, arm.measured)]
             row += [change[i], bool(change[i] > design.responder_threshold)]
             row += [pct[(n, w)][i] for w in weeks[1:] for n in ("strength", "fitness")]
@@ -351,8 +431,10 @@ def _num(value: Any, signed: bool = True) -> str:
 
 def format_table(summary: dict[str, Any]) -> str:
     """A plain-text table of the arms: n, mean change [CI], g [CI], responders, expected g."""
-    lines = [f"{'arm':<18} {'n':>5}  {'mean change [95% CI]':<24} {'g vs control [95% CI]':<24}"
-             f" {'responders':>10}  {'expected g':>10}"]
+    lines = [
+        f"{'arm':<18} {'n':>5}  {'mean change [95% CI]':<24} {'g vs control [95% CI]':<24}"
+        f" {'responders':>10}  {'expected g':>10}"
+    ]
     for name, arm in summary["arms"].items():
         lo, hi = arm["ci95"]
         change = f"{_num(arm['mean_change'])} [{_num(lo)}, {_num(hi)}]"
@@ -364,9 +446,12 @@ def format_table(summary: dict[str, Any]) -> str:
         share = arm["responder_fraction"]
         share_text = "n/a" if share is None else f"{100 * share:.0f} %"
         expected = "" if arm["expected_g"] is None else _num(arm["expected_g"])
-        lines.append(f"{name:<18} {arm['n']:>5}  {change:<24} {effect:<24} {share_text:>10}"
-                     f"  {expected:>10}")
-    lines.append("expected g: the effect these people would show without measurement noise "
-                 "(true changes,\nscaled by the SD of a measured change); g itself varies "
-                 "from trial to trial.")
+        lines.append(
+            f"{name:<18} {arm['n']:>5}  {change:<24} {effect:<24} {share_text:>10}  {expected:>10}"
+        )
+    lines.append(
+        "expected g: the effect these people would show without measurement noise "
+        "(true changes,\nscaled by the SD of a measured change); g itself varies "
+        "from trial to trial."
+    )
     return "\n".join(lines)

@@ -30,11 +30,18 @@ RULE_ERROR = "scenario_rules"
 MAX_LINES = 10
 
 _TYPE_WORDS = {
-    "float_type": "a number", "float_parsing": "a number", "int_type": "a whole number",
-    "int_parsing": "a whole number", "int_from_float": "a whole number",
-    "string_type": "text", "bool_type": "true or false", "bool_parsing": "true or false",
-    "dict_type": "a mapping (key: value pairs)", "model_type": "a mapping (key: value pairs)",
-    "model_attributes_type": "a mapping (key: value pairs)", "list_type": "a list",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "string_type": "text",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "dict_type": "a mapping (key: value pairs)",
+    "model_type": "a mapping (key: value pairs)",
+    "model_attributes_type": "a mapping (key: value pairs)",
+    "list_type": "a list",
     "tuple_type": "a list",
 }
 
@@ -54,8 +61,9 @@ def rule_error(problems: Sequence[tuple[str, str]]) -> PydanticCustomError:
         To be raised from a pydantic validator.
     """
     summary = "; ".join(f"{p}: {m}" if p else m for p, m in problems)
-    return PydanticCustomError(RULE_ERROR, "{summary}",
-                               {"summary": summary, "problems": tuple(problems)})
+    return PydanticCustomError(
+        RULE_ERROR, "{summary}", {"summary": summary, "problems": tuple(problems)}
+    )
 
 
 def render_value(value: Any, limit: int = 60) -> str:
@@ -177,10 +185,10 @@ def _bounds(info: FieldInfo | None) -> dict[str, Any]:
 def range_text(info: FieldInfo | None) -> str:
     """``"between 20 and 100"`` (or ``"greater than 0 and at most 240"``) from a field's bounds."""
     b = _bounds(info)
-    lower = (f"greater than {b['gt']:g}" if "gt" in b else
-             f"at least {b['ge']:g}" if "ge" in b else "")
-    upper = (f"less than {b['lt']:g}" if "lt" in b else
-             f"at most {b['le']:g}" if "le" in b else "")
+    lower = (
+        f"greater than {b['gt']:g}" if "gt" in b else f"at least {b['ge']:g}" if "ge" in b else ""
+    )
+    upper = f"less than {b['lt']:g}" if "lt" in b else f"at most {b['le']:g}" if "le" in b else ""
     if "ge" in b and "le" in b:
         return f"between {b['ge']:g} and {b['le']:g}"
     return " and ".join(t for t in (lower, upper) if t)
@@ -190,8 +198,11 @@ def _unknown_field(model: type[BaseModel] | None, key: str) -> tuple[str, str]:
     allowed = sorted(model.model_fields) if model is not None else []
     close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
     hint = f"; did you mean {close[0]!r}?" if close else ""
-    fix = (f"rename it to {close[0]!r}" if close else
-           f"remove it; allowed fields here: {', '.join(allowed)}")
+    fix = (
+        f"rename it to {close[0]!r}"
+        if close
+        else f"remove it; allowed fields here: {', '.join(allowed)}"
+    )
     return f"unknown field {key!r}{hint}", fix
 
 
@@ -201,8 +212,10 @@ def describe(root: type[BaseModel], error: Any) -> list[tuple[str, str]]:
     ctx = error.get("ctx") or {}
     if kind == RULE_ERROR:
         base = locate(root, loc_t).path
-        return [(".".join(p for p in (base, rel) if p).replace(".[", "["), msg)
-                for rel, msg in ctx["problems"]]
+        return [
+            (".".join(p for p in (base, rel) if p).replace(".[", "["), msg)
+            for rel, msg in ctx["problems"]
+        ]
     here = locate(root, loc_t)
     shown = render_value(value)
     if kind == "extra_forbidden":
@@ -213,13 +226,20 @@ def describe(root: type[BaseModel], error: Any) -> list[tuple[str, str]]:
         what, fix = f"required field {name!r} is missing", f"add '{name}: ...'"
     elif kind in ("union_tag_invalid", "union_tag_not_found"):
         disc = str(ctx.get("discriminator", "")).strip("'")
-        member_tags = str(ctx.get("expected_tags", "")) or \
-            ", ".join(repr(t) for t in _tags(here.target, disc))
+        member_tags = str(ctx.get("expected_tags", "")) or ", ".join(
+            repr(t) for t in _tags(here.target, disc)
+        )
         here = here._replace(path=f"{here.path}.{disc}" if here.path else disc)
-        what = (f"unknown {disc} {ctx.get('tag')!r}" if kind == "union_tag_invalid"
-                else f"required field {disc!r} is missing")
-        fix = (f"use one of {member_tags}" if kind == "union_tag_invalid"
-               else f"add '{disc}: ...' with one of {member_tags}")
+        what = (
+            f"unknown {disc} {ctx.get('tag')!r}"
+            if kind == "union_tag_invalid"
+            else f"required field {disc!r} is missing"
+        )
+        fix = (
+            f"use one of {member_tags}"
+            if kind == "union_tag_invalid"
+            else f"add '{disc}: ...' with one of {member_tags}"
+        )
     elif kind == "literal_error":
         what, fix = f"{shown} is not allowed", f"use one of {ctx.get('expected')}"
     elif kind in _TYPE_WORDS:
@@ -229,17 +249,25 @@ def describe(root: type[BaseModel], error: Any) -> list[tuple[str, str]]:
         quotes = " without quotes" if isinstance(value, str) and "number" in kind_word else ""
         fix = f"write {kind_word}{quotes}{bounds}"
     elif kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
-        words = {"greater_than_equal": "at least", "greater_than": "greater than",
-                 "less_than_equal": "at most", "less_than": "less than"}[kind]
+        words = {
+            "greater_than_equal": "at least",
+            "greater_than": "greater than",
+            "less_than_equal": "at most",
+            "less_than": "less than",
+        }[kind]
         limit = next(iter(ctx.values()))
-        what = (f"{shown} is invalid: must be {words} {render_value(limit)}"
-                if not isinstance(value, float) or math.isfinite(value)
-                else f"{shown} is not a finite number")
+        what = (
+            f"{shown} is invalid: must be {words} {render_value(limit)}"
+            if not isinstance(value, float) or math.isfinite(value)
+            else f"{shown} is not a finite number"
+        )
         fix = f"use a value {range_text(here.field)}"
     elif kind in ("string_too_short", "string_too_long"):
         what = f"{shown} is invalid: {error['msg'].lower()}"
-        fix = f"use between {_len(here.field, 'min_length')} and " \
-              f"{_len(here.field, 'max_length')} characters"
+        fix = (
+            f"use between {_len(here.field, 'min_length')} and "
+            f"{_len(here.field, 'max_length')} characters"
+        )
     elif kind == "string_pattern_mismatch":
         what = f"{shown} is invalid: it must match {ctx.get('pattern')}"
         fix = "use letters, digits, '_', '.' and '-' only, starting with a letter or digit"
@@ -268,8 +296,11 @@ class _UniqueKeyLoader(yaml.SafeLoader):
             key = self.construct_object(key_node, deep=deep)
             if isinstance(key, str) and key in seen:
                 raise yaml.constructor.ConstructorError(
-                    None, None, f"key {key!r} appears twice in the same mapping",
-                    key_node.start_mark)
+                    None,
+                    None,
+                    f"key {key!r} appears twice in the same mapping",
+                    key_node.start_mark,
+                )
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
 
@@ -309,22 +340,29 @@ def read_yaml(path: str | os.PathLike[str], error: Callable[[str], Exception]) -
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise fail(f"is not UTF-8 text (byte {exc.object[exc.start]:#04x} at position "
-                    f"{exc.start}). Fix: save the file with UTF-8 encoding.") from exc
+        raise fail(
+            f"is not UTF-8 text (byte {exc.object[exc.start]:#04x} at position "
+            f"{exc.start}). Fix: save the file with UTF-8 encoding."
+        ) from exc
     except OSError as exc:
-        raise fail(f"cannot be read ({exc.strerror}). Fix: check that the file is "
-                   "readable.") from exc
+        raise fail(
+            f"cannot be read ({exc.strerror}). Fix: check that the file is readable."
+        ) from exc
     try:
         data = yaml.load(text, Loader=_UniqueKeyLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        raise fail(f"{where}invalid YAML: {problem}. Fix: check indentation, colons and "
-                    "quotes on that line and the one above.") from exc
+        raise fail(
+            f"{where}invalid YAML: {problem}. Fix: check indentation, colons and "
+            "quotes on that line and the one above."
+        ) from exc
     if data is None:
-        raise fail("the file is empty. Fix: write a scenario, at least 'name: ...' and "
-                    "'duration_weeks: ...' (see the files in scenarios/).")
+        raise fail(
+            "the file is empty. Fix: write a scenario, at least 'name: ...' and "
+            "'duration_weeks: ...' (see the files in scenarios/)."
+        )
     return data
 
 
@@ -339,11 +377,13 @@ def override_problem(msg: str) -> str:
     return f"{msg}. Fix: write a number without quotes."
 
 
-def format_problems(source: str, problems: Sequence[tuple[str, str]],
-                    limit: int = MAX_LINES) -> str:
+def format_problems(
+    source: str, problems: Sequence[tuple[str, str]], limit: int = MAX_LINES
+) -> str:
     """One line per problem, ``source: path: message``, at most ``limit`` then a count."""
-    lines = [f"{source}: {path}: {msg}" if path else f"{source}: {msg}"
-             for path, msg in problems[:limit]]
+    lines = [
+        f"{source}: {path}: {msg}" if path else f"{source}: {msg}" for path, msg in problems[:limit]
+    ]
     if len(problems) > limit:
         lines.append(f"... and {len(problems) - limit} more")
     return "\n".join(lines)

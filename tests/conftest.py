@@ -16,9 +16,20 @@ def minimal_scenario(**overrides: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
         "name": "tiny",
         "duration_weeks": 2,
-        "blocks": [{"weeks": 2, "sessions": [
-            {"day": "mon", "start": "09:00", "modality": "aerobic", "duration_min": 45,
-             "intensity_pct_hrmax": 65}]}],
+        "blocks": [
+            {
+                "weeks": 2,
+                "sessions": [
+                    {
+                        "day": "mon",
+                        "start": "09:00",
+                        "modality": "aerobic",
+                        "duration_min": 45,
+                        "intensity_pct_hrmax": 65,
+                    }
+                ],
+            }
+        ],
     }
     data.update(overrides)
     return data

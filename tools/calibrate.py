@@ -42,8 +42,10 @@ def report(p: Parameters, title: str) -> bool:
     print(f"  {'target':40s} {'value':>9s} {'range':>15s} {'loss':>7s}  source")
     for t, v in zip(TARGETS, values, strict=True):
         flag = "" if t.met(v) else "  <-- outside"
-        print(f"  {t.name:40s} {v:9.4g} {f'[{t.low:g}, {t.high:g}]':>15s} "
-              f"{t.loss(v) ** 2:7.3f}  {t.source}{flag}")
+        print(
+            f"  {t.name:40s} {v:9.4g} {f'[{t.low:g}, {t.high:g}]':>15s} "
+            f"{t.loss(v) ** 2:7.3f}  {t.source}{flag}"
+        )
     total = sum(t.loss(v) ** 2 for t, v in zip(TARGETS, values, strict=True))
     print(f"  total loss {total:.3f}")
     return all(t.met(v) for t, v in zip(TARGETS, values, strict=True))
@@ -60,8 +62,9 @@ def fit(p0: Parameters, max_evals: int) -> Parameters:
         p = replace(p0, **dict(zip(FREE, np.exp(x).tolist(), strict=True)))
         return np.array([t.loss(v) for t, v in zip(TARGETS, evaluate(p), strict=True)])
 
-    sol = least_squares(residuals, np.clip(x0, lo, hi), bounds=(lo, hi), max_nfev=max_evals,
-                        diff_step=0.05)
+    sol = least_squares(
+        residuals, np.clip(x0, lo, hi), bounds=(lo, hi), max_nfev=max_evals, diff_step=0.05
+    )
     return replace(p0, **dict(zip(FREE, np.exp(sol.x).tolist(), strict=True)))
 
 
@@ -92,8 +95,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--check", action="store_true", help="only report the defaults")
     parser.add_argument("--write", action="store_true", help="write the fitted defaults")
-    parser.add_argument("--robustness", action="store_true",
-                        help="report one-at-a-time +-20 %% sensitivity of the target shapes")
+    parser.add_argument(
+        "--robustness",
+        action="store_true",
+        help="report one-at-a-time +-20 %% sensitivity of the target shapes",
+    )
     parser.add_argument("--max-evals", type=int, default=60)
     args = parser.parse_args()
     ok = report(DEFAULTS, "Current defaults")

@@ -57,28 +57,43 @@ def intensity_efficacy(c: Constants, r: Any) -> Any:
     return relu(r - floor) / (0.75 - floor)
 
 
-def rates(c: Constants, d: Drive, weekly_sets: Any, strength: Any, fitness: Any,
-          fatigue: Any) -> tuple[Any, Any, Any, Any]:
+def rates(
+    c: Constants, d: Drive, weekly_sets: Any, strength: Any, fitness: Any, fatigue: Any
+) -> tuple[Any, Any, Any, Any]:
     """Time derivatives of weekly sets, strength, fitness and fatigue."""
     efficiency = c.recovery / (1.0 + fatigue / c.fatigue_adaptation_half)
     d_sets = d.sets_per_h - weekly_sets / c.sets_memory_tau_h
 
     s0, f0 = c.strength0, c.fitness0
-    stimulus_s = (c.strength_gain_per_set * d.sets_per_h
-                  * intensity_efficacy(c, d.resistance_frac_1rm) * d.muscle_mass_frac ** 0.5)
+    stimulus_s = (
+        c.strength_gain_per_set
+        * d.sets_per_h
+        * intensity_efficacy(c, d.resistance_frac_1rm)
+        * d.muscle_mass_frac**0.5
+    )
     headroom_s = relu(1.0 - (strength - s0) / (c.strength_ceiling_frac * s0))
-    d_strength = (stimulus_s / (1.0 + weekly_sets / c.strength_volume_half_sets_per_wk)
-                  * efficiency * c.strength_responsiveness * s0 * headroom_s
-                  - (strength - s0) / c.strength_detraining_tau_h)
+    d_strength = (
+        stimulus_s
+        / (1.0 + weekly_sets / c.strength_volume_half_sets_per_wk)
+        * efficiency
+        * c.strength_responsiveness
+        * s0
+        * headroom_s
+        - (strength - s0) / c.strength_detraining_tau_h
+    )
 
     x = d.aerobic_frac_vo2max / 0.6
     walk = c.walking_frac_vo2max / 0.6
-    impulse = (x * x + c.fitness_resistance_weight * d.muscle_mass_frac * d.resistance_frac_1rm
-               + c.walk_duty * walk * walk)
+    impulse = (
+        x * x
+        + c.fitness_resistance_weight * d.muscle_mass_frac * d.resistance_frac_1rm
+        + c.walk_duty * walk * walk
+    )
     headroom_f = relu(1.0 - (fitness - f0) / (c.fitness_ceiling_frac * f0))
-    d_fitness = (c.fitness_gain_per_h * impulse * efficiency * c.fitness_responsiveness * f0
-                 * headroom_f - (fitness - f0) / c.fitness_detraining_tau_h)
+    d_fitness = (
+        c.fitness_gain_per_h * impulse * efficiency * c.fitness_responsiveness * f0 * headroom_f
+        - (fitness - f0) / c.fitness_detraining_tau_h
+    )
 
-    d_fatigue = (c.fatigue_per_load * training_load_per_h(d)
-                 - c.recovery * fatigue / c.fatigue_tau_h)
+    d_fatigue = c.fatigue_per_load * training_load_per_h(d) - c.recovery * fatigue / c.fatigue_tau_h
     return d_sets, d_strength, d_fitness, d_fatigue

@@ -73,16 +73,18 @@ def chronic_drive(c: Constants, fitness: Any) -> Any:
     return c.bdnf_weight_fitness * relu(fitness - c.fitness0)
 
 
-def acute_drive(c: Constants, d: Drive, lactate: Any, irisin: Any, ctsb: Any,
-                bdnf_muscle: Any) -> Any:
+def acute_drive(
+    c: Constants, d: Drive, lactate: Any, irisin: Any, ctsb: Any, bdnf_muscle: Any
+) -> Any:
     """Activity-dependent brain BDNF drive with explicit pairwise synergy [1]."""
     s_lac = c.bdnf_weight_lactate_per_mmol_L * relu(lactate - c.lactate_rest_mmol_L)
     s_iri = c.bdnf_weight_irisin * relu(irisin - 1.0)
     s_ctsb = c.bdnf_weight_ctsb * relu(ctsb - 1.0)
     s_aer = c.bdnf_weight_aerobic * (d.aerobic_frac_vo2max + c.walk_duty * c.walking_frac_vo2max)
     total = s_lac + s_iri + s_ctsb + s_aer
-    pairs = 0.5 * (total * total - (s_lac * s_lac + s_iri * s_iri + s_ctsb * s_ctsb
-                                    + s_aer * s_aer))
+    pairs = 0.5 * (
+        total * total - (s_lac * s_lac + s_iri * s_iri + s_ctsb * s_ctsb + s_aer * s_aer)
+    )
     return total + c.bdnf_synergy * pairs + c.bdnf_weight_muscle * relu(bdnf_muscle - 1.0)
 
 
@@ -92,33 +94,56 @@ def serum_release_frac(c: Constants, d: Drive, brain: Any) -> Any:
         return 0.0
     vt = c.ventilatory_threshold_frac_vo2max
     u = relu(d.aerobic_frac_vo2max - vt) / (1.0 - vt) + (
-        c.resistance_bdnf_release_weight * d.muscle_mass_frac
-        * relu(d.resistance_frac_1rm - 0.7) / 0.3)
+        c.resistance_bdnf_release_weight
+        * d.muscle_mass_frac
+        * relu(d.resistance_frac_1rm - 0.7)
+        / 0.3
+    )
     return c.bdnf_release_max_frac * c.genotype * brain * u / (u + c.bdnf_release_half_frac)
 
 
-def rates(c: Constants, d: Drive, brain: Any, serum: Any, reserve_built: Any, lactate: Any,
-          irisin: Any, ctsb: Any, bdnf_muscle: Any, inflammation: Any, benefit: Any,
-          strength: Any, fitness: Any, weekly_sets: Any, fatigue: Any
-          ) -> tuple[Any, Any, Any, Any]:
+def rates(
+    c: Constants,
+    d: Drive,
+    brain: Any,
+    serum: Any,
+    reserve_built: Any,
+    lactate: Any,
+    irisin: Any,
+    ctsb: Any,
+    bdnf_muscle: Any,
+    inflammation: Any,
+    benefit: Any,
+    strength: Any,
+    fitness: Any,
+    weekly_sets: Any,
+    fatigue: Any,
+) -> tuple[Any, Any, Any, Any]:
     """Time derivatives of brain BDNF, serum BDNF, built reserve and the brain-BDNF AUC."""
     potentiation = (1.0 + c.igf1_bdnf_potentiation * benefit) * inflammation ** (
-        -c.bdnf_inflammation_exponent)
+        -c.bdnf_inflammation_exponent
+    )
     chronic = c.genotype * chronic_drive(c, fitness) * potentiation
     acute = c.genotype * acute_drive(c, d, lactate, irisin, ctsb, bdnf_muscle) * potentiation
     d_brain = (1.0 + chronic + acute - brain) / c.bdnf_brain_tau_h
-    serum_target = c.bdnf_serum_rest_ng_mL * (1.0 + c.bdnf_serum_brain_share * chronic
-                                              + serum_release_frac(c, d, brain))
+    serum_target = c.bdnf_serum_rest_ng_mL * (
+        1.0 + c.bdnf_serum_brain_share * chronic + serum_release_frac(c, d, brain)
+    )
     d_serum = (serum_target - serum) / c.bdnf_serum_tau_h
     build = (1.0 + c.reserve_weight_igf1 * benefit) * (
         c.reserve_weight_bdnf * relu(brain - 1.0)
-        + c.reserve_weight_strength * relu(strength / c.strength0 - 1.0)
-        * weekly_sets / (weekly_sets + c.reserve_strength_gate_sets_per_wk)
-        + c.reserve_weight_fitness * relu(fitness / c.fitness0 - 1.0))
+        + c.reserve_weight_strength
+        * relu(strength / c.strength0 - 1.0)
+        * weekly_sets
+        / (weekly_sets + c.reserve_strength_gate_sets_per_wk)
+        + c.reserve_weight_fitness * relu(fitness / c.fitness0 - 1.0)
+    )
     dose = build / (1.0 + build / c.reserve_drive_half)  # more training: diminishing returns
     dose = dose * fatigue / (fatigue + c.reserve_activity_gate)  # only while training goes on
-    d_reserve = (c.reserve_build_per_h * dose * (1.0 - reserve_built / c.reserve_max)
-                 - reserve_built / c.reserve_decay_tau_h)
+    d_reserve = (
+        c.reserve_build_per_h * dose * (1.0 - reserve_built / c.reserve_max)
+        - reserve_built / c.reserve_decay_tau_h
+    )
     return d_brain, d_serum, d_reserve, brain - 1.0
 
 
@@ -130,5 +155,6 @@ def observables(c: Constants, t: Any, reserve_built: Any) -> tuple[Any, Any]:
     pathology = c.pathology_load + c.pathology_progression_per_yr * years
     buffered = pathology * np.exp(-relu(reserve_built) / c.reserve_buffer_scale)
     cognition = c.cognition_z_per_reserve * (c.vulnerability * reserve_built - loss) - (
-        c.pathology_z_per_unit * (buffered - c.pathology_load))
+        c.pathology_z_per_unit * (buffered - c.pathology_load)
+    )
     return reserve, cognition

@@ -67,8 +67,11 @@ def igf1_age_baseline_ng_mL(p: Parameters, age_years: float) -> float:
 
 def genotype_factor(p: Parameters, genotype: str) -> float:
     """Activity-dependent BDNF release factor of a Val66Met genotype (Egan 2003)."""
-    return {"val/val": 1.0, "val/met": p.genotype_factor_val_met,
-            "met/met": p.genotype_factor_met_met}[genotype]
+    return {
+        "val/val": 1.0,
+        "val/met": p.genotype_factor_val_met,
+        "met/met": p.genotype_factor_met_met,
+    }[genotype]
 
 
 def recovery_factor(p: Parameters, sleep_h: float, protein_g_per_kg: float) -> float:
@@ -80,8 +83,11 @@ def recovery_factor(p: Parameters, sleep_h: float, protein_g_per_kg: float) -> f
 
 def vulnerability(p: Parameters, status: str, age_years: float) -> float:
     """Gain multiplier of cognition per reserve: larger in the oldest and the vulnerable."""
-    by_status = {"healthy": 1.0, "subjective_decline": p.vulnerability_subjective_decline,
-                 "mci": p.vulnerability_mci}[status]
+    by_status = {
+        "healthy": 1.0,
+        "subjective_decline": p.vulnerability_subjective_decline,
+        "mci": p.vulnerability_mci,
+    }[status]
     return by_status * (1.0 + p.vulnerability_age_per_yr * max(0.0, age_years - 65.0))
 
 

@@ -51,27 +51,42 @@ def lactate_excess_mmol_L(c: Constants, d: Drive, fitness: Any) -> Any:
     excess = c.lactate_resistance_excess_mmol_L * d.muscle_mass_frac * d.resistance_frac_1rm / 0.7
     if d.aerobic:  # (x > 0) keeps individuals at rest at zero when x is an array
         threshold = c.lactate_threshold_frac_vo2max + c.lactate_threshold_fitness_shift * (
-            fitness - c.fitness0)
+            fitness - c.fitness0
+        )
         excess = excess + (d.aerobic_frac_vo2max > 0.0) * c.lactate_at_threshold_excess_mmol_L * (
-            c.exp(c.lactate_slope_per_frac * (d.aerobic_frac_vo2max - threshold)))
+            c.exp(c.lactate_slope_per_frac * (d.aerobic_frac_vo2max - threshold))
+        )
     return excess
 
 
 def il6_drive(c: Constants, d: Drive) -> float:
     """Drive of the muscle IL-6 signal: mass engaged times intensity, scaled by innervation."""
-    return c.innervation_frac * d.muscle_mass_frac * (
-        d.aerobic_frac_vo2max + c.il6_resistance_weight * d.resistance_frac_1rm)
+    return (
+        c.innervation_frac
+        * d.muscle_mass_frac
+        * (d.aerobic_frac_vo2max + c.il6_resistance_weight * d.resistance_frac_1rm)
+    )
 
 
-def rates(c: Constants, d: Drive, lactate: Any, signal: Any, il6: Any, anti: Any,
-          inflammation: Any, fitness: Any) -> tuple[Any, Any, Any, Any, Any]:
+def rates(
+    c: Constants,
+    d: Drive,
+    lactate: Any,
+    signal: Any,
+    il6: Any,
+    anti: Any,
+    inflammation: Any,
+    fitness: Any,
+) -> tuple[Any, Any, Any, Any, Any]:
     """Time derivatives of lactate, IL-6 signal, plasma IL-6, anti-inflammatory signal and
     inflammation [units per hour]."""
     d_lactate = c.lactate_clearance_per_h * (
-        c.lactate_rest_mmol_L + lactate_excess_mmol_L(c, d, fitness) - lactate)
+        c.lactate_rest_mmol_L + lactate_excess_mmol_L(c, d, fitness) - lactate
+    )
     d_signal = c.il6_signal_build_per_h * il6_drive(c, d) - c.il6_signal_decay_per_h * signal
     d_il6 = c.il6_rest_pg_mL * c.il6_release_per_h * signal - c.il6_clearance_per_h * (
-        il6 - c.il6_rest_pg_mL * inflammation)
+        il6 - c.il6_rest_pg_mL * inflammation
+    )
     excess = relu(il6 / c.il6_rest_pg_mL - inflammation)
     d_anti = c.anti_inflammatory_gain_per_h * excess - anti / c.anti_inflammatory_tau_h
     hill = (anti / c.anti_inflammatory_half) ** c.anti_inflammatory_hill

@@ -41,21 +41,32 @@ def recruitment(d: Drive) -> Any:
     return 1.0 - relu(1.0 - d.resistance_frac_1rm / 0.9)
 
 
-def rates(c: Constants, d: Drive, irisin: Any, ctsb: Any, fgf21_signal: Any, fgf21: Any,
-          bdnf_muscle: Any, strength: Any, fitness: Any) -> tuple[Any, Any, Any, Any, Any]:
+def rates(
+    c: Constants,
+    d: Drive,
+    irisin: Any,
+    ctsb: Any,
+    fgf21_signal: Any,
+    fgf21: Any,
+    bdnf_muscle: Any,
+    strength: Any,
+    fitness: Any,
+) -> tuple[Any, Any, Any, Any, Any]:
     """Time derivatives of irisin, cathepsin B, hepatic FGF-21 signal, FGF-21 and muscle BDNF."""
     x = d.aerobic_frac_vo2max
     if d.active:
         mass = c.innervation_frac * d.muscle_mass_frac
         rec = recruitment(d)
-        cap_s = strength ** c.signal_capacity_exponent
-        cap_f = fitness ** c.signal_capacity_exponent
-        irisin_in = c.irisin_release_per_h * mass * (x * cap_f + c.irisin_resistance_weight
-                                                       * rec * cap_s)
+        cap_s = strength**c.signal_capacity_exponent
+        cap_f = fitness**c.signal_capacity_exponent
+        irisin_in = (
+            c.irisin_release_per_h * mass * (x * cap_f + c.irisin_resistance_weight * rec * cap_s)
+        )
         above = relu(x - c.ctsb_threshold_frac_vo2max) / (1.0 - c.ctsb_threshold_frac_vo2max)
         ctsb_in = c.ctsb_release_per_h * mass * cap_f * above
-        fgf21_in = c.fgf21_signal_build_per_h * d.muscle_mass_frac * (
-            x + 0.8 * d.resistance_frac_1rm)
+        fgf21_in = (
+            c.fgf21_signal_build_per_h * d.muscle_mass_frac * (x + 0.8 * d.resistance_frac_1rm)
+        )
         bdnf_in = c.bdnf_muscle_release_per_h * mass * (rec + relu(x - rec))
     else:
         irisin_in = ctsb_in = fgf21_in = bdnf_in = 0.0

@@ -31,21 +31,57 @@ def rhs(t: float, y: np.ndarray, c: Constants, d: Drive) -> np.ndarray:
     benefit = endocrine.igf1_benefit(c, igf1)
 
     dy: list[Any] = [0.0] * N_STATES
-    (dy[_I.lactate_mmol_L], dy[_I.il6_signal], dy[_I.il6_pg_mL], dy[_I.anti_inflammatory_signal],
-     dy[_I.inflammation_rel]) = muscle.rates(
-        c, d, lactate, v[_I.il6_signal], v[_I.il6_pg_mL], v[_I.anti_inflammatory_signal],
-        inflammation, fitness)
-    (dy[_I.irisin_rel], dy[_I.ctsb_rel], dy[_I.fgf21_signal], dy[_I.fgf21_rel],
-     dy[_I.bdnf_muscle_rel]) = myokines.rates(
-        c, d, irisin, ctsb, v[_I.fgf21_signal], v[_I.fgf21_rel], bdnf_muscle, strength, fitness)
+    (
+        dy[_I.lactate_mmol_L],
+        dy[_I.il6_signal],
+        dy[_I.il6_pg_mL],
+        dy[_I.anti_inflammatory_signal],
+        dy[_I.inflammation_rel],
+    ) = muscle.rates(
+        c,
+        d,
+        lactate,
+        v[_I.il6_signal],
+        v[_I.il6_pg_mL],
+        v[_I.anti_inflammatory_signal],
+        inflammation,
+        fitness,
+    )
+    (
+        dy[_I.irisin_rel],
+        dy[_I.ctsb_rel],
+        dy[_I.fgf21_signal],
+        dy[_I.fgf21_rel],
+        dy[_I.bdnf_muscle_rel],
+    ) = myokines.rates(
+        c, d, irisin, ctsb, v[_I.fgf21_signal], v[_I.fgf21_rel], bdnf_muscle, strength, fitness
+    )
     dy[_I.igf1_ng_mL] = endocrine.rate(c, t, igf1, weekly_sets)
-    (dy[_I.bdnf_brain_rel], dy[_I.bdnf_serum_ng_mL], dy[_I.reserve_built],
-     dy[_I.bdnf_brain_auc]) = brain.rates(
-        c, d, v[_I.bdnf_brain_rel], v[_I.bdnf_serum_ng_mL], v[_I.reserve_built], lactate, irisin,
-        ctsb, bdnf_muscle, inflammation, benefit, strength, fitness, weekly_sets,
-        v[_I.fatigue])
-    (dy[_I.rt_weekly_sets], dy[_I.strength_rel], dy[_I.fitness_rel],
-     dy[_I.fatigue]) = adaptation.rates(c, d, weekly_sets, strength, fitness, v[_I.fatigue])
+    (
+        dy[_I.bdnf_brain_rel],
+        dy[_I.bdnf_serum_ng_mL],
+        dy[_I.reserve_built],
+        dy[_I.bdnf_brain_auc],
+    ) = brain.rates(
+        c,
+        d,
+        v[_I.bdnf_brain_rel],
+        v[_I.bdnf_serum_ng_mL],
+        v[_I.reserve_built],
+        lactate,
+        irisin,
+        ctsb,
+        bdnf_muscle,
+        inflammation,
+        benefit,
+        strength,
+        fitness,
+        weekly_sets,
+        v[_I.fatigue],
+    )
+    (dy[_I.rt_weekly_sets], dy[_I.strength_rel], dy[_I.fitness_rel], dy[_I.fatigue]) = (
+        adaptation.rates(c, d, weekly_sets, strength, fitness, v[_I.fatigue])
+    )
     return np.array(dy, dtype=float)
 
 
@@ -53,13 +89,23 @@ def initial_state(c: Constants, n: int | None = None) -> np.ndarray:
     """Resting, untrained state at ``t = 0`` (shape ``(N_STATES,)``, or ``(N_STATES, n)``)."""
     start = {name: 0.0 for name in STATE_NAMES}
     start.update(
-        lactate_mmol_L=c.lactate_rest_mmol_L, il6_pg_mL=c.il6_rest_pg_mL, inflammation_rel=1.0,
-        irisin_rel=1.0, ctsb_rel=1.0, fgf21_rel=1.0, bdnf_muscle_rel=1.0, bdnf_brain_rel=1.0,
-        bdnf_serum_ng_mL=c.bdnf_serum_rest_ng_mL, igf1_ng_mL=c.igf1_start_ng_mL,
-        strength_rel=c.strength0, fitness_rel=c.fitness0,
+        lactate_mmol_L=c.lactate_rest_mmol_L,
+        il6_pg_mL=c.il6_rest_pg_mL,
+        inflammation_rel=1.0,
+        irisin_rel=1.0,
+        ctsb_rel=1.0,
+        fgf21_rel=1.0,
+        bdnf_muscle_rel=1.0,
+        bdnf_brain_rel=1.0,
+        bdnf_serum_ng_mL=c.bdnf_serum_rest_ng_mL,
+        igf1_ng_mL=c.igf1_start_ng_mL,
+        strength_rel=c.strength0,
+        fitness_rel=c.fitness0,
     )
-    y0 = np.array([np.broadcast_to(start[name], () if n is None else (n,)) for name in
-                   STATE_NAMES], dtype=float)
+    y0 = np.array(
+        [np.broadcast_to(start[name], () if n is None else (n,)) for name in STATE_NAMES],
+        dtype=float,
+    )
     assert y0.shape[0] == N_STATES
     return y0
 
@@ -67,8 +113,11 @@ def initial_state(c: Constants, n: int | None = None) -> np.ndarray:
 def observables(c: Constants, t: Any, y: np.ndarray) -> dict[str, Any]:
     """Derived outputs (reserve, cognition_z, igf1_benefit) from states at times ``t``."""
     reserve, cognition = brain.observables(c, t, y[_I.reserve_built])
-    return {"reserve": reserve, "cognition_z": cognition,
-            "igf1_benefit": endocrine.igf1_benefit(c, y[_I.igf1_ng_mL], np.exp)}
+    return {
+        "reserve": reserve,
+        "cognition_z": cognition,
+        "igf1_benefit": endocrine.igf1_benefit(c, y[_I.igf1_ng_mL], np.exp),
+    }
 
 
 def linear_decay_rates(c: Constants) -> np.ndarray:
@@ -79,15 +128,23 @@ def linear_decay_rates(c: Constants) -> np.ndarray:
     """
     rates = {name: 0.0 for name in STATE_NAMES}
     rates.update(
-        lactate_mmol_L=c.lactate_clearance_per_h, il6_signal=c.il6_signal_decay_per_h,
-        il6_pg_mL=c.il6_clearance_per_h, anti_inflammatory_signal=1.0 / c.anti_inflammatory_tau_h,
-        inflammation_rel=1.0 / c.inflammation_tau_h, irisin_rel=c.irisin_clearance_per_h,
-        ctsb_rel=c.ctsb_clearance_per_h, fgf21_signal=c.fgf21_signal_decay_per_h,
-        fgf21_rel=c.fgf21_clearance_per_h, bdnf_muscle_rel=c.bdnf_muscle_clearance_per_h,
-        bdnf_brain_rel=1.0 / c.bdnf_brain_tau_h, bdnf_serum_ng_mL=1.0 / c.bdnf_serum_tau_h,
-        igf1_ng_mL=1.0 / c.igf1_tau_h, rt_weekly_sets=1.0 / c.sets_memory_tau_h,
+        lactate_mmol_L=c.lactate_clearance_per_h,
+        il6_signal=c.il6_signal_decay_per_h,
+        il6_pg_mL=c.il6_clearance_per_h,
+        anti_inflammatory_signal=1.0 / c.anti_inflammatory_tau_h,
+        inflammation_rel=1.0 / c.inflammation_tau_h,
+        irisin_rel=c.irisin_clearance_per_h,
+        ctsb_rel=c.ctsb_clearance_per_h,
+        fgf21_signal=c.fgf21_signal_decay_per_h,
+        fgf21_rel=c.fgf21_clearance_per_h,
+        bdnf_muscle_rel=c.bdnf_muscle_clearance_per_h,
+        bdnf_brain_rel=1.0 / c.bdnf_brain_tau_h,
+        bdnf_serum_ng_mL=1.0 / c.bdnf_serum_tau_h,
+        igf1_ng_mL=1.0 / c.igf1_tau_h,
+        rt_weekly_sets=1.0 / c.sets_memory_tau_h,
         strength_rel=1.0 / c.strength_detraining_tau_h,
-        fitness_rel=1.0 / c.fitness_detraining_tau_h, fatigue=c.recovery / c.fatigue_tau_h,
+        fitness_rel=1.0 / c.fitness_detraining_tau_h,
+        fatigue=c.recovery / c.fatigue_tau_h,
         reserve_built=1.0 / c.reserve_decay_tau_h,
     )
     return np.array([np.asarray(rates[name], dtype=float) for name in STATE_NAMES])

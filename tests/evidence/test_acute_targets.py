@@ -26,12 +26,16 @@ def test_t1_il6_after_an_hour_of_moderate_hard_aerobic_exercise():
     assert 1.5 <= back - end <= 3.0
 
 
-@pytest.mark.parametrize(("session", "low", "high"), [
-    (aerobic(minutes=45, pct_hrmax=65), 1.0, 2.0),
-    (aerobic(minutes=30, pct_vo2max=60), 3.0, 5.0),
-    (hiit_4x4(), 9.0, 13.0),
-    (resistance(pct=70, sets=6, minutes=60), 5.0, 8.0),
-], ids=["steady-moderate", "at-threshold", "hiit-4x4", "hypertrophy-resistance"])
+@pytest.mark.parametrize(
+    ("session", "low", "high"),
+    [
+        (aerobic(minutes=45, pct_hrmax=65), 1.0, 2.0),
+        (aerobic(minutes=30, pct_vo2max=60), 3.0, 5.0),
+        (hiit_4x4(), 9.0, 13.0),
+        (resistance(pct=70, sets=6, minutes=60), 5.0, 8.0),
+    ],
+    ids=["steady-moderate", "at-threshold", "hiit-4x4", "hypertrophy-resistance"],
+)
 def test_t2_lactate_peaks_by_exercise_type(session, low, high):
     """T2 (J Sports Sci Med 14:29; Wirtz 2014; Vargas-Molina 2020): blood lactate ~1 mmol/L
     at rest; <= 2 in steady moderate work; ~4 at threshold; 10-12 after 4x4-min HIIT; 5-8
@@ -50,8 +54,9 @@ def test_t2_passive_lactate_clearance_half_time():
     assert 12.0 <= 60.0 * np.log(2) / -slope <= 15.0
 
 
-@pytest.mark.parametrize("session", [aerobic(minutes=60, pct_hrmax=75), resistance()],
-                         ids=["aerobic", "resistance"])
+@pytest.mark.parametrize(
+    "session", [aerobic(minutes=60, pct_hrmax=75), resistance()], ids=["aerobic", "resistance"]
+)
 def test_t3_irisin_rises_a_little_and_returns_within_two_hours(session):
     """T3 (Winn 2017): irisin rises ~10-20 % (never multi-fold), peaking during or just after
     the bout, and is back within ~2 h."""
@@ -66,8 +71,10 @@ def test_t3_resistance_irisin_response_at_least_endurance():
     """T3 (Clin Exerc Physiol 2024): the acute resistance irisin response >= endurance."""
     rt, s1, e1 = single_bout(resistance())
     aer, s2, e2 = single_bout(aerobic(minutes=45, pct_hrmax=65))
-    assert window(rt, "irisin_rel", s1, e1 + 2)[1].max() >= window(aer, "irisin_rel", s2,
-                                                                     e2 + 2)[1].max()
+    assert (
+        window(rt, "irisin_rel", s1, e1 + 2)[1].max()
+        >= window(aer, "irisin_rel", s2, e2 + 2)[1].max()
+    )
 
 
 def _serum_rise(result, start, end):

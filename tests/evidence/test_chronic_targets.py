@@ -42,8 +42,10 @@ def test_t5_resistance_training_leaves_resting_bdnf_about_unchanged(aerobic_24, 
 
 @pytest.fixture(scope="module")
 def igf1_by_age():
-    return {age: run(THRICE_RT, weeks=25, rule="autoregulated",
-                     participant={"age_years": age}) for age in (37, 70)}
+    return {
+        age: run(THRICE_RT, weeks=25, rule="autoregulated", participant={"age_years": age})
+        for age in (37, 70)
+    }
 
 
 def test_t6_resistance_training_raises_igf1_in_middle_age_then_plateaus(igf1_by_age):
@@ -68,8 +70,14 @@ def test_t6_strength_gains_do_not_depend_on_igf1_rising(igf1_by_age):
 
 def test_t7_igf1_benefit_is_a_hump_centred_in_the_middle_range():
     """T7 (Rahmani 2022: lowest mortality at 120-160 ng/mL): too low and too high both lose."""
-    c = type("C", (), {"igf1_optimum_ng_mL": DEFAULTS.igf1_optimum_ng_mL,
-                       "igf1_hump_width_ng_mL": DEFAULTS.igf1_hump_width_ng_mL})()
+    c = type(
+        "C",
+        (),
+        {
+            "igf1_optimum_ng_mL": DEFAULTS.igf1_optimum_ng_mL,
+            "igf1_hump_width_ng_mL": DEFAULTS.igf1_hump_width_ng_mL,
+        },
+    )()
     import numpy as np
 
     levels = np.linspace(40.0, 300.0, 261)
@@ -89,8 +97,10 @@ def test_t8_met_carriers_have_smaller_not_zero_gains():
     """T8 (Egan 2003): blunted activity-dependent BDNF release; smaller, not zero, reserve
     gains in Met carriers."""
     above_vt = [aerobic("mon", minutes=30, pct_vo2max=70), aerobic("wed"), aerobic("fri")]
-    results = {g: run(above_vt, weeks=24, sample_min=5, participant={"bdnf_genotype": g})
-               for g in ("val/val", "val/met", "met/met")}
+    results = {
+        g: run(above_vt, weeks=24, sample_min=5, participant={"bdnf_genotype": g})
+        for g in ("val/val", "val/met", "met/met")
+    }
     peaks = [r.columns["bdnf_serum_ng_mL"].max() for r in results.values()]
     reserve = [r.metrics["reserve_end_training"] for r in results.values()]
     assert peaks[0] > peaks[1] > peaks[2]
@@ -99,9 +109,15 @@ def test_t8_met_carriers_have_smaller_not_zero_gains():
 
 @pytest.fixture(scope="module")
 def strength_16wk():
-    return {pct: run([resistance(d, pct) for d in ("mon", "wed", "fri")], weeks=16,
-                     rule="autoregulated", participant={"age_years": 69})
-            for pct in (50, 75)}
+    return {
+        pct: run(
+            [resistance(d, pct) for d in ("mon", "wed", "fri")],
+            weeks=16,
+            rule="autoregulated",
+            participant={"age_years": 69},
+        )
+        for pct in (50, 75)
+    }
 
 
 def test_t11_heavier_loads_clearly_beat_light_ones(strength_16wk):
@@ -124,9 +140,12 @@ def test_t11_untrained_older_adults_gain_a_quarter_mostly_early():
 
 def test_t11_returns_level_off_above_ten_to_twenty_weekly_sets():
     """T11 (Schoenfeld 2017): returns per extra weekly set level off above ~10-20 sets."""
-    gains = {sets: run([resistance(d, 75, sets) for d in ("mon", "wed", "fri")], weeks=16,
-                       rule="autoregulated").metrics["strength_change_pct"]
-             for sets in (2, 4, 8)}
+    gains = {
+        sets: run(
+            [resistance(d, 75, sets) for d in ("mon", "wed", "fri")], weeks=16, rule="autoregulated"
+        ).metrics["strength_change_pct"]
+        for sets in (2, 4, 8)
+    }
     assert gains[4] > gains[2]
     assert gains[8] - gains[4] < 0.5 * (gains[4] - gains[2])
 

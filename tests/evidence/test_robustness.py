@@ -26,7 +26,8 @@ def test_targets_have_their_shape_at_the_defaults():
 def test_targets_keep_their_shape_under_20_percent_perturbations(draw):
     rng = np.random.default_rng(1000 + draw)
     factors = rng.uniform(0.8, 1.2, size=len(FREE))
-    params = replace(DEFAULTS, **{n: getattr(DEFAULTS, n) * f for n, f in zip(FREE, factors,
-                                                                                strict=True)})
+    params = replace(
+        DEFAULTS, **{n: getattr(DEFAULTS, n) * f for n, f in zip(FREE, factors, strict=True)}
+    )
     checks = shape_checks(params)
     assert all(checks.values()), [k for k, ok in checks.items() if not ok]

@@ -43,8 +43,11 @@ PAIRS = [
 ]
 
 
-@pytest.mark.parametrize(("claim", "higher", "lower", "metric"), PAIRS,
-                         ids=[f"{c}-{h}>{lo}-{m}" for c, h, lo, m in PAIRS])
+@pytest.mark.parametrize(
+    ("claim", "higher", "lower", "metric"),
+    PAIRS,
+    ids=[f"{c}-{h}>{lo}-{m}" for c, h, lo, m in PAIRS],
+)
 def test_claim_shows_in_the_claimed_direction(claim, higher, lower, metric):
     assert metrics(higher)[metric] > metrics(lower)[metric]
 
@@ -64,5 +67,7 @@ def test_c17_intervals_spike_more_than_zone2():
 
 def test_c21_met_carriers_still_gain():
     """C21 / T8: Val66Met blunts but does not abolish the reserve gain."""
-    assert metrics("val66met_carrier")["reserve_end_training"] > 0.3 * metrics("combined")[
-        "reserve_end_training"]
+    assert (
+        metrics("val66met_carrier")["reserve_end_training"]
+        > 0.3 * metrics("combined")["reserve_end_training"]
+    )

@@ -39,8 +39,12 @@ def scenario(name: str) -> Any:
 
 
 @functools.cache
-def run(name: str, overrides: tuple[tuple[str, float], ...] = (), follow_up: int | None = None,
-        sedentary: bool = False) -> Result:
+def run(
+    name: str,
+    overrides: tuple[tuple[str, float], ...] = (),
+    follow_up: int | None = None,
+    sedentary: bool = False,
+) -> Result:
     """A shipped scenario, optionally with parameter overrides or as a variant of itself."""
     s = scenario(name)
     update: dict[str, Any] = {}
@@ -87,8 +91,9 @@ def test_c1_contracting_muscle_releases_myokines():
     assert m("sedentary", "bdnf_brain_auc") == pytest.approx(0.0, abs=1e-9)
 
 
-@pytest.mark.parametrize("weight", ["bdnf_weight_lactate_per_mmol_L", "bdnf_weight_irisin",
-                                    "bdnf_weight_ctsb"])
+@pytest.mark.parametrize(
+    "weight", ["bdnf_weight_lactate_per_mmol_L", "bdnf_weight_irisin", "bdnf_weight_ctsb"]
+)
 def test_c2_each_myokine_raises_brain_bdnf(weight):
     """C2: lactate, irisin and cathepsin B each raise brain BDNF (hiit.yaml, bdnf_brain_auc).
 
@@ -132,13 +137,17 @@ def test_c4_innervation_is_needed_for_release(column):
     assert peak("resistance_denervated", column) < peak("resistance_twice_weekly", column)
 
 
-@pytest.mark.parametrize(("key", "higher", "lower"), [
-    ("strength_change_pct", "resistance", "aerobic"),
-    ("fitness_change_pct", "aerobic", "resistance"),
-    ("lactate_mmol_L", "resistance", "aerobic"),
-    ("irisin_rel", "resistance", "aerobic"),
-    ("il6_pg_mL", "aerobic", "resistance"),
-], ids=lambda v: v)
+@pytest.mark.parametrize(
+    ("key", "higher", "lower"),
+    [
+        ("strength_change_pct", "resistance", "aerobic"),
+        ("fitness_change_pct", "aerobic", "resistance"),
+        ("lactate_mmol_L", "resistance", "aerobic"),
+        ("irisin_rel", "resistance", "aerobic"),
+        ("il6_pg_mL", "aerobic", "resistance"),
+    ],
+    ids=lambda v: v,
+)
 def test_c5_modality_sets_the_profile(key, higher, lower):
     """C5: type and intensity of exercise set the myokine profile (aerobic vs resistance).
 
@@ -157,16 +166,26 @@ def test_c6_heavy_resistance_raises_serum_bdnf_but_not_cathepsin_b():
     model follows the evidence: 75 % 1RM beats bands on serum BDNF; HIIT, not RT, moves CTSB.
     """
     assert peak("resistance_twice_weekly", "bdnf_serum_ng_mL") > peak(
-        "resistance_light_bands", "bdnf_serum_ng_mL")
+        "resistance_light_bands", "bdnf_serum_ng_mL"
+    )
     assert peak("hiit", "ctsb_rel") > peak("resistance_twice_weekly", "ctsb_rel")
     assert peak("resistance_twice_weekly", "ctsb_rel") < 1.01
 
 
-RESISTANCE_FAMILY = ("resistance", "resistance_once_weekly", "resistance_twice_weekly",
-                     "resistance_thrice_weekly", "resistance_light_bands",
-                     "resistance_static_load", "resistance_isolation", "resistance_high_volume",
-                     "resistance_poor_recovery", "resistance_bodyweight",
-                     "resistance_denervated", "minimal_home")
+RESISTANCE_FAMILY = (
+    "resistance",
+    "resistance_once_weekly",
+    "resistance_twice_weekly",
+    "resistance_thrice_weekly",
+    "resistance_light_bands",
+    "resistance_static_load",
+    "resistance_isolation",
+    "resistance_high_volume",
+    "resistance_poor_recovery",
+    "resistance_bodyweight",
+    "resistance_denervated",
+    "minimal_home",
+)
 
 
 def test_c7_stronger_means_more_reserve():
@@ -180,17 +199,20 @@ def test_c7_stronger_means_more_reserve():
     reserve = [m(n, "reserve_end_training") for n in RESISTANCE_FAMILY]
     assert spearmanr(strength, reserve).statistic > 0.8
     full = gain("smart_mci")
-    no_strength = run("smart_mci", (("reserve_weight_strength", 0.0),)).metrics[
-        "cognition_z_end_training"] - run("smart_mci", sedentary=True).metrics[
-        "cognition_z_end_training"]
-    no_fitness = run("smart_mci", (("reserve_weight_fitness", 0.0),)).metrics[
-        "cognition_z_end_training"] - run("smart_mci", sedentary=True).metrics[
-        "cognition_z_end_training"]
+    no_strength = (
+        run("smart_mci", (("reserve_weight_strength", 0.0),)).metrics["cognition_z_end_training"]
+        - run("smart_mci", sedentary=True).metrics["cognition_z_end_training"]
+    )
+    no_fitness = (
+        run("smart_mci", (("reserve_weight_fitness", 0.0),)).metrics["cognition_z_end_training"]
+        - run("smart_mci", sedentary=True).metrics["cognition_z_end_training"]
+    )
     assert no_strength < 0.5 * full < no_fitness
 
 
-@pytest.mark.parametrize("check", ["resting_serum_bdnf", "inflammation", "acute_vigorous_bdnf",
-                                   "brain_bdnf_area"])
+@pytest.mark.parametrize(
+    "check", ["resting_serum_bdnf", "inflammation", "acute_vigorous_bdnf", "brain_bdnf_area"]
+)
 def test_c8_aerobic_signature(check):
     """C8: aerobic exercise lowers inflammation and gives the largest (resting/acute) BDNF rise.
 
@@ -201,7 +223,8 @@ def test_c8_aerobic_signature(check):
     """
     if check == "resting_serum_bdnf":
         assert m("aerobic", "bdnf_serum_rest_change_pct") > m(
-            "resistance", "bdnf_serum_rest_change_pct")
+            "resistance", "bdnf_serum_rest_change_pct"
+        )
     elif check == "inflammation":
         assert m("aerobic", "inflammation_change_pct") < m("sedentary", "inflammation_change_pct")
     elif check == "acute_vigorous_bdnf":
@@ -237,8 +260,16 @@ def test_c11_poor_recovery_costs_gains(key):
     assert m("resistance_twice_weekly", key) > m("resistance_poor_recovery", key)
 
 
-@pytest.mark.parametrize("check", ["twice_beats_once", "thrice_at_least_twice",
-                                   "margin_under_0.1_sd", "once_gets_half", "once_builds_strength"])
+@pytest.mark.parametrize(
+    "check",
+    [
+        "twice_beats_once",
+        "thrice_at_least_twice",
+        "margin_under_0.1_sd",
+        "once_gets_half",
+        "once_builds_strength",
+    ],
+)
 def test_c12_frequency_twice_beats_once_by_a_small_margin(check):
     """C12: twice weekly is the threshold; three adds a little; once is below it.
 
@@ -278,27 +309,43 @@ def test_c14_volume_returns_level_off_and_fatigue_climbs():
     weekly set falls from 6 -> 9 sets to 9 -> 24 sets (resistance_high_volume), and peak fatigue
     is higher.
     """
-    s6, s9, s24 = (m(n, "strength_change_pct") for n in (
-        "resistance_twice_weekly", "resistance_thrice_weekly", "resistance_high_volume"))
+    s6, s9, s24 = (
+        m(n, "strength_change_pct")
+        for n in ("resistance_twice_weekly", "resistance_thrice_weekly", "resistance_high_volume")
+    )
     assert (s24 - s9) / 15.0 < (s9 - s6) / 3.0
-    assert run("resistance_high_volume").columns["fatigue"].max() > run(
-        "resistance_thrice_weekly").columns["fatigue"].max()
+    assert (
+        run("resistance_high_volume").columns["fatigue"].max()
+        > run("resistance_thrice_weekly").columns["fatigue"].max()
+    )
 
 
-@pytest.mark.parametrize("key", ["lactate_mmol_L", "il6_pg_mL", "irisin_rel",
-                                 "strength_change_pct", "reserve_end_training"])
+@pytest.mark.parametrize(
+    "key",
+    ["lactate_mmol_L", "il6_pg_mL", "irisin_rel", "strength_change_pct", "reserve_end_training"],
+)
 def test_c15_compound_beats_isolation(key):
     """C15: compound movements give larger myokine responses than isolation work.
 
     Literature: agreed (muscle mass engaged; Wirtz 2014 lactate 2.8 vs 6.8 mmol/L).
     """
-    value = (lambda n: peak(n, key)) if key.endswith(("_L", "_mL", "_rel")) else (
-        lambda n: m(n, key))
+    value = (
+        (lambda n: peak(n, key)) if key.endswith(("_L", "_mL", "_rel")) else (lambda n: m(n, key))
+    )
     assert value("resistance_twice_weekly") > value("resistance_isolation")
 
 
-@pytest.mark.parametrize("check", ["hump_reserve", "hump_bdnf", "midrange_fraction",
-                                   "age_decline", "no_acute_rise", "little_chronic_change"])
+@pytest.mark.parametrize(
+    "check",
+    [
+        "hump_reserve",
+        "hump_bdnf",
+        "midrange_fraction",
+        "age_decline",
+        "no_acute_rise",
+        "little_chronic_change",
+    ],
+)
 def test_c16_igf1_middle_range(check):
     """C16: IGF-1 falls with age; the middle range is protective; it potentiates BDNF.
 
@@ -307,8 +354,9 @@ def test_c16_igf1_middle_range(check):
     """
     if check.startswith("hump"):
         key = "reserve_end_training" if check == "hump_reserve" else "bdnf_brain_auc"
-        assert m("igf1_middle_range", key) > max(m("igf1_low_range", key),
-                                                 m("igf1_high_range", key))
+        assert m("igf1_middle_range", key) > max(
+            m("igf1_low_range", key), m("igf1_high_range", key)
+        )
     elif check == "midrange_fraction":
         assert m("igf1_middle_range", "igf1_midrange_fraction") > 0.9
         assert m("igf1_low_range", "igf1_midrange_fraction") < 0.1
@@ -334,8 +382,9 @@ def test_c17_intervals_spike_zone2_builds(check):
     if check == "zone2_fitness":
         assert m("aerobic", "fitness_change_pct") > m("sedentary", "fitness_change_pct")
         return
-    column = {"lactate": "lactate_mmol_L", "serum_bdnf": "bdnf_serum_ng_mL",
-              "ctsb": "ctsb_rel"}[check]
+    column = {"lactate": "lactate_mmol_L", "serum_bdnf": "bdnf_serum_ng_mL", "ctsb": "ctsb_rel"}[
+        check
+    ]
     assert peak("hiit", column) > peak("aerobic", column)
 
 
@@ -354,10 +403,13 @@ def test_c19_reserve_buffers_pathology():
     Literature: agreed (concept; Stern 2012). With the same plaque load, the training benefit
     on cognition is larger than without pathology: reserve cuts the pathology's cost.
     """
-    with_pathology = (m("pathology_high_reserve", "cognition_z_final")
-                      - m("pathology_low_reserve", "cognition_z_final"))
-    without = m("detraining", "cognition_z_final") - run(
-        "detraining", sedentary=True).metrics["cognition_z_final"]
+    with_pathology = m("pathology_high_reserve", "cognition_z_final") - m(
+        "pathology_low_reserve", "cognition_z_final"
+    )
+    without = (
+        m("detraining", "cognition_z_final")
+        - run("detraining", sedentary=True).metrics["cognition_z_final"]
+    )
     assert with_pathology > without > 0.0
 
 
@@ -380,8 +432,11 @@ def test_c21_val66met_blunts_but_does_not_abolish(key):
     """
     carrier = run("val66met_carrier")
     twin = run("val66met_carrier", sedentary=True)
-    assert 0.0 < carrier.metrics[key] - twin.metrics[key] < m("combined", key) - run(
-        "combined", sedentary=True).metrics[key]
+    assert (
+        0.0
+        < carrier.metrics[key] - twin.metrics[key]
+        < m("combined", key) - run("combined", sedentary=True).metrics[key]
+    )
 
 
 def test_c22_one_bout_is_transient_months_are_lasting():
@@ -396,8 +451,9 @@ def test_c22_one_bout_is_transient_months_are_lasting():
     left = r.columns["bdnf_serum_ng_mL"][-1] / r.columns["bdnf_serum_ng_mL"][0] - 1.0
     assert rise > 0.05
     assert abs(left) < 0.2 * rise  # a week later at most a trace of the spike is left
-    assert r.columns["lactate_mmol_L"][-1] == pytest.approx(r.columns["lactate_mmol_L"][0],
-                                                            rel=0.01)
+    assert r.columns["lactate_mmol_L"][-1] == pytest.approx(
+        r.columns["lactate_mmol_L"][0], rel=0.01
+    )
     assert m("single_bout", "reserve_final") < 0.05 * m("aerobic", "reserve_end_training")
     assert m("aerobic", "reserve_end_training") > 0.0
     assert m("aerobic", "bdnf_serum_rest_change_pct") > 0.0
@@ -409,8 +465,9 @@ def test_c22_fitness_fades_faster_than_reserve():
     Literature: Ferreira 2024 (decline after detraining), Best 2015 and SMART (cognitive benefit
     kept 12 months later); T13 in evidence/targets.md.
     """
-    fitness_kept = m("detraining", "fitness_change_final_pct") / m("detraining",
-                                                                  "fitness_change_pct")
+    fitness_kept = m("detraining", "fitness_change_final_pct") / m(
+        "detraining", "fitness_change_pct"
+    )
     reserve_kept = m("detraining", "reserve_final") / m("detraining", "reserve_end_training")
     assert fitness_kept < reserve_kept
 
@@ -425,10 +482,13 @@ def test_c22_reserve_fades_partially_after_stopping():
     assert 0.5 <= kept <= 1.0
 
 
-@pytest.mark.parametrize("check", [
-    "improved_at_26_weeks",
-    "largely_kept_at_78_weeks",
-])
+@pytest.mark.parametrize(
+    "check",
+    [
+        "improved_at_26_weeks",
+        "largely_kept_at_78_weeks",
+    ],
+)
 def test_c23_smart_benefit_largely_retained(check):
     """C23: six months of PRT in MCI improved cognition; the benefit largely remained 12 months
     after training stopped (smart_mci vs smart_mci_sham: cognition difference at week 26, and
@@ -436,8 +496,9 @@ def test_c23_smart_benefit_largely_retained(check):
 
     Literature: SMART ES ~ -0.33 ADAS-Cog (Fiatarone Singh 2014), retained at 18 months.
     """
-    end = m("smart_mci", "cognition_z_end_training") - m("smart_mci_sham",
-                                                         "cognition_z_end_training")
+    end = m("smart_mci", "cognition_z_end_training") - m(
+        "smart_mci_sham", "cognition_z_end_training"
+    )
     later = m("smart_mci", "cognition_z_final") - m("smart_mci_sham", "cognition_z_final")
     if check == "improved_at_26_weeks":
         assert end > 0.0
@@ -459,8 +520,9 @@ def test_c24_exercise_delays_and_softens_decline_but_does_not_stop_it():
     assert trained[-1] < trained.max() - 0.05
 
 
-@pytest.mark.parametrize("key", ["strength_change_pct", "fitness_change_pct",
-                                 "reserve_end_training"])
+@pytest.mark.parametrize(
+    "key", ["strength_change_pct", "fitness_change_pct", "reserve_end_training"]
+)
 def test_c25_supervision_beats_home(key):
     """C25: supervision makes people train, and at intensity (supervised vs home).
 
@@ -484,8 +546,7 @@ def test_c28_bodyweight_is_a_partial_benefit(key):
 
     Literature: agreed. sedentary < resistance_bodyweight < resistance_twice_weekly.
     """
-    assert m("sedentary", key) < m("resistance_bodyweight", key) < m(
-        "resistance_twice_weekly", key)
+    assert m("sedentary", key) < m("resistance_bodyweight", key) < m("resistance_twice_weekly", key)
 
 
 def test_ledger_covers_every_claim_and_names_only_shipped_scenarios():

@@ -14,25 +14,73 @@ import yaml
 from sim.cli import main
 from sim.model.state import TIMESERIES_COLUMNS
 
-CONTRACT_COLUMNS = ["time_h", "lactate_mmol_L", "il6_pg_mL", "irisin_rel", "ctsb_rel",
-                    "fgf21_rel", "igf1_ng_mL", "bdnf_serum_ng_mL", "bdnf_brain_rel",
-                    "inflammation_rel", "strength_rel", "fitness_rel", "fatigue", "reserve",
-                    "cognition_z"]
-CONTRACT_METRICS = {"reserve_final", "cognition_z_final", "bdnf_brain_auc", "il6_peak_pg_mL",
-                    "strength_change_pct", "fitness_change_pct", "igf1_mean_ng_mL",
-                    "igf1_midrange_fraction", "sessions_planned", "sessions_completed"}
+CONTRACT_COLUMNS = [
+    "time_h",
+    "lactate_mmol_L",
+    "il6_pg_mL",
+    "irisin_rel",
+    "ctsb_rel",
+    "fgf21_rel",
+    "igf1_ng_mL",
+    "bdnf_serum_ng_mL",
+    "bdnf_brain_rel",
+    "inflammation_rel",
+    "strength_rel",
+    "fitness_rel",
+    "fatigue",
+    "reserve",
+    "cognition_z",
+]
+CONTRACT_METRICS = {
+    "reserve_final",
+    "cognition_z_final",
+    "bdnf_brain_auc",
+    "il6_peak_pg_mL",
+    "strength_change_pct",
+    "fitness_change_pct",
+    "igf1_mean_ng_mL",
+    "igf1_midrange_fraction",
+    "sessions_planned",
+    "sessions_completed",
+}
 BOUT_COLUMNS = ["start_h", "end_h", "modality", "intensity", "load_rel", "completed", "reason"]
 
 SMALL = {
-    "name": "small", "duration_weeks": 2, "follow_up_weeks": 1, "seed": 5,
+    "name": "small",
+    "duration_weeks": 2,
+    "follow_up_weeks": 1,
+    "seed": 5,
     "adherence": {"attendance": 0.7},
-    "blocks": [{"weeks": 2, "sessions": [
-        {"day": "mon", "start": "09:00", "modality": "aerobic", "duration_min": 45,
-         "intensity_pct_hrmax": 70},
-        {"day": "wed", "start": "09:30", "modality": "resistance", "duration_min": 50,
-         "intensity_pct_1rm": 75, "sets": 3, "reps": 8},
-        {"day": "fri", "start": "17:10", "modality": "hiit", "duration_min": 38,
-         "intervals": {"count": 4, "work_min": 4, "rest_min": 3, "work_pct_hrmax": 92}}]}],
+    "blocks": [
+        {
+            "weeks": 2,
+            "sessions": [
+                {
+                    "day": "mon",
+                    "start": "09:00",
+                    "modality": "aerobic",
+                    "duration_min": 45,
+                    "intensity_pct_hrmax": 70,
+                },
+                {
+                    "day": "wed",
+                    "start": "09:30",
+                    "modality": "resistance",
+                    "duration_min": 50,
+                    "intensity_pct_1rm": 75,
+                    "sets": 3,
+                    "reps": 8,
+                },
+                {
+                    "day": "fri",
+                    "start": "17:10",
+                    "modality": "hiit",
+                    "duration_min": 38,
+                    "intervals": {"count": 4, "work_min": 4, "rest_min": 3, "work_pct_hrmax": 92},
+                },
+            ],
+        }
+    ],
 }
 
 
@@ -55,8 +103,12 @@ def read_csv(path: Path) -> list[dict[str, str]]:
 def test_run_writes_the_contract_files(small_file: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert run_cli("run", str(small_file), "--out", str(out)) == 0
-    assert {p.name for p in out.iterdir()} == {"timeseries.csv", "bouts.csv", "summary.json",
-                                               "overview.png"}
+    assert {p.name for p in out.iterdir()} == {
+        "timeseries.csv",
+        "bouts.csv",
+        "summary.json",
+        "overview.png",
+    }
     header = (out / "timeseries.csv").read_text().splitlines()[0].split(",")
     assert header[: len(CONTRACT_COLUMNS)] == CONTRACT_COLUMNS
     assert header[1:] == list(TIMESERIES_COLUMNS)
@@ -72,11 +124,13 @@ def test_run_writes_the_contract_files(small_file: Path, tmp_path: Path) -> None
     assert all(b["reason"] == "missed (attendance)" for b in bouts if b["completed"] == "false")
 
 
-def test_timeseries_has_the_sampling_grid_plus_exact_bout_times(small_file: Path,
-                                                                tmp_path: Path) -> None:
+def test_timeseries_has_the_sampling_grid_plus_exact_bout_times(
+    small_file: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "out"
-    assert run_cli("run", str(small_file), "--out", str(out), "--sample-min", "30",
-                   "--no-plots") == 0
+    assert (
+        run_cli("run", str(small_file), "--out", str(out), "--sample-min", "30", "--no-plots") == 0
+    )
     times = [float(r["time_h"]) for r in read_csv(out / "timeseries.csv")]
     assert times == sorted(times) and len(set(times)) == len(times)
     assert times[0] == 0.0 and times[-1] == pytest.approx(3 * 168.0)
@@ -101,14 +155,17 @@ def test_another_seed_changes_the_attendance(small_file: Path, tmp_path: Path) -
     runs = []
     for seed in range(4):
         out = tmp_path / f"s{seed}"
-        assert run_cli("run", str(small_file), "--out", str(out), "--no-plots",
-                       "--seed", str(seed)) == 0
+        assert (
+            run_cli("run", str(small_file), "--out", str(out), "--no-plots", "--seed", str(seed))
+            == 0
+        )
         runs.append((out / "bouts.csv").read_text())
     assert len(set(runs)) > 1
 
 
-def test_existing_output_folder_is_kept_without_force(small_file: Path, tmp_path: Path,
-                                                      capsys) -> None:
+def test_existing_output_folder_is_kept_without_force(
+    small_file: Path, tmp_path: Path, capsys
+) -> None:
     out = tmp_path / "out"
     out.mkdir()
     (out / "precious.txt").write_text("keep me")
@@ -121,21 +178,41 @@ def test_existing_output_folder_is_kept_without_force(small_file: Path, tmp_path
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temp folders
 
 
-@pytest.mark.parametrize(("content", "words"), [
-    ("name: x\nduration_weeks: [", "line"),
-    ("", "empty"),
-    ("- a\n- b\n", "mapping"),
-    ("name: x\nduration_weeks: 0\n", "duration_weeks"),
-    ("name: x\nduration_weeks: 2\nblocks:\n- weeks: 2\n  sessions:\n  - {day: mon, start: '09:00',"
-     " modality: resistance, duration_min: 50, intensity_pct_1rm: 140, sets: 3, reps: 8}\n",
-     "blocks[0].sessions[0].intensity_pct_1rm"),
-    ("name: x\nduration_weeks: 2\nblocks:\n- weeks: 2\n  sessions:\n  - {day: mon, start: '09:00',"
-     " modality: swim, duration_min: 50}\n", "aerobic"),
-    ("name: x\nduration_weeks: 2\nparameters: {lactate_half_tim_h: 0.2}\n", "lactate_half_time_h"),
-], ids=["yaml-syntax", "empty", "not-a-mapping", "horizon-0", "140-pct-1rm", "modality",
-        "parameter-name"])
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        ("name: x\nduration_weeks: [", "line"),
+        ("", "empty"),
+        ("- a\n- b\n", "mapping"),
+        ("name: x\nduration_weeks: 0\n", "duration_weeks"),
+        (
+            "name: x\nduration_weeks: 2\nblocks:\n- weeks: 2\n  sessions:\n  - {day: mon, start: '09:00',"
+            " modality: resistance, duration_min: 50, intensity_pct_1rm: 140, sets: 3, reps: 8}\n",
+            "blocks[0].sessions[0].intensity_pct_1rm",
+        ),
+        (
+            "name: x\nduration_weeks: 2\nblocks:\n- weeks: 2\n  sessions:\n  - {day: mon, start: '09:00',"
+            " modality: swim, duration_min: 50}\n",
+            "aerobic",
+        ),
+        (
+            "name: x\nduration_weeks: 2\nparameters: {lactate_half_tim_h: 0.2}\n",
+            "lactate_half_time_h",
+        ),
+    ],
+    ids=[
+        "yaml-syntax",
+        "empty",
+        "not-a-mapping",
+        "horizon-0",
+        "140-pct-1rm",
+        "modality",
+        "parameter-name",
+    ],
+)
 def test_bad_input_exits_2_with_one_message_and_leaves_outputs_alone(
-        tmp_path: Path, capsys, content: str, words: str) -> None:
+    tmp_path: Path, capsys, content: str, words: str
+) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text(content, encoding="utf-8")
     out = tmp_path / "out"
@@ -165,8 +242,7 @@ def test_validate_reports_each_file(small_file: Path, tmp_path: Path, capsys) ->
     assert "ok:" in captured.out and "participant.bdnf_genotype" in captured.err
 
 
-def test_params_lists_every_parameter_with_unit_bounds_and_source(small_file: Path,
-                                                                  capsys) -> None:
+def test_params_lists_every_parameter_with_unit_bounds_and_source(small_file: Path, capsys) -> None:
     from sim.parameters import Parameters
 
     assert run_cli("params", "--markdown") == 0
@@ -179,20 +255,25 @@ def test_params_shows_a_scenarios_overrides(tmp_path: Path, capsys) -> None:
     path = tmp_path / "o.yaml"
     path.write_text("name: o\nduration_weeks: 1\nparameters: {lactate_half_time_h: 0.2}\n")
     assert run_cli("params", "--scenario", str(path)) == 0
-    line = next(ln for ln in capsys.readouterr().out.splitlines()
-                if ln.startswith("lactate_half_time_h"))
+    line = next(
+        ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("lactate_half_time_h")
+    )
     assert "*" in line and "0.2" in line
 
 
 def test_python_dash_m_sim_is_the_same_program(small_file: Path, tmp_path: Path) -> None:
-    proc = subprocess.run([sys.executable, "-m", "sim", "validate", str(small_file)],
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "sim", "validate", str(small_file)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert proc.returncode == 0 and "ok:" in proc.stdout
 
 
 def test_import_sim_does_not_import_matplotlib() -> None:
-    code = ("import sys, sim, sim.simulation, sim.scenario, sim.cli; "
-            "print('matplotlib' in sys.modules)")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=True)
+    code = (
+        "import sys, sim, sim.simulation, sim.scenario, sim.cli; print('matplotlib' in sys.modules)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "False"

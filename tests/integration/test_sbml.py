@@ -32,10 +32,20 @@ from tests.conftest import SCENARIOS  # noqa: E402
 RTOL = 0.005
 # Floors of the relative deviation's denominator, in each column's own unit.
 COLUMN_FLOORS: dict[str, float] = {
-    "lactate_mmol_L": 0.01, "il6_pg_mL": 0.01, "igf1_ng_mL": 1.0, "bdnf_serum_ng_mL": 0.1,
-    "il6_signal": 1e-3, "fgf21_signal": 1e-3, "anti_inflammatory_signal": 1e-3,
-    "rt_weekly_sets": 1e-3, "fatigue": 1e-3, "bdnf_brain_auc": 1e-3, "igf1_benefit": 1e-3,
-    "reserve_built": 1e-4, "reserve": 1e-4, "cognition_z": 1e-4,
+    "lactate_mmol_L": 0.01,
+    "il6_pg_mL": 0.01,
+    "igf1_ng_mL": 1.0,
+    "bdnf_serum_ng_mL": 0.1,
+    "il6_signal": 1e-3,
+    "fgf21_signal": 1e-3,
+    "anti_inflammatory_signal": 1e-3,
+    "rt_weekly_sets": 1e-3,
+    "fatigue": 1e-3,
+    "bdnf_brain_auc": 1e-3,
+    "igf1_benefit": 1e-3,
+    "reserve_built": 1e-4,
+    "reserve": 1e-4,
+    "cognition_z": 1e-4,
 }
 DEFAULT_FLOOR = 0.01  # the *_rel columns, which sit near 1
 METRIC_FLOORS = {"igf1_midrange_fraction": 0.01}
@@ -59,16 +69,45 @@ def shortened(base: str, weeks: int | None = None, **changes: Any) -> Any:
 
 def midnight_irregular() -> Any:
     """A session at t = 0 (drive set initially), missed sessions and autoregulated loads."""
-    return shortened("combined", 3, name="midnight", seed=11, follow_up_weeks=1,
-                     adherence={"attendance": 0.6},
-                     progression={"rule": "autoregulated", "load_step_pct": 2.5},
-                     blocks=[{"weeks": 3, "sessions": [
-                         {"day": "mon", "start": "00:00", "modality": "hiit", "duration_min": 38,
-                          "intervals": {"count": 4, "work_min": 4, "rest_min": 3,
-                                        "work_pct_hrmax": 92, "rest_pct_hrmax": 65}},
-                         {"day": "wed", "start": "10:00", "modality": "resistance",
-                          "duration_min": 50, "intensity_pct_1rm": 80, "sets": 4, "reps": 6,
-                          "movements": "compound"}]}])
+    return shortened(
+        "combined",
+        3,
+        name="midnight",
+        seed=11,
+        follow_up_weeks=1,
+        adherence={"attendance": 0.6},
+        progression={"rule": "autoregulated", "load_step_pct": 2.5},
+        blocks=[
+            {
+                "weeks": 3,
+                "sessions": [
+                    {
+                        "day": "mon",
+                        "start": "00:00",
+                        "modality": "hiit",
+                        "duration_min": 38,
+                        "intervals": {
+                            "count": 4,
+                            "work_min": 4,
+                            "rest_min": 3,
+                            "work_pct_hrmax": 92,
+                            "rest_pct_hrmax": 65,
+                        },
+                    },
+                    {
+                        "day": "wed",
+                        "start": "10:00",
+                        "modality": "resistance",
+                        "duration_min": 50,
+                        "intensity_pct_1rm": 80,
+                        "sets": 4,
+                        "reps": 6,
+                        "movements": "compound",
+                    },
+                ],
+            }
+        ],
+    )
 
 
 CASES = {
@@ -76,16 +115,19 @@ CASES = {
     "resistance-5wk": lambda: shortened("resistance", SHORT_WEEKS),
     "combined-5wk": lambda: shortened("combined", SHORT_WEEKS),
     "hiit-5wk": lambda: shortened("hiit", SHORT_WEEKS),
-    "combined-attendance-0.8": lambda: shortened("combined", SHORT_WEEKS, follow_up_weeks=2,
-                                                 adherence={"attendance": 0.8}),
+    "combined-attendance-0.8": lambda: shortened(
+        "combined", SHORT_WEEKS, follow_up_weeks=2, adherence={"attendance": 0.8}
+    ),
     "midnight-irregular": midnight_irregular,
     "combined-24wk": lambda: shortened("combined"),
 }
 
 
 @pytest.fixture(scope="module", params=list(CASES), ids=list(CASES))
-def run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-        ) -> tuple[SbmlExport, dict[str, np.ndarray]]:
+def run(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[SbmlExport, dict[str, np.ndarray]]:
     scenario = CASES[request.param]()
     path = tmp_path_factory.mktemp("sbml") / f"{request.param}.xml"
     export = export_sbml(scenario, path)
@@ -103,21 +145,27 @@ def test_roadrunner_samples_our_times(run: tuple[SbmlExport, dict[str, np.ndarra
 
 
 def test_every_timeseries_column_agrees_with_roadrunner(
-        run: tuple[SbmlExport, dict[str, np.ndarray]]) -> None:
+    run: tuple[SbmlExport, dict[str, np.ndarray]],
+) -> None:
     export, rr = run
     res = export.result
     worst = {}
     for name in TIMESERIES_COLUMNS:
         dev = relative_deviation(name, res.columns[name], rr[name])
         i = int(np.argmax(dev))
-        worst[name] = (float(dev[i]), float(res.times_h[i]), float(res.columns[name][i]),
-                       float(rr[name][i]))
+        worst[name] = (
+            float(dev[i]),
+            float(res.times_h[i]),
+            float(res.columns[name][i]),
+            float(rr[name][i]),
+        )
     bad = {k: v for k, v in worst.items() if v[0] > RTOL}
     assert not bad, "columns off by > 0.5 % (deviation, t_h, ours, roadrunner): " + repr(bad)
 
 
 def test_metrics_from_the_roadrunner_trajectory_agree(
-        run: tuple[SbmlExport, dict[str, np.ndarray]]) -> None:
+    run: tuple[SbmlExport, dict[str, np.ndarray]],
+) -> None:
     export, rr = run
     res = export.result
     theirs = compute_metrics(rr["time_h"], rr, res.bouts, res.training_end_h)
@@ -131,20 +179,25 @@ def test_metrics_from_the_roadrunner_trajectory_agree(
 
 
 def test_export_passes_the_consistency_check_with_no_warnings(
-        run: tuple[SbmlExport, dict[str, np.ndarray]]) -> None:
+    run: tuple[SbmlExport, dict[str, np.ndarray]],
+) -> None:
     export, _ = run
     assert export.warnings == ()
     doc = libsbml.readSBMLFromFile(str(export.path))
     assert doc.getNumErrors(libsbml.LIBSBML_SEV_ERROR) == 0
     doc.checkConsistency()
-    severe = [doc.getError(i).getMessage() for i in range(doc.getNumErrors())
-              if doc.getError(i).getSeverity() >= libsbml.LIBSBML_SEV_ERROR]
+    severe = [
+        doc.getError(i).getMessage()
+        for i in range(doc.getNumErrors())
+        if doc.getError(i).getSeverity() >= libsbml.LIBSBML_SEV_ERROR
+    ]
     assert severe == []
     assert (doc.getLevel(), doc.getVersion()) == (3, 2)
 
 
 def test_one_event_per_drive_change_of_the_completed_bouts(
-        run: tuple[SbmlExport, dict[str, np.ndarray]]) -> None:
+    run: tuple[SbmlExport, dict[str, np.ndarray]],
+) -> None:
     export, _ = run
     model = libsbml.readSBMLFromFile(str(export.path)).getModel()
     assert model.getNumEvents() == export.n_events
@@ -156,8 +209,9 @@ def test_one_event_per_drive_change_of_the_completed_bouts(
 def test_missed_sessions_have_no_events(tmp_path: Path) -> None:
     export = export_sbml(midnight_irregular(), tmp_path / "m.xml")
     model = libsbml.readSBMLFromFile(str(export.path)).getModel()
-    triggers = {libsbml.formulaToL3String(e.getTrigger().getMath())
-                for e in model.getListOfEvents()}
+    triggers = {
+        libsbml.formulaToL3String(e.getTrigger().getMath()) for e in model.getListOfEvents()
+    }
     missed = [b for b in export.result.bouts if not b.completed]
     assert missed, "the scenario should miss some sessions"
     for bout in missed:
@@ -220,8 +274,9 @@ def test_cli_rejects_a_folder_as_output_with_exit_2(tmp_path: Path, capsys: Any)
     assert "is a folder" in capsys.readouterr().err
 
 
-def test_missing_libsbml_gives_the_install_hint(monkeypatch: pytest.MonkeyPatch,
-                                                tmp_path: Path) -> None:
+def test_missing_libsbml_gives_the_install_hint(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setitem(sys.modules, "libsbml", None)  # makes `import libsbml` fail
     with pytest.raises(InputError, match=r"pip install -e '\.\[sbml\]'"):
         export_sbml(shortened("aerobic", 1), tmp_path / "x.xml")

@@ -29,8 +29,9 @@ def test_shipped_scenario_validates_and_runs(path: Path) -> None:
     result = simulate(scenario, sample_min=240)
     bad = {k: v for k, v in result.metrics.items() if not math.isfinite(v)}
     assert not bad, f"{path.name}: non-finite metrics {bad}"
-    assert result.horizon_h == pytest.approx(168.0 * (scenario.duration_weeks
-                                                      + scenario.follow_up_weeks))
+    assert result.horizon_h == pytest.approx(
+        168.0 * (scenario.duration_weeks + scenario.follow_up_weeks)
+    )
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
@@ -52,8 +53,9 @@ def test_cli_validate_accepts_the_whole_library(capsys: pytest.CaptureFixture[st
     assert capsys.readouterr().out.count("ok: ") == len(FILES)
 
 
-def test_demo_runs_fast_and_writes_the_four_regimens(tmp_path: Path,
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_demo_runs_fast_and_writes_the_four_regimens(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "demo"
     start = time.perf_counter()
     assert main(["demo", "--out", str(out)]) == 0
@@ -62,7 +64,8 @@ def test_demo_runs_fast_and_writes_the_four_regimens(tmp_path: Path,
         rows = list(csv.DictReader(fh))
     assert [r["scenario"] for r in rows] == ["sedentary", "aerobic", "resistance", "combined"]
     assert {"slow_states.png", "final_bars.png", "acute_response.png"} <= {
-        p.name for p in out.iterdir()}
+        p.name for p in out.iterdir()
+    }
     info = json.loads((out / "comparison.json").read_text(encoding="utf-8"))
     assert info["command"] == "demo" and info["failed"] == {}
     text = capsys.readouterr().out

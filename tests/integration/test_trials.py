@@ -68,6 +68,7 @@ def test_t9_combined_is_at_least_as_good_and_modalities_are_close() -> None:
 
 # --- T10 and T13: SMART (Fiatarone Singh et al. 2014; Mavros et al. 2017) ----------------
 
+
 def test_t10_smart_effect_is_about_a_third_of_an_sd() -> None:
     """T10 (Fiatarone Singh et al. 2014, J Am Med Dir Assoc 15:873): high-intensity PRT in MCI
     improved ADAS-Cog by a relative effect of ~0.33 SD at 6 months; accept 0.15-0.6. The sample
@@ -105,17 +106,21 @@ def test_t13_cognitive_benefit_is_partly_retained_and_outlasts_strength() -> Non
     prt, sham = ran("smart").arms["prt"], ran("smart").arms["sham"]
 
     def benefit(week: int) -> float:
-        return float(prt.change(week, measured=False).mean()
-                     - sham.change(week, measured=False).mean())
+        return float(
+            prt.change(week, measured=False).mean() - sham.change(week, measured=False).mean()
+        )
 
     retained = benefit(78) / benefit(26)
-    strength_retained = (prt.relative_change_pct("strength", 78).mean()
-                         / prt.relative_change_pct("strength", 26).mean())
+    strength_retained = (
+        prt.relative_change_pct("strength", 78).mean()
+        / prt.relative_change_pct("strength", 26).mean()
+    )
     assert 0.2 <= retained <= 0.9
     assert retained > strength_retained
 
 
 # --- Liu-Ambrose et al. 2010: once vs twice weekly ---------------------------------------
+
 
 def test_liu_ambrose_both_frequencies_help_twice_at_least_as_much() -> None:
     """Liu-Ambrose et al. 2010 (Arch Intern Med 170:170) and Best et al. 2015: once- and
@@ -135,6 +140,7 @@ def test_liu_ambrose_once_weekly_is_close_to_twice_weekly() -> None:
 
 # --- AGUEDA (medRxiv 2025): subgroups ----------------------------------------------------
 
+
 def _subgroup_g(field: str, category: str) -> float:
     return float(ran("agueda").summary["subgroups"][field][category]["bands"]["expected_g"])
 
@@ -149,8 +155,9 @@ def test_agueda_subjective_decline_gains_more() -> None:
     """AGUEDA: more benefit with more subjective cognitive decline. 'More' means at least
     1.2 x the healthy subgroup's standardised effect, a difference a subgroup analysis of a
     trial could plausibly see (N = 1000 per arm here, so the subgroups are large)."""
-    assert _subgroup_g("cognitive_status", "subjective_decline") >= \
-        1.2 * _subgroup_g("cognitive_status", "healthy")
+    assert _subgroup_g("cognitive_status", "subjective_decline") >= 1.2 * _subgroup_g(
+        "cognitive_status", "healthy"
+    )
 
 
 def test_agueda_oldest_gain_more() -> None:

@@ -19,21 +19,39 @@ from sim.compare import compare, format_table, headlines, representative_bout, r
 from sim.errors import MusclebrainError, SolverError
 from sim.scenario import load_scenario
 
-METRICS = {"reserve_final", "cognition_z_final", "bdnf_brain_auc", "il6_peak_pg_mL",
-           "strength_change_pct", "fitness_change_pct", "igf1_mean_ng_mL",
-           "igf1_midrange_fraction", "sessions_planned", "sessions_completed"}
+METRICS = {
+    "reserve_final",
+    "cognition_z_final",
+    "bdnf_brain_auc",
+    "il6_peak_pg_mL",
+    "strength_change_pct",
+    "fitness_change_pct",
+    "igf1_mean_ng_mL",
+    "igf1_midrange_fraction",
+    "sessions_planned",
+    "sessions_completed",
+}
 FIGURES = {"slow_states.png", "final_bars.png", "acute_response.png"}
 
 
 def scenario_dict(name: str, modality: str = "aerobic") -> dict[str, Any]:
-    session: dict[str, Any] = {"day": "tue", "start": "10:00", "modality": modality,
-                               "duration_min": 45}
+    session: dict[str, Any] = {
+        "day": "tue",
+        "start": "10:00",
+        "modality": modality,
+        "duration_min": 45,
+    }
     if modality == "aerobic":
         session["intensity_pct_hrmax"] = 70
     else:
         session.update(intensity_pct_1rm=75, sets=3, reps=8)
-    return {"name": name, "description": f"{name} test scenario", "duration_weeks": 2,
-            "seed": 3, "blocks": [{"weeks": 2, "sessions": [session]}]}
+    return {
+        "name": name,
+        "description": f"{name} test scenario",
+        "duration_weeks": 2,
+        "seed": 3,
+        "blocks": [{"weeks": 2, "sessions": [session]}],
+    }
 
 
 def write(tmp_path: Path, name: str, modality: str = "aerobic") -> Path:
@@ -65,8 +83,9 @@ def test_compare_writes_csv_json_and_figures(pair: list[str], tmp_path: Path) ->
     assert set(info["scenarios"]["lift"]["metrics"]) >= METRICS
 
 
-def test_every_comparison_figure_carries_the_watermark(pair: list[str], tmp_path: Path,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_comparison_figure_carries_the_watermark(
+    pair: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     stamped: list[Any] = []
     original = sim.compare_plots.stamp
 
@@ -90,21 +109,31 @@ def test_same_name_twice_gets_distinct_rows(tmp_path: Path) -> None:
     out = tmp_path / "cmp"
     assert main(["compare", path, path, path, "--out", str(out), "--no-plots"]) == 0
     assert [r["scenario"] for r in read_rows(out / "comparison.csv")] == [
-        "walk", "walk#2", "walk#3"]
+        "walk",
+        "walk#2",
+        "walk#3",
+    ]
 
 
-@pytest.mark.parametrize(("names", "labels"), [
-    (["a", "b"], ["a", "b"]),
-    (["a", "a", "b", "a"], ["a", "a#2", "b", "a#3"]),
-    ([], []),
-], ids=["distinct", "repeated", "empty"])
+@pytest.mark.parametrize(
+    ("names", "labels"),
+    [
+        (["a", "b"], ["a", "b"]),
+        (["a", "a", "b", "a"], ["a", "a#2", "b", "a#3"]),
+        ([], []),
+    ],
+    ids=["distinct", "repeated", "empty"],
+)
 def test_row_labels(names: list[str], labels: list[str]) -> None:
     assert row_labels(names) == labels
 
 
-def test_failing_scenario_is_kept_apart_and_exits_1(pair: list[str], tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_failing_scenario_is_kept_apart_and_exits_1(
+    pair: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     real = sim.compare.simulate
 
     def flaky(scenario: Any, *args: Any, **kwargs: Any) -> Any:
@@ -122,8 +151,9 @@ def test_failing_scenario_is_kept_apart_and_exits_1(pair: list[str], tmp_path: P
     assert "scenario 'walk' failed" in capsys.readouterr().err
 
 
-def test_unexpected_exception_in_one_run_is_recorded(tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unexpected_exception_in_one_run_is_recorded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     scenarios = [load_scenario(write(tmp_path, "walk")), load_scenario(write(tmp_path, "lift"))]
     real = sim.compare.simulate
 
@@ -139,9 +169,12 @@ def test_unexpected_exception_in_one_run_is_recorded(tmp_path: Path,
     assert "failed" in format_table(comparison)
 
 
-def test_missing_file_names_it_runs_nothing_exits_2(pair: list[str], tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_file_names_it_runs_nothing_exits_2(
+    pair: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     calls: list[str] = []
     monkeypatch.setattr(sim.compare, "simulate", lambda s, *a, **k: calls.append(s.name))
     missing = str(tmp_path / "nope.yaml")
@@ -152,18 +185,19 @@ def test_missing_file_names_it_runs_nothing_exits_2(pair: list[str], tmp_path: P
     assert calls == [] and not out.exists()
 
 
-def test_invalid_file_among_several_exits_2_naming_it(pair: list[str], tmp_path: Path,
-                                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_invalid_file_among_several_exits_2_naming_it(
+    pair: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "bad.yaml"
-    bad.write_text(yaml.safe_dump({**scenario_dict("bad"), "duration_weeks": 3}),
-                   encoding="utf-8")
+    bad.write_text(yaml.safe_dump({**scenario_dict("bad"), "duration_weeks": 3}), encoding="utf-8")
     out = tmp_path / "cmp"
     assert main(["compare", pair[0], str(bad), "--out", str(out)]) == 2
     assert "bad.yaml" in capsys.readouterr().err and not out.exists()
 
 
-def test_non_empty_output_needs_force(pair: list[str], tmp_path: Path,
-                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_non_empty_output_needs_force(
+    pair: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "cmp"
     out.mkdir()
     (out / "mine.txt").write_text("keep me", encoding="utf-8")
@@ -195,7 +229,8 @@ def test_demo_replaces_its_own_output_but_not_other_folders(tmp_path: Path) -> N
 
 @pytest.mark.usefixtures("tiny_demo")
 def test_demo_prints_progress_table_headlines_and_note(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["demo", "--out", str(tmp_path / "demo")]) == 0
     captured = capsys.readouterr()
     assert captured.err.count("simulating") == 2
@@ -209,8 +244,10 @@ def test_demo_without_shipped_scenarios_says_so(tmp_path: Path) -> None:
 
 
 def test_headlines_name_the_winner_and_the_margin(tmp_path: Path) -> None:
-    scenarios = [load_scenario(write(tmp_path, "walk")),
-                 load_scenario(write(tmp_path, "lift", "resistance"))]
+    scenarios = [
+        load_scenario(write(tmp_path, "walk")),
+        load_scenario(write(tmp_path, "lift", "resistance")),
+    ]
     lines = headlines(compare(scenarios))
     strength = next(line for line in lines if line.startswith("Strength gain"))
     assert "lift wins" in strength and "points ahead of walk" in strength

@@ -45,8 +45,11 @@ def docstring_keys() -> set[str]:
     keys: set[str] = set()
     for path in sorted(MODEL_DIR.glob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        nodes = [tree] + [n for n in ast.walk(tree) if isinstance(
-            n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+        nodes = [tree] + [
+            n
+            for n in ast.walk(tree)
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+        ]
         for node in nodes:
             keys.update(KEY_IN_DOCSTRING.findall(ast.get_docstring(node) or ""))
     return keys
@@ -64,7 +67,8 @@ def test_parameter_source_is_illustrative_or_a_reference(name: str) -> None:
     source = Parameters.spec(name)["source"]
     assert source == "illustrative" or source in reference_keys(), (
         f"parameter {name!r} cites {source!r}, which has no entry in docs/references.md: add "
-        f"a '### `{source}`' entry there or mark the parameter 'illustrative'")
+        f"a '### `{source}`' entry there or mark the parameter 'illustrative'"
+    )
 
 
 def test_docstring_keys_are_found() -> None:
@@ -76,7 +80,8 @@ def test_docstring_keys_are_found() -> None:
 def test_docstring_key_is_a_reference(key: str) -> None:
     assert key in reference_keys(), (
         f"``{key}`` is cited in a docstring of sim/model/ but has no entry in "
-        f"docs/references.md: add a '### `{key}`' entry")
+        f"docs/references.md: add a '### `{key}`' entry"
+    )
 
 
 @pytest.mark.parametrize("section", sorted(MAKE_DOCS.sections()))
@@ -100,8 +105,10 @@ def test_render_refuses_a_missing_marker() -> None:
 
 def test_every_parameter_has_a_symbol_in_model_md() -> None:
     missing = MAKE_DOCS.undocumented_parameters()
-    assert not missing, (f"parameters without a symbol in docs/model.md: {missing}; add them to "
-                         f"SYMBOLS in tools/make_docs.py (and to the equations)")
+    assert not missing, (
+        f"parameters without a symbol in docs/model.md: {missing}; add them to "
+        f"SYMBOLS in tools/make_docs.py (and to the equations)"
+    )
 
 
 KNOWN = [
@@ -159,6 +166,5 @@ def test_mermaid_draws_every_edge() -> None:
 
 
 def test_import_sim_stays_free_of_matplotlib() -> None:
-    code = ("import sys, sim, sim.network; "
-            "sys.exit('matplotlib' in sys.modules)")
+    code = "import sys, sim, sim.network; sys.exit('matplotlib' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0

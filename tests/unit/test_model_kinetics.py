@@ -25,8 +25,11 @@ C = compile_constants(DEFAULTS, Subject())
 @pytest.mark.parametrize(
     ("state", "rate", "rest"),
     [
-        ("lactate_mmol_L", math.log(2) / DEFAULTS.lactate_half_time_h,
-         DEFAULTS.lactate_rest_mmol_L),
+        (
+            "lactate_mmol_L",
+            math.log(2) / DEFAULTS.lactate_half_time_h,
+            DEFAULTS.lactate_rest_mmol_L,
+        ),
         ("irisin_rel", DEFAULTS.irisin_clearance_per_h, 1.0),
         ("ctsb_rel", DEFAULTS.ctsb_clearance_per_h, 1.0),
         ("bdnf_muscle_rel", DEFAULTS.bdnf_muscle_clearance_per_h, 1.0),
@@ -81,9 +84,14 @@ def test_more_intensity_never_lowers_the_acute_response():
     peaks = []
     for x in (0.4, 0.55, 0.7, 0.85):
         y = initial_state(C)
-        out, _ = integrate_segment(C, y, 0.0, 1.0, Drive(aerobic_frac_vo2max=x,
-                                                         muscle_mass_frac=0.7),
-                                   np.linspace(0.05, 0.95, 19))
+        out, _ = integrate_segment(
+            C,
+            y,
+            0.0,
+            1.0,
+            Drive(aerobic_frac_vo2max=x, muscle_mass_frac=0.7),
+            np.linspace(0.05, 0.95, 19),
+        )
         peaks.append(out.max(axis=0))
     peaks_arr = np.array(peaks)
     for name in ("lactate_mmol_L", "il6_pg_mL", "irisin_rel", "bdnf_brain_rel"):
@@ -117,23 +125,36 @@ def test_exponential_integrator_agrees_with_lsoda_for_many_people():
     times = np.linspace(0.1, 0.9, 9)
     out, y1, _ = integrate_segment_etd(C.vectorised(), k, y0, 0.0, 1.0, drive, times)
     for person in range(3):
-        ref, ref1 = integrate_segment(C, y0[:, person], 0.0, 1.0, drive, times,
-                                      rtol=1e-10, atol=1e-12)
+        ref, ref1 = integrate_segment(
+            C, y0[:, person], 0.0, 1.0, drive, times, rtol=1e-10, atol=1e-12
+        )
         np.testing.assert_allclose(out[:, :, person], ref, rtol=1e-3, atol=3e-5)
         np.testing.assert_allclose(y1[:, person], ref1, rtol=1e-3, atol=3e-5)
 
 
 def test_rhs_with_one_drive_per_person_matches_each_person_alone():
     """A cohort's drive arrays (one value per person) give each person's own derivative."""
-    drives = [REST, Drive(aerobic_frac_vo2max=0.8, muscle_mass_frac=0.7),
-              Drive(resistance_frac_1rm=0.85, sets_per_h=4.0, muscle_mass_frac=1.0)]
+    drives = [
+        REST,
+        Drive(aerobic_frac_vo2max=0.8, muscle_mass_frac=0.7),
+        Drive(resistance_frac_1rm=0.85, sets_per_h=4.0, muscle_mass_frac=1.0),
+    ]
     y = np.repeat(initial_state(C)[:, None], 3, axis=1)
     y[IX.lactate_mmol_L] = [1.0, 5.0, 7.0]
     y[IX.strength_rel] = [1.0, 1.1, 1.2]
-    stacked = Drive(*(np.array([getattr(d, f) for d in drives]) for f in
-                      ("aerobic_frac_vo2max", "resistance_frac_1rm", "sets_per_h",
-                       "muscle_mass_frac")))
+    stacked = Drive(
+        *(
+            np.array([getattr(d, f) for d in drives])
+            for f in (
+                "aerobic_frac_vo2max",
+                "resistance_frac_1rm",
+                "sets_per_h",
+                "muscle_mass_frac",
+            )
+        )
+    )
     together = rhs(0.0, y, C.vectorised(), stacked)
     for person, drive in enumerate(drives):
-        np.testing.assert_allclose(together[:, person], rhs(0.0, y[:, person], C, drive),
-                                   rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(
+            together[:, person], rhs(0.0, y[:, person], C, drive), rtol=1e-12, atol=1e-15
+        )

@@ -27,14 +27,23 @@ def regimens(draw: st.DrawFn) -> dict:
         for day in days:
             modality = draw(st.sampled_from(sorted(MODALITY_FIELDS)))
             hour, minute = draw(st.integers(5, 20)), draw(st.integers(0, 59))
-            sessions.append({
-                "day": day, "start": f"{hour:02d}:{minute:02d}",
-                "modality": modality, "duration_min": draw(st.integers(15, 180)),
-                **MODALITY_FIELDS[modality]})
+            sessions.append(
+                {
+                    "day": day,
+                    "start": f"{hour:02d}:{minute:02d}",
+                    "modality": modality,
+                    "duration_min": draw(st.integers(15, 180)),
+                    **MODALITY_FIELDS[modality],
+                }
+            )
         blocks.append({"weeks": draw(st.integers(1, 8)), "sessions": sessions})
     weeks = sum(b["weeks"] for b in blocks)
-    return {"name": "random", "duration_weeks": weeks, "blocks": blocks,
-            "follow_up_weeks": draw(st.integers(0, 4))}
+    return {
+        "name": "random",
+        "duration_weeks": weeks,
+        "blocks": blocks,
+        "follow_up_weeks": draw(st.integers(0, 4)),
+    }
 
 
 @given(regimens())
@@ -55,13 +64,40 @@ def test_random_regimens_expand_to_sorted_non_overlapping_sessions_inside_the_ho
 
 def test_blocks_follow_each_other_in_time():
     """A 2-week familiarisation block is followed by the main block's sessions."""
-    data = {"name": "two-blocks", "duration_weeks": 3, "blocks": [
-        {"weeks": 2, "sessions": [{"day": "mon", "start": "09:00", "modality": "resistance",
-                                   "duration_min": 50, "intensity_pct_1rm": 60, "sets": 2,
-                                   "reps": 10}]},
-        {"weeks": 1, "sessions": [{"day": "wed", "start": "09:00", "modality": "resistance",
-                                   "duration_min": 50, "intensity_pct_1rm": 75, "sets": 3,
-                                   "reps": 8}]}]}
+    data = {
+        "name": "two-blocks",
+        "duration_weeks": 3,
+        "blocks": [
+            {
+                "weeks": 2,
+                "sessions": [
+                    {
+                        "day": "mon",
+                        "start": "09:00",
+                        "modality": "resistance",
+                        "duration_min": 50,
+                        "intensity_pct_1rm": 60,
+                        "sets": 2,
+                        "reps": 10,
+                    }
+                ],
+            },
+            {
+                "weeks": 1,
+                "sessions": [
+                    {
+                        "day": "wed",
+                        "start": "09:00",
+                        "modality": "resistance",
+                        "duration_min": 50,
+                        "intensity_pct_1rm": 75,
+                        "sets": 3,
+                        "reps": 8,
+                    }
+                ],
+            },
+        ],
+    }
     plan = expand_regimen(scenario_from_dict(data))
     assert [p.start_h for p in plan] == [9.0, 168 + 9.0, 2 * 168 + 48 + 9.0]
     assert [p.block for p in plan] == [0, 0, 1]

@@ -35,18 +35,41 @@ class FakeBody:
 
 
 def resistance_scenario(rule: str, weeks: int = 8, **extra) -> object:
-    data = {"name": f"rt-{rule}", "duration_weeks": weeks,
-            "blocks": [{"weeks": weeks, "sessions": [
-                {"day": "mon", "start": "09:00", "modality": "resistance", "duration_min": 50,
-                 "intensity_pct_1rm": 75, "sets": 3, "reps": 8}]}],
-            "progression": {"rule": rule, "load_step_pct": 2.5, "every_weeks": 2}, **extra}
+    data = {
+        "name": f"rt-{rule}",
+        "duration_weeks": weeks,
+        "blocks": [
+            {
+                "weeks": weeks,
+                "sessions": [
+                    {
+                        "day": "mon",
+                        "start": "09:00",
+                        "modality": "resistance",
+                        "duration_min": 50,
+                        "intensity_pct_1rm": 75,
+                        "sets": 3,
+                        "reps": 8,
+                    }
+                ],
+            }
+        ],
+        "progression": {"rule": rule, "load_step_pct": 2.5, "every_weeks": 2},
+        **extra,
+    }
     return scenario_from_dict(data)
 
 
 def run(scenario, body=None, seed=0):
     body = body or FakeBody()
-    bouts = play(expand_regimen(scenario), body, scenario.progression, scenario.adherence,
-                 np.random.default_rng(seed), scenario.horizon_h)
+    bouts = play(
+        expand_regimen(scenario),
+        body,
+        scenario.progression,
+        scenario.adherence,
+        np.random.default_rng(seed),
+        scenario.horizon_h,
+    )
     return bouts, body
 
 
@@ -80,9 +103,11 @@ def test_autoregulated_load_follows_current_strength():
     assert [b.relative_intensity for b in bouts] == pytest.approx([0.75] * len(bouts))
 
 
-@pytest.mark.parametrize(("fatigue", "completed", "reason"), [
-    (1.0, True, ""), (2.0, True, "deload"), (3.0, False, "skipped: fatigue")],
-    ids=["fresh", "deload", "skip"])
+@pytest.mark.parametrize(
+    ("fatigue", "completed", "reason"),
+    [(1.0, True, ""), (2.0, True, "deload"), (3.0, False, "skipped: fatigue")],
+    ids=["fresh", "deload", "skip"],
+)
 def test_autoregulation_deloads_or_skips_when_fatigue_is_high(fatigue, completed, reason):
     bouts, body = run(resistance_scenario("autoregulated"), FakeBody(fatigue=fatigue))
     assert all(b.completed == completed for b in bouts)
@@ -112,10 +137,36 @@ def test_every_planned_session_is_reported_once():
 
 
 def test_hiit_segments_cover_the_session_exactly():
-    s = scenario_from_dict({"name": "h", "duration_weeks": 1, "blocks": [{"weeks": 1, "sessions": [
-        {"day": "tue", "start": "17:00", "modality": "hiit", "duration_min": 38,
-         "intervals": {"count": 4, "work_min": 4, "rest_min": 3, "work_pct_hrmax": 92,
-                       "rest_pct_hrmax": 65}}]}]}).blocks[0].sessions[0]
+    s = (
+        scenario_from_dict(
+            {
+                "name": "h",
+                "duration_weeks": 1,
+                "blocks": [
+                    {
+                        "weeks": 1,
+                        "sessions": [
+                            {
+                                "day": "tue",
+                                "start": "17:00",
+                                "modality": "hiit",
+                                "duration_min": 38,
+                                "intervals": {
+                                    "count": 4,
+                                    "work_min": 4,
+                                    "rest_min": 3,
+                                    "work_pct_hrmax": 92,
+                                    "rest_pct_hrmax": 65,
+                                },
+                            }
+                        ],
+                    }
+                ],
+            }
+        )
+        .blocks[0]
+        .sessions[0]
+    )
     segments = hiit_segments(10.0, s, 1.0)
     assert segments[0][0] == 10.0 and segments[-1][1] == pytest.approx(10.0 + 38 / 60)
     for a, b in itertools.pairwise(segments):

@@ -57,14 +57,26 @@ def test_default_path_matches_tight_lsoda(name: str) -> None:
     with solver.use_method("reference"):
         reference = simulate(scenario)
     assert [b.load_rel for b in result.bouts] == pytest.approx(
-        [b.load_rel for b in reference.bouts], rel=1e-6, nan_ok=True)
+        [b.load_rel for b in reference.bouts], rel=1e-6, nan_ok=True
+    )
     assert_agrees(result, reference)
 
 
 def _bout(start: float, minutes: float, drive: Drive) -> Bout:
     end = start + minutes / 60.0
-    return Bout(start, end, "aerobic", 80.0, "%HRmax", math.nan, drive.aerobic_frac_vo2max, 0,
-                True, "", ((start, end, drive),))
+    return Bout(
+        start,
+        end,
+        "aerobic",
+        80.0,
+        "%HRmax",
+        math.nan,
+        drive.aerobic_frac_vo2max,
+        0,
+        True,
+        "",
+        ((start, end, drive),),
+    )
 
 
 def _live(bout: Bout | None, horizon: float = 400.0) -> tuple[np.ndarray, np.ndarray]:
@@ -138,7 +150,8 @@ def test_linear_operator_is_exact_where_the_model_is_linear() -> None:
     il6 = DEFAULTS.il6_rest_pg_mL * DEFAULTS.il6_release_per_h
     assert op.matrix[IX.il6_pg_mL, IX.il6_signal] == pytest.approx(il6, rel=1e-6)
     assert op.matrix[IX.fgf21_rel, IX.fgf21_signal] == pytest.approx(
-        DEFAULTS.fgf21_release_per_h, rel=1e-6)
+        DEFAULTS.fgf21_release_per_h, rel=1e-6
+    )
     assert op.matrix[IX.bdnf_brain_auc, IX.bdnf_brain_rel] == pytest.approx(1.0, rel=1e-6)
 
 

@@ -40,8 +40,15 @@ from sim.trial_stats import (
     small_sample_correction,
 )
 
-RT = {"day": "tue", "start": "10:00", "modality": "resistance", "duration_min": 50,
-      "intensity_pct_1rm": 75, "sets": 3, "reps": 8}
+RT = {
+    "day": "tue",
+    "start": "10:00",
+    "modality": "resistance",
+    "duration_min": 50,
+    "intensity_pct_1rm": 75,
+    "sets": 3,
+    "reps": 8,
+}
 
 
 def tiny_trial(**top: Any) -> dict[str, Any]:
@@ -49,19 +56,28 @@ def tiny_trial(**top: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
         "name": "tiny-trial",
         "seed": 3,
-        "population": {"age_mean_years": 70, "status_weights": {"healthy": 0.5,
-                                                                "subjective_decline": 0.5}},
+        "population": {
+            "age_mean_years": 70,
+            "status_weights": {"healthy": 0.5, "subjective_decline": 0.5},
+        },
         "arms": {
             "control": {"scenario": {"name": "rest", "duration_weeks": 4}},
-            "rt": {"scenario": {"name": "rt", "duration_weeks": 4, "blocks": [
-                {"weeks": 4, "sessions": [RT, {**RT, "day": "fri"}]}]}},
+            "rt": {
+                "scenario": {
+                    "name": "rt",
+                    "duration_weeks": 4,
+                    "blocks": [{"weeks": 4, "sessions": [RT, {**RT, "day": "fri"}]}],
+                }
+            },
         },
         "control": "control",
         "n_per_arm": 8,
         "assessments_weeks": [0, 4],
         "outcome": {"name": "cognition_z", "measurement_sd": 0.5, "at_week": 4},
-        "subgroups": [{"field": "cognitive_status"},
-                      {"field": "age_band", "bands": [[50, 70], [70, 95]]}],
+        "subgroups": [
+            {"field": "cognitive_status"},
+            {"field": "age_band", "bands": [[50, 70], [70, 95]]},
+        ],
     }
     data.update(top)
     return data
@@ -94,90 +110,199 @@ def error_of(data: Any, base: Path | None = None) -> str:
 # --- schema -------------------------------------------------------------------------------
 
 BAD_FIELDS = [
-    ("unknown-top", "n_per_arms", 5,
-     "t.yaml: n_per_arms: unknown field 'n_per_arms'; did you mean 'n_per_arm'? Fix: rename "
-     "it to 'n_per_arm'."),
-    ("unknown-population", "population.female_fractoin", 0.5,
-     "t.yaml: population.female_fractoin: unknown field 'female_fractoin'; did you mean "
-     "'female_fraction'? Fix: rename it to 'female_fraction'."),
-    ("probability-above-1", "population.female_fraction", 1.5,
-     "t.yaml: population.female_fraction: 1.5 is invalid: must be at most 1. Fix: use a value "
-     "between 0 and 1."),
-    ("negative-allele-frequency", "population.met_allele_frequency", -0.1,
-     "t.yaml: population.met_allele_frequency: -0.1 is invalid: must be at least 0. Fix: use "
-     "a value between 0 and 1."),
-    ("n-zero", "n_per_arm", 0,
-     "t.yaml: n_per_arm: 0 is invalid: must be at least 2. Fix: use a value between 2 and "
-     "100000."),
-    ("n-negative", "n_per_arm", -5,
-     "t.yaml: n_per_arm: -5 is invalid: must be at least 2. Fix: use a value between 2 and "
-     "100000."),
-    ("n-text", "n_per_arm", "100",
-     "t.yaml: n_per_arm: expected a whole number, got '100'. Fix: write a whole number "
-     "without quotes, between 2 and 100000."),
-    ("status-sum", "population.status_weights", {"healthy": 0.5, "mci": 0.2},
-     "t.yaml: population.status_weights: the shares add up to 0.7. Fix: make healthy + "
-     "subjective_decline + mci equal 1 (missing ones count as 0)."),
-    ("age-range", "population.age_min_years", 96,
-     "t.yaml: population.age_max_years: 95 is invalid: must be above age_min_years (96). Fix: "
-     "raise age_max_years or lower age_min_years."),
-    ("age-mean-outside", "population.age_mean_years", 45,
-     "t.yaml: population.age_mean_years: 45 is outside age_min_years..age_max_years (50..95). "
-     "Fix: use a mean inside that range."),
-    ("control-missing", "control", "contrl",
-     "t.yaml: control: 'contrl' is not one of the arms; did you mean 'control'? Fix: use one "
-     "of control, rt."),
-    ("assessments-no-baseline", "assessments_weeks", [4],
-     "t.yaml: assessments_weeks: [4] is invalid: it must start at 0 (baseline) and increase. "
-     "Fix: e.g. [0, 24] or [0, 26, 78]."),
-    ("assessments-decreasing", "assessments_weeks", [0, 4, 2],
-     "t.yaml: assessments_weeks: [0, 4, 2] is invalid: it must start at 0 (baseline) and "
-     "increase. Fix: e.g. [0, 24] or [0, 26, 78]."),
-    ("at-week-not-assessed", "outcome.at_week", 3,
-     "t.yaml: outcome.at_week: week 3 is not an assessment. Fix: use one of [4] or add it to "
-     "assessments_weeks."),
-    ("outcome-unknown", "outcome.name", "cognition",
-     "t.yaml: outcome.name: unknown outcome 'cognition'; did you mean 'cognition_z'? Fix: use "
-     "a model state or observable, e.g. cognition_z, reserve or strength_rel."),
-    ("measurement-sd-negative", "outcome.measurement_sd", -0.5,
-     "t.yaml: outcome.measurement_sd: -0.5 is invalid: must be at least 0. Fix: use a value "
-     "between 0 and 5."),
-    ("outcome-week-missing", "outcome.at_week", DELETE,
-     "t.yaml: outcome.at_week: required field 'at_week' is missing. Fix: add 'at_week: ...'."),
-    ("responder-both", "responder", {"threshold": 0.2, "threshold_measurement_sds": 0.5},
-     "t.yaml: responder: both threshold and threshold_measurement_sds given. Fix: give one of "
-     "them (default: threshold_measurement_sds 0.5)."),
-    ("subgroup-unknown-field", "subgroups", [{"field": "education"}],
-     "t.yaml: subgroups[0].field: 'education' is not allowed. Fix: use one of 'age_band', "
-     "'genotype', 'cognitive_status' or 'sex'."),
-    ("age-band-without-bands", "subgroups", [{"field": "age_band"}],
-     "t.yaml: subgroups[0].bands: age_band needs bands. Fix: add e.g. bands: [[65, 70], "
-     "[70, 75], [75, 80]] (years, low inclusive)."),
-    ("bands-on-genotype", "subgroups", [{"field": "genotype", "bands": [[60, 70]]}],
-     "t.yaml: subgroups[0].bands: bands only apply to age_band, not genotype. Fix: remove "
-     "bands."),
-    ("bands-overlap", "subgroups", [{"field": "age_band", "bands": [[60, 70], [65, 80]]}],
-     "t.yaml: subgroups[0].bands: band [65, 80] is empty or overlaps another. Fix: give "
-     "non-overlapping [low, high] pairs with low < high."),
-    ("subgroup-twice", "subgroups", [{"field": "sex"}, {"field": "sex"}],
-     "t.yaml: subgroups: sex appears twice. Fix: keep one."),
-    ("one-arm", "arms", {"control": {"scenario": {"name": "rest", "duration_weeks": 4}}},
-     "t.yaml: arms: 1 arm given. Fix: give a control arm and at least one other arm."),
-    ("arm-scenario-not-mapping", "arms.rt.scenario", 5,
-     "t.yaml: arms.rt.scenario: 5 is neither a scenario file path nor a scenario mapping. "
-     "Fix: write a path relative to the trial file (scenario: ../aerobic.yaml) or an inline "
-     "scenario (name: ..., duration_weeks: ...)."),
-    ("arm-unknown-field", "arms.rt.scenarios", "x.yaml",
-     "t.yaml: arms.rt.scenarios: unknown field 'scenarios'; did you mean 'scenario'? Fix: "
-     "rename it to 'scenario'."),
-    ("inline-scenario-invalid", "arms.rt.scenario.duration_weeks", 0,
-     "t.yaml: arms.rt.scenario.duration_weeks: 0 is invalid: must be at least 1. Fix: use a "
-     "value between 1 and 520."),
+    (
+        "unknown-top",
+        "n_per_arms",
+        5,
+        "t.yaml: n_per_arms: unknown field 'n_per_arms'; did you mean 'n_per_arm'? Fix: rename "
+        "it to 'n_per_arm'.",
+    ),
+    (
+        "unknown-population",
+        "population.female_fractoin",
+        0.5,
+        "t.yaml: population.female_fractoin: unknown field 'female_fractoin'; did you mean "
+        "'female_fraction'? Fix: rename it to 'female_fraction'.",
+    ),
+    (
+        "probability-above-1",
+        "population.female_fraction",
+        1.5,
+        "t.yaml: population.female_fraction: 1.5 is invalid: must be at most 1. Fix: use a value "
+        "between 0 and 1.",
+    ),
+    (
+        "negative-allele-frequency",
+        "population.met_allele_frequency",
+        -0.1,
+        "t.yaml: population.met_allele_frequency: -0.1 is invalid: must be at least 0. Fix: use "
+        "a value between 0 and 1.",
+    ),
+    (
+        "n-zero",
+        "n_per_arm",
+        0,
+        "t.yaml: n_per_arm: 0 is invalid: must be at least 2. Fix: use a value between 2 and "
+        "100000.",
+    ),
+    (
+        "n-negative",
+        "n_per_arm",
+        -5,
+        "t.yaml: n_per_arm: -5 is invalid: must be at least 2. Fix: use a value between 2 and "
+        "100000.",
+    ),
+    (
+        "n-text",
+        "n_per_arm",
+        "100",
+        "t.yaml: n_per_arm: expected a whole number, got '100'. Fix: write a whole number "
+        "without quotes, between 2 and 100000.",
+    ),
+    (
+        "status-sum",
+        "population.status_weights",
+        {"healthy": 0.5, "mci": 0.2},
+        "t.yaml: population.status_weights: the shares add up to 0.7. Fix: make healthy + "
+        "subjective_decline + mci equal 1 (missing ones count as 0).",
+    ),
+    (
+        "age-range",
+        "population.age_min_years",
+        96,
+        "t.yaml: population.age_max_years: 95 is invalid: must be above age_min_years (96). Fix: "
+        "raise age_max_years or lower age_min_years.",
+    ),
+    (
+        "age-mean-outside",
+        "population.age_mean_years",
+        45,
+        "t.yaml: population.age_mean_years: 45 is outside age_min_years..age_max_years (50..95). "
+        "Fix: use a mean inside that range.",
+    ),
+    (
+        "control-missing",
+        "control",
+        "contrl",
+        "t.yaml: control: 'contrl' is not one of the arms; did you mean 'control'? Fix: use one "
+        "of control, rt.",
+    ),
+    (
+        "assessments-no-baseline",
+        "assessments_weeks",
+        [4],
+        "t.yaml: assessments_weeks: [4] is invalid: it must start at 0 (baseline) and increase. "
+        "Fix: e.g. [0, 24] or [0, 26, 78].",
+    ),
+    (
+        "assessments-decreasing",
+        "assessments_weeks",
+        [0, 4, 2],
+        "t.yaml: assessments_weeks: [0, 4, 2] is invalid: it must start at 0 (baseline) and "
+        "increase. Fix: e.g. [0, 24] or [0, 26, 78].",
+    ),
+    (
+        "at-week-not-assessed",
+        "outcome.at_week",
+        3,
+        "t.yaml: outcome.at_week: week 3 is not an assessment. Fix: use one of [4] or add it to "
+        "assessments_weeks.",
+    ),
+    (
+        "outcome-unknown",
+        "outcome.name",
+        "cognition",
+        "t.yaml: outcome.name: unknown outcome 'cognition'; did you mean 'cognition_z'? Fix: use "
+        "a model state or observable, e.g. cognition_z, reserve or strength_rel.",
+    ),
+    (
+        "measurement-sd-negative",
+        "outcome.measurement_sd",
+        -0.5,
+        "t.yaml: outcome.measurement_sd: -0.5 is invalid: must be at least 0. Fix: use a value "
+        "between 0 and 5.",
+    ),
+    (
+        "outcome-week-missing",
+        "outcome.at_week",
+        DELETE,
+        "t.yaml: outcome.at_week: required field 'at_week' is missing. Fix: add 'at_week: ...'.",
+    ),
+    (
+        "responder-both",
+        "responder",
+        {"threshold": 0.2, "threshold_measurement_sds": 0.5},
+        "t.yaml: responder: both threshold and threshold_measurement_sds given. Fix: give one of "
+        "them (default: threshold_measurement_sds 0.5).",
+    ),
+    (
+        "subgroup-unknown-field",
+        "subgroups",
+        [{"field": "education"}],
+        "t.yaml: subgroups[0].field: 'education' is not allowed. Fix: use one of 'age_band', "
+        "'genotype', 'cognitive_status' or 'sex'.",
+    ),
+    (
+        "age-band-without-bands",
+        "subgroups",
+        [{"field": "age_band"}],
+        "t.yaml: subgroups[0].bands: age_band needs bands. Fix: add e.g. bands: [[65, 70], "
+        "[70, 75], [75, 80]] (years, low inclusive).",
+    ),
+    (
+        "bands-on-genotype",
+        "subgroups",
+        [{"field": "genotype", "bands": [[60, 70]]}],
+        "t.yaml: subgroups[0].bands: bands only apply to age_band, not genotype. Fix: remove "
+        "bands.",
+    ),
+    (
+        "bands-overlap",
+        "subgroups",
+        [{"field": "age_band", "bands": [[60, 70], [65, 80]]}],
+        "t.yaml: subgroups[0].bands: band [65, 80] is empty or overlaps another. Fix: give "
+        "non-overlapping [low, high] pairs with low < high.",
+    ),
+    (
+        "subgroup-twice",
+        "subgroups",
+        [{"field": "sex"}, {"field": "sex"}],
+        "t.yaml: subgroups: sex appears twice. Fix: keep one.",
+    ),
+    (
+        "one-arm",
+        "arms",
+        {"control": {"scenario": {"name": "rest", "duration_weeks": 4}}},
+        "t.yaml: arms: 1 arm given. Fix: give a control arm and at least one other arm.",
+    ),
+    (
+        "arm-scenario-not-mapping",
+        "arms.rt.scenario",
+        5,
+        "t.yaml: arms.rt.scenario: 5 is neither a scenario file path nor a scenario mapping. "
+        "Fix: write a path relative to the trial file (scenario: ../aerobic.yaml) or an inline "
+        "scenario (name: ..., duration_weeks: ...).",
+    ),
+    (
+        "arm-unknown-field",
+        "arms.rt.scenarios",
+        "x.yaml",
+        "t.yaml: arms.rt.scenarios: unknown field 'scenarios'; did you mean 'scenario'? Fix: "
+        "rename it to 'scenario'.",
+    ),
+    (
+        "inline-scenario-invalid",
+        "arms.rt.scenario.duration_weeks",
+        0,
+        "t.yaml: arms.rt.scenario.duration_weeks: 0 is invalid: must be at least 1. Fix: use a "
+        "value between 1 and 520.",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("path", "value", "message"), [b[1:] for b in BAD_FIELDS],
-                         ids=[b[0] for b in BAD_FIELDS])
+@pytest.mark.parametrize(
+    ("path", "value", "message"), [b[1:] for b in BAD_FIELDS], ids=[b[0] for b in BAD_FIELDS]
+)
 def test_malformed_field_gives_one_exact_message(path: str, value: Any, message: str) -> None:
     assert error_of(with_change(tiny_trial(), path, value)) == message
 
@@ -193,17 +318,20 @@ def test_top_level_must_be_a_mapping() -> None:
 
 def test_missing_scenario_file_is_named_with_where_it_was_looked_for(tmp_path: Path) -> None:
     data = with_change(tiny_trial(), "arms.rt.scenario", "../nowhere.yaml")
-    expected = (f"t.yaml: arms.rt.scenario: scenario file '../nowhere.yaml' not found (looked "
-                f"for {tmp_path / '../nowhere.yaml'}). Fix: correct the path; it is relative to "
-                f"the trial file's folder ({tmp_path}).")
+    expected = (
+        f"t.yaml: arms.rt.scenario: scenario file '../nowhere.yaml' not found (looked "
+        f"for {tmp_path / '../nowhere.yaml'}). Fix: correct the path; it is relative to "
+        f"the trial file's folder ({tmp_path})."
+    )
     assert error_of(data, tmp_path) == expected
 
 
 def test_invalid_scenario_file_is_reported_with_its_own_message(tmp_path: Path) -> None:
     (tmp_path / "bad.yaml").write_text("name: bad\nduration_weeks: 4\nsead: 1\n")
     message = error_of(with_change(tiny_trial(), "arms.rt.scenario", "bad.yaml"), tmp_path)
-    assert message.startswith("t.yaml: arms.rt.scenario: scenario file 'bad.yaml' is invalid. "
-                              "Fix: correct it:\n")
+    assert message.startswith(
+        "t.yaml: arms.rt.scenario: scenario file 'bad.yaml' is invalid. Fix: correct it:\n"
+    )
     assert re.search(r"bad\.yaml: sead: unknown field 'sead'; did you mean 'seed'\?", message)
 
 
@@ -212,7 +340,8 @@ def test_arm_weeks_must_match_the_last_assessment() -> None:
     assert error_of(data) == (
         "t.yaml: arms.control.scenario: the scenario runs 4 training + 2 follow-up = 6 weeks but "
         "assessments_weeks ends at week 4. Fix: make the last assessment week 6, or set the "
-        "scenario's duration_weeks and follow_up_weeks to add up to 4.")
+        "scenario's duration_weeks and follow_up_weeks to add up to 4."
+    )
 
 
 def test_several_problems_are_listed_together() -> None:
@@ -221,13 +350,18 @@ def test_several_problems_are_listed_together() -> None:
     assert [line.split(":")[1].strip() for line in lines] == ["population.sleep_h", "n_per_arm"]
 
 
-@pytest.mark.parametrize(("text", "pattern"), [
-    (None, r"t\.yaml: file not found\. Fix: check the path"),
-    ("", r"t\.yaml: the file is empty"),
-    ("name: [unclosed\n", r"t\.yaml: line 2, column 1: invalid YAML"),
-], ids=["missing", "empty", "bad-yaml"])
-def test_unreadable_trial_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                text: str | None, pattern: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "pattern"),
+    [
+        (None, r"t\.yaml: file not found\. Fix: check the path"),
+        ("", r"t\.yaml: the file is empty"),
+        ("name: [unclosed\n", r"t\.yaml: line 2, column 1: invalid YAML"),
+    ],
+    ids=["missing", "empty", "bad-yaml"],
+)
+def test_unreadable_trial_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str | None, pattern: str
+) -> None:
     monkeypatch.chdir(tmp_path)
     if text is not None:
         (tmp_path / "t.yaml").write_text(text)
@@ -251,14 +385,16 @@ def test_population_spec_mirrors_the_cohort_population() -> None:
 
 
 def test_responder_threshold_defaults_to_half_the_measurement_sd() -> None:
-    trial = trial_from_dict(tiny_trial(outcome={"name": "cognition_z", "measurement_sd": 0.4,
-                                                "at_week": 4}))
+    trial = trial_from_dict(
+        tiny_trial(outcome={"name": "cognition_z", "measurement_sd": 0.4, "at_week": 4})
+    )
     assert trial.spec.responder_threshold == pytest.approx(0.2)
     stated = trial_from_dict(tiny_trial(responder={"threshold": 0.1}))
     assert stated.spec.responder_threshold == pytest.approx(0.1)
 
 
 # --- statistics against closed forms -----------------------------------------------------
+
 
 def test_hedges_g_matches_a_hand_computation() -> None:
     """[2, 4, 6, 8] vs [1, 2, 3]: s_pooled^2 = (3 * 20/3 + 2 * 1) / 5 = 4.4, d = 3 / 2.0976,
@@ -327,6 +463,7 @@ def test_completers_need_two_thirds_of_planned_sessions() -> None:
 
 # --- running and writing -----------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def tiny_result() -> Any:
     return run_trial(trial_from_dict(tiny_trial(), source="tiny.yaml"))
@@ -336,8 +473,15 @@ def test_trial_json_follows_the_contract(tiny_result: Any) -> None:
     s = tiny_result.summary
     assert (s["trial"], s["seed"], s["outcome"]) == ("tiny-trial", 3, "cognition_z")
     for arm in ("control", "rt"):
-        assert {"n", "completers", "mean_change", "ci95", "hedges_g", "hedges_g_ci95",
-                "responder_fraction"} <= set(s["arms"][arm])
+        assert {
+            "n",
+            "completers",
+            "mean_change",
+            "ci95",
+            "hedges_g",
+            "hedges_g_ci95",
+            "responder_fraction",
+        } <= set(s["arms"][arm])
         assert s["consort"][arm]["allocated"] == 8
     assert s["arms"]["control"]["hedges_g"] is None
     assert s["arms"]["control"]["hedges_g_ci95"] is None
@@ -359,8 +503,9 @@ def test_same_seed_gives_identical_files(tiny_result: Any, tmp_path: Path) -> No
 def test_another_seed_gives_other_people(tiny_result: Any) -> None:
     other = run_trial(trial_from_dict(tiny_trial(), source="tiny.yaml"), seed=4)
     assert other.summary["seed"] == 4
-    assert not np.array_equal(other.arms["rt"].people.age_years,
-                              tiny_result.arms["rt"].people.age_years)
+    assert not np.array_equal(
+        other.arms["rt"].people.age_years, tiny_result.arms["rt"].people.age_years
+    )
 
 
 def test_arms_are_independent_and_do_not_depend_on_their_order(tiny_result: Any) -> None:
@@ -370,23 +515,36 @@ def test_arms_are_independent_and_do_not_depend_on_their_order(tiny_result: Any)
     reordered = run_trial(trial_from_dict(data))
     for arm in ("control", "rt"):
         assert np.array_equal(reordered.arms[arm].measured, tiny_result.arms[arm].measured)
-    assert not np.array_equal(tiny_result.arms["control"].people.age_years,
-                              tiny_result.arms["rt"].people.age_years)
+    assert not np.array_equal(
+        tiny_result.arms["control"].people.age_years, tiny_result.arms["rt"].people.age_years
+    )
     people_a, _, noise_a = arm_streams(3, "control")
     people_b, _, noise_b = arm_streams(3, "rt")
     assert people_a.random() != people_b.random() and noise_a.random() != noise_b.random()
 
 
 def test_people_csv_has_one_row_per_person_with_true_and_measured_outcome(
-        tiny_result: Any, tmp_path: Path) -> None:
+    tiny_result: Any, tmp_path: Path
+) -> None:
     write_trial(tiny_result, tmp_path, plots=False)
     lines = (tmp_path / "people.csv").read_text().splitlines()
     header = lines[0].split(",")
     assert len(lines) == 1 + 2 * 8
-    for column in ("arm", "id", "age_years", "sex", "genotype", "cognitive_status",
-                   "sessions_completed", "cognition_z_w0", "cognition_z_w4",
-                   "cognition_z_w4_measured", "strength_change_pct_w4",
-                   "fitness_change_pct_w4", "responder"):
+    for column in (
+        "arm",
+        "id",
+        "age_years",
+        "sex",
+        "genotype",
+        "cognitive_status",
+        "sessions_completed",
+        "cognition_z_w0",
+        "cognition_z_w4",
+        "cognition_z_w4_measured",
+        "strength_change_pct_w4",
+        "fitness_change_pct_w4",
+        "responder",
+    ):
         assert column in header
     assert json.loads((tmp_path / "trial.json").read_text())["trial"] == "tiny-trial"
 
@@ -400,8 +558,10 @@ def test_run_trial_rejects_a_bad_override(tiny_result: Any) -> None:
 
 # --- command line ------------------------------------------------------------------------
 
+
 def test_cli_trial_writes_outputs_and_prints_the_table(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "t.yaml"
     path.write_text(yaml.safe_dump(tiny_trial(), sort_keys=False))
     out = tmp_path / "out"
@@ -411,7 +571,12 @@ def test_cli_trial_writes_outputs_and_prints_the_table(
     assert re.search(r"^rt\s+5\s+[+-]\d", captured.out, flags=re.MULTILINE)
     assert "not clinical" in captured.out
     assert sorted(p.name for p in out.iterdir()) == [
-        "effect_sizes.png", "people.csv", "responders.png", "trajectories.png", "trial.json"]
+        "effect_sizes.png",
+        "people.csv",
+        "responders.png",
+        "trajectories.png",
+        "trial.json",
+    ]
     summary = json.loads((out / "trial.json").read_text())
     assert (summary["seed"], summary["n_per_arm"]) == (9, 5)
     # A second run into the same folder needs --force.
@@ -420,7 +585,8 @@ def test_cli_trial_writes_outputs_and_prints_the_table(
 
 
 def test_cli_trial_bad_input_exits_2_without_traceback(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "t.yaml"
     path.write_text(yaml.safe_dump(with_change(tiny_trial(), "control", "nobody")))
     assert main(["trial", str(path), "--out", str(tmp_path / "out")]) == 2
