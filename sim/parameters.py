@@ -414,10 +414,10 @@ class Parameters:
 
     # --- cognitive reserve ----------------------------------------------------------------
     reserve_build_per_h: float = _p(
-        9.0e-4, 0.0, 1e-2, "Reserve built per hour per unit of drive.", ILL, R
+        1.2e-3, 0.0, 1e-2, "Reserve built per hour per unit of drive.", ILL, R
     )
     reserve_drive_half: float = _p(
-        0.5,
+        0.2,
         0.01,
         10.0,
         "Reserve drive at which extra training adds half as much (diminishing returns in dose).",
@@ -425,7 +425,7 @@ class Parameters:
         R,
     )
     reserve_activity_gate: float = _p(
-        0.05,
+        0.015,
         0.005,
         2.0,
         "Recent training load (fatigue units) "
@@ -450,7 +450,7 @@ class Parameters:
         2.0, 0.0, 10.0, "Reserve drive per unit of relative strength gained.", "mavros2017", R
     )
     reserve_strength_gate_sets_per_wk: float = _p(
-        0.5, 0.1, 20.0, "Recent weekly sets at which strength counts half towards reserve.", ILL, R
+        0.15, 0.05, 20.0, "Recent weekly sets at which strength counts half towards reserve.", ILL, R
     )
     reserve_weight_fitness: float = _p(
         0.5,
