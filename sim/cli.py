@@ -167,22 +167,32 @@ def cmd_trial(args: argparse.Namespace) -> int:
 
 
 def cmd_export_sbml(args: argparse.Namespace) -> int:
-    """Export a scenario's model, with its bouts as events, to an SBML Level 3 file."""
+    """Export a scenario's model, with its bouts as events, to an SBML Level 3 file.
+
+    An existing file is replaced (atomically) only with ``--force``, like ``run``'s folder.
+    A missing python-libsbml is bad input (exit 2): the message names the extra to install.
+    """
+    from sim.model.state import TIMESERIES_COLUMNS
     from sim.results import ILLUSTRATIVE
     from sim.sbml import export_sbml
     from sim.scenario import load_scenario
 
     scenario = load_scenario(args.scenario)
-    export = export_sbml(scenario, args.out)
-    m = export.result.metrics
+    export = export_sbml(scenario, Path(args.out), seed=args.seed, overwrite=args.force)
+    res, m = export.result, export.result.metrics
+    print(f"{scenario.name}: SBML Level 3 Version 2 model -> {export.path}")
     print(
-        f"{scenario.name}: SBML Level 3 model with {export.n_events} drive events "
-        f"({int(m['sessions_completed'])}/{int(m['sessions_planned'])} sessions) -> "
-        f"{export.path}"
+        f"  {export.n_events} drive events replay the {int(m['sessions_completed'])}/"
+        f"{int(m['sessions_planned'])} sessions of seed {res.seed}; simulate from 0 to "
+        f"{res.horizon_h:g} h (the model's time unit)"
+    )
+    print(
+        f"  the {len(TIMESERIES_COLUMNS)} columns of timeseries.csv are ids of the same name "
+        "(e.g. reserve, cognition_z); every parameter's notes give its unit and source"
     )
     for warning in export.warnings:
         print(f"libsbml: {warning}", file=sys.stderr)
-    print(f"libsbml consistency check: 0 errors, {len(export.warnings)} warnings")
+    print(f"  libsbml consistency check: 0 errors, {len(export.warnings)} warnings")
     print(ILLUSTRATIVE)
     return EXIT_OK
 
@@ -257,7 +267,11 @@ def build_parser() -> argparse.ArgumentParser:
     tri.set_defaults(func=cmd_trial)
 
     sbml = sub.add_parser(
-        "export-sbml", help="the model with a scenario's bouts as SBML Level 3 events"
+        "export-sbml",
+        help="the model with a scenario's bouts as SBML Level 3 events",
+        description="Write the whole model with the scenario's parameters, initial state and "
+        "the bouts of its run (as SBML events) to an SBML Level 3 file, for COPASI, tellurium "
+        "or libRoadRunner. Needs the extra: pip install 'musclebrain[sbml]'.",
     )
     sbml.add_argument("scenario", help="scenario YAML file")
     sbml.add_argument(
@@ -266,6 +280,10 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE.xml",
         help="SBML file to write (missing folders are created)",
     )
+    sbml.add_argument(
+        "--seed", type=int, default=None, help="override the scenario's seed (attendance)"
+    )
+    sbml.add_argument("--force", action="store_true", help="replace an existing file")
     sbml.set_defaults(func=cmd_export_sbml)
     return parser
 

@@ -13,15 +13,16 @@ The drive of the ODEs (:class:`sim.model.drive.Drive`) becomes four non-constant
 ``drive_muscle_mass_frac``, set by one event at every time the drive changes: the start and end
 of every segment of every bout *as it happened* in ``simulate(scenario)`` (attendance drawn from
 the scenario's seed, loads chosen by the progression rule). A tool that integrates the file
-therefore repeats our run, not a re-drawn one.
+therefore repeats our run, not a re-drawn one. No formula depends on time through
+``piecewise()``: an adaptive solver locates events by root finding, but can step over a
+short ``piecewise()`` pulse without noticing.
 
-The rate rules are a transcription of the compartment modules' equations (their docstrings
-define the symbols); ``relu(x)`` is written ``piecewise(x, x > 0, 0)``. Time is in hours (the
-model's ``timeUnits`` is the unit ``hour``). The transcription is checked against an independent
-simulator (libRoadRunner) in ``tests/integration/test_sbml.py``; edit both sides together.
+The formulas themselves are in :mod:`sim.sbml_equations`. Time is in hours (the model's
+``timeUnits`` is the unit ``hour``). The transcription is checked against an independent
+simulator (libRoadRunner) in ``tests/integration/test_sbml.py``.
 
-libsbml and libroadrunner are an optional extra (``pip install -e '.[sbml]'``), imported only
-inside the functions here so that ``import sim`` never needs them.
+libsbml and libroadrunner are an optional extra (``pip install 'musclebrain[sbml]'``), imported
+only inside the functions here so that ``import sim`` never needs them.
 """
 
 from __future__ import annotations
@@ -41,311 +42,22 @@ from sim.errors import InputError, MusclebrainError, OutputError
 from sim.model.constants import HOURS_PER_YEAR, compile_constants
 from sim.model.drive import REST, Drive
 from sim.model.rhs import initial_state
-from sim.model.state import OBSERVABLES, QUANTITIES, STATE_NAMES, STATES
+from sim.model.state import OBSERVABLES, STATE_NAMES, STATES
 from sim.parameters import Parameters
-
-INSTALL_HINT = "install the extra: pip install -e '.[sbml]'"
-DRIVE_IDS = (
-    "drive_aerobic_frac_vo2max",
-    "drive_resistance_frac_1rm",
-    "drive_sets_per_h",
-    "drive_muscle_mass_frac",
+from sim.sbml_equations import (
+    ASSIGNMENTS,
+    DERIVED,
+    DRIVE_IDS,
+    INITIAL_FROM,
+    RATES,
+    UNIT_DEFS,
+    UNIT_IDS,
 )
 
-# Unit definitions: id -> ((kind, exponent, scale, multiplier), ...).
-_UNIT_DEFS: dict[str, tuple[tuple[str, float, int, float], ...]] = {
-    "hour": (("second", 1, 0, 3600.0),),
-    "per_hour": (("second", -1, 0, 3600.0),),
-    "year": (("second", 1, 0, HOURS_PER_YEAR * 3600.0),),
-    "per_year": (("second", -1, 0, HOURS_PER_YEAR * 3600.0),),
-    "hour_per_year": (("second", 1, 0, 3600.0), ("second", -1, 0, HOURS_PER_YEAR * 3600.0)),
-    "mmol_per_L": (("mole", 1, -3, 1.0), ("litre", -1, 0, 1.0)),
-    "L_per_mmol": (("mole", -1, -3, 1.0), ("litre", 1, 0, 1.0)),
-    "pg_per_mL": (("gram", 1, -12, 1.0), ("litre", -1, -3, 1.0)),
-    "ng_per_mL": (("gram", 1, -9, 1.0), ("litre", -1, -3, 1.0)),
-    "g_per_kg_per_day": (("gram", 1, 0, 1.0), ("kilogram", -1, 0, 1.0), ("second", -1, 0, 86400.0)),
-}
-# Units as the package writes them -> SBML unit ids. Sets, load units, fractions and SD are
-# counts or ratios: dimensionless in SBML (the readable unit stays in each element's notes).
-_UNIT_IDS = {
-    "1": "dimensionless",
-    "fraction": "dimensionless",
-    "fraction of VO2max": "dimensionless",
-    "1/fraction": "dimensionless",
-    "1/set": "dimensionless",
-    "1/load unit": "dimensionless",
-    "SD": "dimensionless",
-    "sets/week": "dimensionless",
-    "L/mmol": "L_per_mmol",
-    "g/kg/day": "g_per_kg_per_day",
-    "1/year": "per_year",
-    "1/h": "per_hour",
-    "mmol/L": "mmol_per_L",
-    "pg/mL": "pg_per_mL",
-    "ng/mL": "ng_per_mL",
-    "h": "hour",
-    "year": "year",
-}
-
-# Per-run constants of compile_constants that are not model parameters: unit and meaning.
-_DERIVED: dict[str, tuple[str, str]] = {
-    "lactate_clearance_per_h": ("1/h", "Lactate clearance rate, ln 2 / lactate_half_time_h."),
-    "age0_years": ("year", "Participant's age at the start."),
-    "igf1_scale": ("1", "Participant's baseline IGF-1 relative to the age-expected median."),
-    "igf1_start_ng_mL": ("ng/mL", "Participant's IGF-1 at the start."),
-    "genotype": ("1", "Activity-dependent BDNF factor of the participant's Val66Met genotype."),
-    "recovery": ("1", "Recovery factor from sleep and protein intake (0.2 to 1)."),
-    "vulnerability": ("1", "Cognitive gain multiplier from cognitive status and age."),
-    "decline_multiplier": ("1", "Age-related reserve loss multiplier (MCI: larger)."),
-    "strength0": ("1", "Baseline strength relative to a reference adult."),
-    "fitness0": ("1", "Baseline aerobic fitness relative to a reference adult."),
-    "walk_duty": ("1", "Fraction of the day spent walking (from steps per day)."),
-    "pathology_load": ("1", "Neuropathology load at the start."),
-    "pathology_progression_per_yr": ("1/year", "Yearly growth of the pathology load."),
-    "strength_responsiveness": ("1", "Individual responsiveness of strength to training."),
-    "fitness_responsiveness": ("1", "Individual responsiveness of fitness to training."),
-    "hours_per_year": ("hour/year", "Hours in a (Julian) year, to convert model time."),
-}
-
-_X, _R = "drive_aerobic_frac_vo2max", "drive_resistance_frac_1rm"
-_N, _M = "drive_sets_per_h", "drive_muscle_mass_frac"
-
-
-def _relu(expr: str, unit: str = "dimensionless") -> str:
-    """``relu(x)`` as ``max(x, 0)``: a piecewise() would make libRoadRunner root-find on its
-    condition, which stalls where the argument sits at exactly zero (rest)."""
-    return f"max({expr}, 0 {unit})"
-
-
-# Assignment rules (intermediates and observables): id, formula, unit, description.
-_ASSIGNMENTS: tuple[tuple[str, str, str, str], ...] = (
-    ("age_now_years", "age0_years + time / hours_per_year", "year", "Age at the current time."),
-    ("years_elapsed", "time / hours_per_year", "year", "Time since the start in years."),
-    # muscle.py
-    (
-        "lactate_threshold_now_frac_vo2max",
-        "lactate_threshold_frac_vo2max + "
-        "lactate_threshold_fitness_shift * (fitness_rel - fitness0)",
-        "1",
-        "Current lactate threshold as a fraction of VO2max.",
-    ),
-    (
-        "lactate_excess_mmol_L",
-        f"lactate_resistance_excess_mmol_L * {_M} * {_R} / 0.7 + "
-        f"piecewise(lactate_at_threshold_excess_mmol_L * exp(lactate_slope_per_frac * ({_X} - "
-        f"lactate_threshold_now_frac_vo2max)), {_X} > 0, 0 mmol_per_L)",
-        "mmol/L",
-        "Steady-state lactate above rest that the current drive would sustain.",
-    ),
-    (
-        "il6_drive",
-        f"innervation_frac * {_M} * ({_X} + il6_resistance_weight * {_R})",
-        "1",
-        "Drive of the muscle IL-6 signal.",
-    ),
-    (
-        "anti_inflammatory_hill_term",
-        "(anti_inflammatory_signal / anti_inflammatory_half)^anti_inflammatory_hill",
-        "1",
-        "Hill term of the anti-inflammatory signal.",
-    ),
-    # myokines.py
-    ("myokine_mass", f"innervation_frac * {_M}", "1", "Innervated muscle mass engaged."),
-    (
-        "recruitment",
-        f"1 - {_relu(f'1 - {_R} / 0.9')}",
-        "1",
-        "Motor-unit recruitment of resistance work.",
-    ),
-    (
-        "irisin_input_per_h",
-        f"irisin_release_per_h * myokine_mass * ({_X} * fitness_rel^"
-        "signal_capacity_exponent + irisin_resistance_weight * recruitment * strength_rel^"
-        "signal_capacity_exponent)",
-        "1/h",
-        "Irisin release.",
-    ),
-    (
-        "ctsb_input_per_h",
-        "ctsb_release_per_h * myokine_mass * fitness_rel^"
-        f"signal_capacity_exponent * {_relu(f'{_X} - ctsb_threshold_frac_vo2max')} / "
-        "(1 - ctsb_threshold_frac_vo2max)",
-        "1/h",
-        "Cathepsin B release.",
-    ),
-    (
-        "bdnf_muscle_input_per_h",
-        "bdnf_muscle_release_per_h * myokine_mass * (recruitment + "
-        f"{_relu(f'{_X} - recruitment')})",
-        "1/h",
-        "Muscle BDNF expression.",
-    ),
-    # endocrine.py
-    (
-        "igf1_benefit",
-        "exp(-0.5 * ((igf1_ng_mL - igf1_optimum_ng_mL) / igf1_hump_width_ng_mL)^2)",
-        "1",
-        QUANTITIES["igf1_benefit"].description,
-    ),
-    (
-        "igf1_target_ng_mL",
-        "igf1_scale * igf1_at_30y_ng_mL * (1 - igf1_decline_per_yr * 1 year)"
-        "^((age_now_years - 30 year) / 1 year) * (1 + igf1_rt_gain_frac / (1 + exp((age_now_years - "
-        "igf1_response_age_mid_yr) / igf1_response_age_width_yr)) * rt_weekly_sets / "
-        "(rt_weekly_sets + igf1_rt_half_sets_per_wk))",
-        "ng/mL",
-        "Current IGF-1 target.",
-    ),
-    # brain.py
-    (
-        "bdnf_potentiation",
-        "(1 + igf1_bdnf_potentiation * igf1_benefit) * inflammation_rel^"
-        "(-bdnf_inflammation_exponent)",
-        "1",
-        "IGF-1 potentiation and inflammatory suppression.",
-    ),
-    (
-        "bdnf_chronic_drive",
-        f"genotype * bdnf_weight_fitness * {_relu('fitness_rel - fitness0')} * bdnf_potentiation",
-        "1",
-        "Fitness-driven brain BDNF drive.",
-    ),
-    (
-        "bdnf_signal_lactate",
-        "bdnf_weight_lactate_per_mmol_L * "
-        f"{_relu('lactate_mmol_L - lactate_rest_mmol_L', 'mmol_per_L')}",
-        "1",
-        "Lactate signal to the brain.",
-    ),
-    (
-        "bdnf_signal_irisin",
-        f"bdnf_weight_irisin * {_relu('irisin_rel - 1')}",
-        "1",
-        "Irisin signal to the brain.",
-    ),
-    (
-        "bdnf_signal_ctsb",
-        f"bdnf_weight_ctsb * {_relu('ctsb_rel - 1')}",
-        "1",
-        "Cathepsin B signal to the brain.",
-    ),
-    (
-        "bdnf_signal_aerobic",
-        f"bdnf_weight_aerobic * ({_X} + walk_duty * walking_frac_vo2max)",
-        "1",
-        "Aerobic metabolic signal to the brain.",
-    ),
-    (
-        "bdnf_acute_drive",
-        "genotype * bdnf_potentiation * (bdnf_signal_lactate + "
-        "bdnf_signal_irisin + bdnf_signal_ctsb + bdnf_signal_aerobic + bdnf_synergy * ("
-        "bdnf_signal_lactate * (bdnf_signal_irisin + bdnf_signal_ctsb + bdnf_signal_aerobic) + "
-        "bdnf_signal_irisin * (bdnf_signal_ctsb + bdnf_signal_aerobic) + bdnf_signal_ctsb * "
-        f"bdnf_signal_aerobic) + bdnf_weight_muscle * {_relu('bdnf_muscle_rel - 1')})",
-        "1",
-        "Activity-dependent brain BDNF drive with pairwise synergy.",
-    ),
-    (
-        "bdnf_release_intensity",
-        f"{_relu(f'{_X} - ventilatory_threshold_frac_vo2max')} / (1 - "
-        f"ventilatory_threshold_frac_vo2max) + resistance_bdnf_release_weight * {_M} * "
-        f"{_relu(f'{_R} - 0.7')} / 0.3",
-        "1",
-        "Intensity above the serum BDNF release threshold.",
-    ),
-    (
-        "reserve_drive",
-        "(1 + reserve_weight_igf1 * igf1_benefit) * (reserve_weight_bdnf * "
-        f"{_relu('bdnf_brain_rel - 1')} + reserve_weight_strength * "
-        f"{_relu('strength_rel / strength0 - 1')} * rt_weekly_sets / (rt_weekly_sets + "
-        "reserve_strength_gate_sets_per_wk) + reserve_weight_fitness * "
-        f"{_relu('fitness_rel / fitness0 - 1')})",
-        "1",
-        "Drive of the built cognitive reserve.",
-    ),
-    (
-        "reserve_age_loss",
-        "reserve_age_loss_per_yr * decline_multiplier * years_elapsed",
-        "1",
-        "Age-related reserve loss since the start.",
-    ),
-    ("reserve", "reserve_built - reserve_age_loss", "1", QUANTITIES["reserve"].description),
-    (
-        "cognition_z",
-        "cognition_z_per_reserve * (vulnerability * reserve_built - "
-        "reserve_age_loss) - pathology_z_per_unit * ((pathology_load + "
-        "pathology_progression_per_yr * years_elapsed) * exp(-"
-        f"{_relu('reserve_built')} / reserve_buffer_scale) - pathology_load)",
-        "SD",
-        QUANTITIES["cognition_z"].description,
-    ),
-    # adaptation.py
-    (
-        "adaptation_efficiency",
-        "recovery / (1 + fatigue / fatigue_adaptation_half)",
-        "1",
-        "Adaptation efficiency (recovery, blunted by fatigue).",
-    ),
+INSTALL_HINT = (
+    "install the extra: pip install 'musclebrain[sbml]' (in a clone of the repository: "
+    "pip install -e '.[sbml]')"
 )
-
-_STRENGTH_EFFICACY = (
-    f"{_relu(f'{_R} - strength_intensity_floor_frac')} / (0.75 - strength_intensity_floor_frac)"
-)
-_STRENGTH_HEADROOM = _relu("1 - (strength_rel - strength0) / (strength_ceiling_frac * strength0)")
-_FITNESS_HEADROOM = _relu("1 - (fitness_rel - fitness0) / (fitness_ceiling_frac * fitness0)")
-_RATES: dict[str, str] = {
-    "lactate_mmol_L": "lactate_clearance_per_h * (lactate_rest_mmol_L + lactate_excess_mmol_L "
-    "- lactate_mmol_L)",
-    "il6_signal": "il6_signal_build_per_h * il6_drive - il6_signal_decay_per_h * il6_signal",
-    "il6_pg_mL": "il6_rest_pg_mL * il6_release_per_h * il6_signal - il6_clearance_per_h * "
-    "(il6_pg_mL - il6_rest_pg_mL * inflammation_rel)",
-    "anti_inflammatory_signal": "anti_inflammatory_gain_per_h * "
-    f"{_relu('il6_pg_mL / il6_rest_pg_mL - inflammation_rel')} - "
-    "anti_inflammatory_signal / anti_inflammatory_tau_h",
-    "inflammation_rel": "(1 - inflammation_reduction_max_frac * anti_inflammatory_hill_term / "
-    "(1 + anti_inflammatory_hill_term) - inflammation_rel) / "
-    "inflammation_tau_h",
-    "irisin_rel": "irisin_input_per_h - irisin_clearance_per_h * (irisin_rel - 1)",
-    "ctsb_rel": "ctsb_input_per_h - ctsb_clearance_per_h * (ctsb_rel - 1)",
-    "fgf21_signal": f"fgf21_signal_build_per_h * {_M} * ({_X} + 0.8 * {_R}) - "
-    "fgf21_signal_decay_per_h * fgf21_signal",
-    "fgf21_rel": "fgf21_release_per_h * fgf21_signal - fgf21_clearance_per_h * (fgf21_rel - 1)",
-    "bdnf_muscle_rel": "bdnf_muscle_input_per_h - bdnf_muscle_clearance_per_h * "
-    "(bdnf_muscle_rel - 1)",
-    "bdnf_brain_rel": "(1 + bdnf_chronic_drive + bdnf_acute_drive - bdnf_brain_rel) / "
-    "bdnf_brain_tau_h",
-    "bdnf_serum_ng_mL": "(bdnf_serum_rest_ng_mL * (1 + bdnf_serum_brain_share * "
-    "bdnf_chronic_drive + bdnf_release_max_frac * genotype * bdnf_brain_rel "
-    "* bdnf_release_intensity / (bdnf_release_intensity + "
-    "bdnf_release_half_frac)) - bdnf_serum_ng_mL) / bdnf_serum_tau_h",
-    "igf1_ng_mL": "(igf1_target_ng_mL - igf1_ng_mL) / igf1_tau_h",
-    "rt_weekly_sets": f"{_N} - rt_weekly_sets / sets_memory_tau_h",
-    "strength_rel": f"strength_gain_per_set * {_N} * {_STRENGTH_EFFICACY} * {_M}^0.5 / (1 + "
-    "rt_weekly_sets / strength_volume_half_sets_per_wk) * adaptation_efficiency "
-    f"* strength_responsiveness * strength0 * {_STRENGTH_HEADROOM} - "
-    "(strength_rel - strength0) / strength_detraining_tau_h",
-    "fitness_rel": f"fitness_gain_per_h * (({_X} / 0.6)^2 + fitness_resistance_weight * {_M} * "
-    f"{_R} + walk_duty * (walking_frac_vo2max / 0.6)^2) * adaptation_efficiency * "
-    f"fitness_responsiveness * fitness0 * {_FITNESS_HEADROOM} - "
-    "(fitness_rel - fitness0) / fitness_detraining_tau_h",
-    # (x / 0.6)^2 is load per hour of work: "1 per_hour" makes that unit explicit.
-    "fatigue": f"fatigue_per_load * (({_X} / 0.6)^2 * 1 per_hour + ({_R} / 0.75) * {_M} * {_N} "
-    "/ 3.6) - recovery * fatigue / fatigue_tau_h",
-    "reserve_built": "reserve_build_per_h * reserve_drive / (1 + reserve_drive / "
-    "reserve_drive_half) * fatigue / (fatigue + reserve_activity_gate) * "
-    "(1 - reserve_built / reserve_max) - "
-    "reserve_built / reserve_decay_tau_h",
-    "bdnf_brain_auc": "bdnf_brain_rel - 1",
-}
-# Initial values that follow a parameter (rhs.initial_state), as initial assignments.
-_INITIAL_FROM: dict[str, str] = {
-    "lactate_mmol_L": "lactate_rest_mmol_L",
-    "il6_pg_mL": "il6_rest_pg_mL",
-    "bdnf_serum_ng_mL": "bdnf_serum_rest_ng_mL",
-    "igf1_ng_mL": "igf1_start_ng_mL",
-    "strength_rel": "strength0",
-    "fitness_rel": "fitness0",
-}
 
 
 @dataclass(frozen=True)
@@ -399,7 +111,7 @@ def _unit_text(unit: str) -> str:
 
 
 def _unit_id(unit: str) -> str:
-    return _UNIT_IDS.get(unit, unit.replace("/", "_per_"))
+    return UNIT_IDS.get(unit, unit.replace("/", "_per_"))
 
 
 def _parameter(model: Any, pid: str, value: float, unit: str, constant: bool, notes: str) -> None:
@@ -412,7 +124,7 @@ def _parameter(model: Any, pid: str, value: float, unit: str, constant: bool, no
 
 
 def _add_units(libsbml: Any, model: Any) -> None:
-    for uid, parts in _UNIT_DEFS.items():
+    for uid, parts in UNIT_DEFS.items():
         ud = model.createUnitDefinition()
         _check(ud.setId(uid), f"unit {uid}")
         for kind, exponent, scale, multiplier in parts:
@@ -441,14 +153,14 @@ def _add_constants(model: Any, params: Parameters, c: Any) -> None:
         )
     derived = {k: v for k, v in vars(c).items() if k not in Parameters.names() and k != "exp"}
     derived["hours_per_year"] = HOURS_PER_YEAR
-    unknown = sorted(set(derived) - set(_DERIVED))
+    unknown = sorted(set(derived) - set(DERIVED))
     if unknown:
         raise MusclebrainError(
             f"SBML export: derived constants {unknown} of compile_constants "
             "have no unit or description in sim/sbml.py: add them there"
         )
     for name, value in derived.items():
-        unit, description = _DERIVED[name]
+        unit, description = DERIVED[name]
         _parameter(
             model,
             name,
@@ -476,8 +188,8 @@ def _add_rules(libsbml: Any, model: Any, y0: np.ndarray) -> None:
         )
         rule = model.createRateRule()
         _check(rule.setVariable(q.name), f"rate rule of {q.name}")
-        _check(rule.setMath(_math(libsbml, _RATES[q.name])), f"rate of {q.name}")
-    for state, source in _INITIAL_FROM.items():
+        _check(rule.setMath(_math(libsbml, RATES[q.name])), f"rate of {q.name}")
+    for state, source in INITIAL_FROM.items():
         ia = model.createInitialAssignment()
         _check(ia.setSymbol(state), f"initial assignment of {state}")
         _check(ia.setMath(_math(libsbml, source)), f"initial value of {state}")
@@ -485,7 +197,7 @@ def _add_rules(libsbml: Any, model: Any, y0: np.ndarray) -> None:
     _check(ia.setSymbol("lactate_clearance_per_h"), "initial assignment of the lactate rate")
     _check(ia.setMath(_math(libsbml, "ln(2) / lactate_half_time_h")), "lactate clearance")
     observable = {q.name for q in OBSERVABLES}
-    for pid, formula, unit, description in _ASSIGNMENTS:
+    for pid, formula, unit, description in ASSIGNMENTS:
         kind = "Observable" if pid in observable else "Intermediate quantity"
         _parameter(
             model,
@@ -559,7 +271,9 @@ def _add_drive(libsbml: Any, model: Any, changes: list[tuple[float, Drive, str]]
     return len(events)
 
 
-def build_document(scenario: Any, params: Parameters | None = None) -> tuple[Any, int, Any]:
+def build_document(
+    scenario: Any, params: Parameters | None = None, seed: int | None = None
+) -> tuple[Any, int, Any]:
     """The SBML document of a scenario, its number of events and our run of it.
 
     Parameters
@@ -568,6 +282,8 @@ def build_document(scenario: Any, params: Parameters | None = None) -> tuple[Any
         A validated :class:`sim.scenario.Scenario`.
     params
         Base parameters (defaults if ``None``); the scenario's overrides are applied on top.
+    seed
+        Seed of the attendance draws; the scenario's own ``seed`` if ``None``.
 
     Returns
     -------
@@ -579,7 +295,7 @@ def build_document(scenario: Any, params: Parameters | None = None) -> tuple[Any
     from sim.results import ILLUSTRATIVE
     from sim.simulation import simulate, subject_from_scenario
 
-    result = simulate(scenario, params=params)
+    result = simulate(scenario, params=params, seed=seed)
     c = compile_constants(result.parameters, subject_from_scenario(scenario))
     doc = libsbml.SBMLDocument(3, 2)
     model = doc.createModel()
@@ -622,13 +338,29 @@ def consistency(doc: Any) -> tuple[list[str], list[str]]:
     return errors, warnings
 
 
-def _check_target(path: Path) -> None:
+def check_target(path: Path, overwrite: bool = False) -> None:
+    """Raise :class:`OutputError` unless ``path`` can become the exported file.
+
+    ``path`` must not be a folder, nor lie under a file, nor exist unless ``overwrite``.
+    """
     if path.is_dir():
-        raise OutputError(f"{path}: is a folder. Fix: give --out a file name such as model.xml.")
+        raise OutputError(
+            f"{path}: is a folder. Fix: give --out a file name such as {path / 'model.xml'}."
+        )
+    if path.exists() and not overwrite:
+        raise OutputError(
+            f"{path}: the file exists. Fix: pass --force to replace it, or choose another --out."
+        )
+    folder = next(p for p in path.absolute().parents if p.exists())
+    if not folder.is_dir():
+        raise OutputError(
+            f"{path}: {folder} is a file, so it cannot hold the output. Fix: choose another --out."
+        )
 
 
-def _write_atomic(text: str, path: Path) -> None:
-    _check_target(path)
+def _write_atomic(text: str, path: Path, overwrite: bool) -> None:
+    """Write ``text`` to a temporary file beside ``path``, then rename it over ``path``."""
+    check_target(path, overwrite)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -636,7 +368,10 @@ def _write_atomic(text: str, path: Path) -> None:
         raise OutputError(
             f"{path}: cannot create the output file ({exc.strerror}). Fix: choose a writable --out."
         ) from None
+    umask = os.umask(0)
+    os.umask(umask)
     try:
+        os.fchmod(fd, 0o666 & ~umask)  # mkstemp makes it private; a result is shared like any
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
         os.replace(tmp, path)
@@ -646,7 +381,12 @@ def _write_atomic(text: str, path: Path) -> None:
 
 
 def export_sbml(
-    scenario: Any, path: str | os.PathLike[str], params: Parameters | None = None
+    scenario: Any,
+    path: str | os.PathLike[str],
+    params: Parameters | None = None,
+    *,
+    seed: int | None = None,
+    overwrite: bool = False,
 ) -> SbmlExport:
     """Write a scenario's model, constants, initial state and bouts as SBML Level 3.
 
@@ -655,9 +395,14 @@ def export_sbml(
     scenario
         A validated :class:`sim.scenario.Scenario`.
     path
-        The ``.xml`` file to write (atomically; missing folders are created).
+        The ``.xml`` file to write (atomically: a temporary file beside it, renamed when
+        complete; missing folders are created).
     params
         Base parameters (defaults if ``None``); the scenario's overrides are applied on top.
+    seed
+        Seed of the attendance draws; the scenario's own ``seed`` if ``None``.
+    overwrite
+        Replace ``path`` if it exists (otherwise an existing file is an error).
 
     Returns
     -------
@@ -667,21 +412,22 @@ def export_sbml(
     Raises
     ------
     InputError
-        If python-libsbml is not installed, or the file cannot be written.
+        If python-libsbml is not installed, or ``path`` is a folder, lies under a file,
+        exists (without ``overwrite``) or cannot be written; checked before the run.
     MusclebrainError
         If libsbml finds errors in the document (a bug in this module).
     """
     libsbml = _libsbml()
     out = Path(path)
-    _check_target(out)  # before spending time on the run
-    doc, n_events, result = build_document(scenario, params)
+    check_target(out, overwrite)  # before spending time on the run
+    doc, n_events, result = build_document(scenario, params, seed)
     errors, warnings = consistency(doc)
     if errors:
         raise MusclebrainError(
             f"SBML export of {scenario.name!r}: {len(errors)} consistency "
             "errors, first: " + errors[0]
         )
-    _write_atomic(libsbml.writeSBMLToString(doc), out)
+    _write_atomic(libsbml.writeSBMLToString(doc), out, overwrite)
     return SbmlExport(out, n_events, tuple(warnings), result)
 
 
