@@ -12,7 +12,8 @@ A generated section sits between ``<!-- NAME:start -->`` and ``<!-- NAME:end -->
 - ``symbols-GROUP``: the symbol table of one compartment's equations, with unit, default value
   and source read from :class:`sim.parameters.Parameters`, the states, the drive and the
   default participant;
-- ``muscle-mass``: the muscle mass engaged per movement type.
+- ``muscle-mass``: the muscle mass engaged per movement type;
+- ``illustrative``: why each illustrative parameter is illustrative (:mod:`sim.illustrative`).
 
 Everything outside the markers is hand-written and left alone. Parameter values are being
 calibrated, so nothing in a generated section is ever copied by hand.
@@ -31,6 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from sim.illustrative import WHY_ILLUSTRATIVE  # noqa: E402
 from sim.model.constants import Constants, Subject  # noqa: E402
 from sim.model.drive import MUSCLE_MASS_FRAC, Drive  # noqa: E402
 from sim.model.state import QUANTITIES, STATE_NAMES  # noqa: E402
@@ -320,6 +322,16 @@ def undocumented_parameters() -> list[str]:
     return [name for name in Parameters.names() if name not in named]
 
 
+def illustrative_table() -> str:
+    """Every illustrative parameter with its value and the reason the evidence leaves it open."""
+    rows = ["| parameter | default | why illustrative |", "|---|---|---|"]
+    rows += [
+        f"| `{name}` | {_value(getattr(Parameters(), name))} | {why} |"
+        for name, why in WHY_ILLUSTRATIVE.items()
+    ]
+    return "\n".join(rows)
+
+
 def sections() -> dict[str, str]:
     """Every generated section of docs/model.md, by marker name."""
     subject = Subject()
@@ -331,6 +343,7 @@ def sections() -> dict[str, str]:
         "network": f"{note}\n```mermaid\n{mermaid()}\n```",
         "params": f"{note}\n{parameter_table(markdown=True)}",
         "muscle-mass": f"{note}\n{muscle_mass_table()}",
+        "illustrative": f"{note}\n{illustrative_table()}",
     }
     out.update({f"symbols-{group}": f"{note}\n{symbol_table(group)}" for group in SYMBOLS})
     assert all(f.name in DRIVE_UNITS for f in fields(Drive)), "a Drive field lacks a unit"
