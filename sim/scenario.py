@@ -249,7 +249,9 @@ class Block(_Strict):
 class Progression(_Strict):
     """How the load moves over weeks, and when fatigue forces a deload or a skip."""
 
-    rule: Literal["none", "linear", "double", "autoregulated"] = "none"
+    rule: Annotated[
+        Literal["none", "linear", "double", "autoregulated"], BeforeValidator(_lower)
+    ] = "none"
     load_step_pct: Number = Field(default=2.5, ge=0, le=20)
     every_weeks: Whole = Field(default=2, ge=1, le=52)
     deload_fatigue: Number = Field(default=1.5, gt=0, le=10)

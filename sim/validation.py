@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import math
 import os
+import re
 import types
 import typing
 from collections.abc import Callable, Sequence
@@ -194,16 +195,43 @@ def range_text(info: FieldInfo | None) -> str:
     return " and ".join(t for t in (lower, upper) if t)
 
 
+def closest(word: str, choices: Sequence[str]) -> str | None:
+    """The choice a user most likely meant by ``word``, or ``None``.
+
+    A close spelling (ignoring case; no guess between equally close ones) first; otherwise the
+    one choice that ``word`` is the stem of, so that ``age`` finds ``age_years``.
+    """
+    scores = sorted(
+        ((difflib.SequenceMatcher(None, word.lower(), c.lower()).ratio(), c) for c in choices),
+        reverse=True,
+    )
+    if scores and scores[0][0] >= 0.6:  # difflib.get_close_matches' default cutoff
+        tied = len(scores) > 1 and scores[1][0] == scores[0][0]
+        return None if tied else scores[0][1]  # 'val/xx' is as near val/val as val/met
+    stems = [c for c in choices if c.lower().startswith(word.lower() + "_")]
+    return stems[0] if len(stems) == 1 else None
+
+
 def _unknown_field(model: type[BaseModel] | None, key: str) -> tuple[str, str]:
     allowed = sorted(model.model_fields) if model is not None else []
-    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
+    close = closest(key, allowed)
+    hint = f"; did you mean {close!r}?" if close else ""
     fix = (
-        f"rename it to {close[0]!r}"
+        f"rename it to {close!r}"
         if close
         else f"remove it; allowed fields here: {', '.join(allowed)}"
     )
     return f"unknown field {key!r}{hint}", fix
+
+
+def _quoted(text: str) -> list[str]:
+    """The quoted words of pydantic's ``expected`` text: ``"'a', 'b' or 'c'"`` -> a, b, c."""
+    return re.findall(r"'([^']*)'", text)
+
+
+def _did_you_mean(value: Any, choices: Sequence[str]) -> str:
+    close = closest(value, choices) if isinstance(value, str) else None
+    return f"; did you mean {close!r}?" if close else ""
 
 
 def describe(root: type[BaseModel], error: Any) -> list[tuple[str, str]]:
@@ -231,7 +259,7 @@ def describe(root: type[BaseModel], error: Any) -> list[tuple[str, str]]:
         )
         here = here._replace(path=f"{here.path}.{disc}" if here.path else disc)
         what = (
-            f"unknown {disc} {ctx.get('tag')!r}"
+            f"unknown {disc} {ctx.get('tag')!r}{_did_you_mean(ctx.get('tag'), _quoted(member_tags))}"
             if kind == "union_tag_invalid"
             else f"required field {disc!r} is missing"
         )
@@ -241,7 +269,9 @@ def describe(root: type[BaseModel], error: Any) -> list[tuple[str, str]]:
             else f"add '{disc}: ...' with one of {member_tags}"
         )
     elif kind == "literal_error":
-        what, fix = f"{shown} is not allowed", f"use one of {ctx.get('expected')}"
+        expected = str(ctx.get("expected", ""))
+        what = f"{shown} is not allowed{_did_you_mean(value, _quoted(expected))}"
+        fix = f"use one of {expected}"
     elif kind in _TYPE_WORDS:
         kind_word = _TYPE_WORDS[kind]
         what = f"expected {kind_word}, got {shown}"
@@ -406,5 +436,23 @@ def format_validation_error(source: str, root: type[BaseModel], exc: ValidationE
     str
         One line per problem; see :func:`format_problems`.
     """
-    problems = [p for err in exc.errors() for p in describe(root, err)]
+    errors = _drop_explained_missing(root, exc.errors())
+    problems = [p for err in errors for p in describe(root, err)]
     return format_problems(source, problems)
+
+
+def _drop_explained_missing(root: type[BaseModel], errors: Sequence[Any]) -> list[Any]:
+    """Leave out "field X is missing" where an unknown key beside it is a misspelt X.
+
+    ``duration_wekks: 24`` is one mistake; it gets one line (the unknown key, with the
+    suggestion), not a second one saying ``duration_weeks`` is missing.
+    """
+    meant = set()
+    for err in errors:
+        if err["type"] == "extra_forbidden":
+            parent_loc = tuple(err["loc"][:-1])
+            parent = _unwrap(locate(root, parent_loc).target)
+            if _is_model(parent):
+                close = closest(str(err["loc"][-1]), sorted(parent.model_fields))
+                meant.add((*parent_loc, close))
+    return [e for e in errors if not (e["type"] == "missing" and tuple(e["loc"]) in meant)]

@@ -1,0 +1,66 @@
+"""Message helpers (sim/validation.py): what the user most likely meant, one line per mistake."""
+
+from __future__ import annotations
+
+import pytest
+
+from sim.errors import ScenarioError
+from sim.scenario import scenario_from_dict
+from sim.validation import closest
+
+FIELDS = [
+    "age_years",
+    "sex",
+    "sleep_h",
+    "protein_g_per_kg",
+    "baseline_strength_rel",
+    "baseline_fitness_rel",
+]
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("age_yeras", "age_years"),  # a close spelling
+        ("SEX", "sex"),  # case does not matter
+        ("age", "age_years"),  # the stem of exactly one field
+        ("protein", "protein_g_per_kg"),
+        ("baseline", None),  # the stem of two fields: no guess
+        ("colour", None),
+        ("sexx", "sex"),
+    ],
+    ids=["typo", "case", "stem", "stem-long", "ambiguous-stem", "nothing-close", "short"],
+)
+def test_closest(word: str, expected: str | None) -> None:
+    assert closest(word, FIELDS) == expected
+
+
+def test_no_guess_between_equally_close_choices() -> None:
+    assert closest("val/xx", ["val/val", "val/met", "met/met"]) is None
+    assert closest("val/mett", ["val/val", "val/met", "met/met"]) == "val/met"
+
+
+def test_a_misspelt_required_field_is_one_problem_not_two() -> None:
+    with pytest.raises(ScenarioError) as info:
+        scenario_from_dict({"name": "x", "duration_wekks": 3}, source="s.yaml")
+    assert str(info.value) == (
+        "s.yaml: duration_wekks: unknown field 'duration_wekks'; did you mean "
+        "'duration_weeks'? Fix: rename it to 'duration_weeks'."
+    )
+
+
+def test_an_unrelated_unknown_key_does_not_hide_a_missing_field() -> None:
+    with pytest.raises(ScenarioError) as info:
+        scenario_from_dict({"name": "x", "colour": "red"}, source="s.yaml")
+    lines = str(info.value).splitlines()
+    assert (
+        lines[0] == "s.yaml: duration_weeks: required field 'duration_weeks' is missing. "
+        "Fix: add 'duration_weeks: ...'."
+    )
+    assert lines[1].startswith("s.yaml: colour: unknown field 'colour'. Fix: remove it;")
+
+
+@pytest.mark.parametrize("rule", ["Double", " LINEAR "], ids=["capitalised", "upper-spaced"])
+def test_progression_rule_ignores_case_like_the_other_choices(rule: str) -> None:
+    s = scenario_from_dict({"name": "x", "duration_weeks": 1, "progression": {"rule": rule}})
+    assert s.progression.rule == rule.strip().lower()
