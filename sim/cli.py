@@ -28,6 +28,16 @@ def _positive_float(text: str) -> float:
     return value
 
 
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} is invalid: use a whole number, 0 or more")
+    return value
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """Run one scenario into an output folder."""
     from sim.outputs import atomic_output_dir, check_writable
@@ -128,7 +138,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     replaced without ``--force``: it is the program's own output. Any other non-empty folder
     still needs ``--force``.
     """
-    from sim.compare import compare, demo_paths, is_demo_output, load_scenarios, write_comparison
+    from sim.compare import (
+        compare,
+        demo_heading,
+        demo_paths,
+        is_demo_output,
+        load_scenarios,
+        write_comparison,
+    )
     from sim.outputs import atomic_output_dir, check_writable
 
     out = Path(args.out) if args.out else Path("outputs") / "demo"
@@ -138,7 +155,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     comparison = compare(scenarios, progress=_progress)
     with atomic_output_dir(out, force) as tmp:
         write_comparison(comparison, tmp, plots=True, command="demo")
-    print("24 weeks of each regimen for a healthy 65-year-old woman:\n")
+    print(demo_heading(scenarios) + "\n")
     return _report_comparison(comparison, out)
 
 
@@ -216,7 +233,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="output sampling in minutes (default: the scenario's, 60)",
     )
-    run.add_argument("--seed", type=int, default=None, help="override the scenario's seed")
+    run.add_argument("--seed", type=_seed, default=None, help="override the scenario's seed")
     run.add_argument("--force", action="store_true", help="replace a non-empty output folder")
     run.add_argument("--no-plots", action="store_true", help="skip the figure")
     run.set_defaults(func=cmd_run)

@@ -267,13 +267,40 @@ def write_comparison(
         plot_comparison(comparison, folder)
 
 
+def show(fmt: str, value: float) -> str:
+    """``fmt.format(value)``, but a value that rounds to zero never shows as ``-0.0``."""
+    text = fmt.format(value)
+    return fmt.format(0.0) if math.isfinite(value) and float(text) == 0.0 else text
+
+
+# How the heading names a cognitive status: before the age, or after "woman"/"man".
+_STATUS_WORDS: dict[str, tuple[str, str]] = {
+    "healthy": ("healthy ", ""),
+    "subjective_decline": ("", " with subjective cognitive decline"),
+    "mci": ("", " with mild cognitive impairment"),
+}
+
+
+def demo_heading(scenarios: Sequence[Any]) -> str:
+    """``"24 weeks of each regimen for a healthy 65-year-old woman:"``, from the scenarios."""
+    weeks = {s.duration_weeks for s in scenarios}
+    people = {s.participant for s in scenarios}
+    span = f"{weeks.pop()} weeks of each regimen" if len(weeks) == 1 else "Each regimen"
+    if len(people) != 1:
+        return f"{span}, each for its own participant:"
+    p = people.pop()
+    who = "woman" if p.sex == "female" else "man"
+    before, after = _STATUS_WORDS[p.cognitive_status]
+    return f"{span} for a {before}{p.age_years:.0f}-year-old {who}{after}:"
+
+
 def format_table(comparison: Comparison) -> str:
     """A plain-text table: rows are scenarios, columns the headline metrics."""
     head = ["scenario", *(h for _, h, _ in TABLE_COLUMNS)]
     rows = [
         [
             label,
-            *(fmt.format(r.metrics[k]) if k in r.metrics else "-" for k, _, fmt in TABLE_COLUMNS),
+            *(show(fmt, r.metrics[k]) if k in r.metrics else "-" for k, _, fmt in TABLE_COLUMNS),
         ]
         for label, r in comparison.results
     ]
@@ -306,17 +333,18 @@ def headlines(comparison: Comparison) -> list[str]:
             continue
         (best, winner), (second, runner_up) = vals[0], vals[1]
         u = f" {unit}" if unit else ""
-        gap = " points" if unit == "%" else u
-        if math.isclose(best, second, rel_tol=1e-3, abs_tol=1e-9):
-            lines.append(f"{what}: {winner} and {runner_up} tie ({fmt.format(best)}{u}).")
+        gap = " percentage points" if unit == "%" else u
+        if show(fmt, best) == show(fmt, second):
+            lines.append(f"{what}: {winner} and {runner_up} tie ({show(fmt, best)}{u}).")
             continue
         text = (
-            f"{what}: {winner} wins ({fmt.format(best)}{u}), {best - second:.3g}{gap} "
-            f"ahead of {runner_up} ({fmt.format(second)}{u})"
+            f"{what}: {winner} wins ({show(fmt, best)}{u}), "
+            f"{show(fmt.replace('+', ''), best - second)}{gap} "
+            f"ahead of {runner_up} ({show(fmt, second)}{u})"
         )
         if len(vals) > 2:
-            low = vals[-1][0]
-            lowest = [lbl for v, lbl in vals[2:] if math.isclose(v, low, abs_tol=1e-9)]
-            text += f"; lowest {' and '.join(sorted(lowest))} ({fmt.format(low)}{u})"
+            low = show(fmt, vals[-1][0])
+            lowest = [lbl for v, lbl in vals[2:] if show(fmt, v) == low]
+            text += f"; lowest {' and '.join(sorted(lowest))} ({low}{u})"
         lines.append(text + ".")
     return lines

@@ -6,7 +6,6 @@ import csv
 import json
 import math
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -53,13 +52,10 @@ def test_cli_validate_accepts_the_whole_library(capsys: pytest.CaptureFixture[st
     assert capsys.readouterr().out.count("ok: ") == len(FILES)
 
 
-def test_demo_runs_fast_and_writes_the_four_regimens(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_demo_writes_the_four_regimens(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Its speed (well under a minute) is measured by benchmarks/demo_speed.py, not here."""
     out = tmp_path / "demo"
-    start = time.perf_counter()
     assert main(["demo", "--out", str(out)]) == 0
-    assert time.perf_counter() - start < 60.0
     with (out / "comparison.csv").open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert [r["scenario"] for r in rows] == ["sedentary", "aerobic", "resistance", "combined"]
@@ -68,5 +64,12 @@ def test_demo_runs_fast_and_writes_the_four_regimens(
     }
     info = json.loads((out / "comparison.json").read_text(encoding="utf-8"))
     assert info["command"] == "demo" and info["failed"] == {}
-    text = capsys.readouterr().out
-    assert "combined" in text and "not clinical" in text
+    captured = capsys.readouterr()
+    names = ["sedentary", "aerobic", "resistance", "combined"]
+    assert captured.err.splitlines() == [
+        f"[{i}/4] simulating {name} ..." for i, name in enumerate(names, start=1)
+    ]
+    text = captured.out
+    assert text.startswith("24 weeks of each regimen for a healthy 65-year-old woman:\n")
+    assert "Strength gain: resistance wins" in text and "Cognition change: combined wins" in text
+    assert "not clinical" in text

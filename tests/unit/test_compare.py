@@ -98,6 +98,13 @@ def test_every_comparison_figure_carries_the_watermark(
     assert len(stamped) == len(FIGURES)
 
 
+def test_same_scenarios_give_identical_comparison_files(pair: list[str], tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        assert main(["compare", *pair, "--out", str(tmp_path / name)]) == 0
+    for file in sorted({"comparison.csv", "comparison.json"} | FIGURES):
+        assert (tmp_path / "a" / file).read_bytes() == (tmp_path / "b" / file).read_bytes(), file
+
+
 def test_no_plots_writes_only_the_tables(pair: list[str], tmp_path: Path) -> None:
     out = tmp_path / "cmp"
     assert main(["compare", *pair, "--out", str(out), "--no-plots"]) == 0
