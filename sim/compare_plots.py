@@ -27,8 +27,17 @@ from sim.results import IGF1_MIDRANGE_NG_ML, Result
 RELATIVE = " (1 = the start)"
 
 
+# Line styles cycle with the colours, so that scenarios whose lines coincide (sedentary and
+# aerobic strength, two aerobic sessions' lactate) stay visible and tellable apart.
+LINE_STYLES: tuple[Any, ...] = ("-", "--", "-.", (0, (1, 1.5)))
+
+
 def _colours(comparison: Comparison) -> dict[str, str]:
     return {lbl: f"C{i % 10}" for i, (lbl, _) in enumerate(comparison.results)}
+
+
+def _styles(comparison: Comparison) -> dict[str, Any]:
+    return {lbl: LINE_STYLES[i % len(LINE_STYLES)] for i, (lbl, _) in enumerate(comparison.results)}
 
 
 def _weekly_mean(result: Result, name: str) -> tuple[np.ndarray, np.ndarray]:
@@ -60,7 +69,7 @@ def _follow_up(ax: Any, comparison: Comparison) -> None:
 
 
 SLOW_PANELS: tuple[tuple[str, str, str], ...] = (
-    ("reserve", "Cognitive reserve", "Cognitive reserve (0 = the start)"),
+    ("reserve", "Cognitive reserve", "Cognitive reserve [model units] (0 = the start)"),
     ("bdnf_brain_rel", "Brain BDNF, weekly mean", label("bdnf_brain_rel") + RELATIVE),
     ("igf1_ng_mL", "Serum IGF-1", label("igf1_ng_mL")),
     ("strength_rel", "Strength (1RM)", label("strength_rel") + RELATIVE),
@@ -72,7 +81,7 @@ SLOW_PANELS: tuple[tuple[str, str, str], ...] = (
 def plot_slow_states(comparison: Comparison, path: Path) -> None:
     """Slow states of every scenario over the horizon, one panel per state."""
     plt = _pyplot()
-    colours = _colours(comparison)
+    colours, styles = _colours(comparison), _styles(comparison)
     fig, axes = plt.subplots(3, 2, figsize=(13, 11), constrained_layout=True)
     for ax, (name, title, ylabel) in zip(axes.flat, SLOW_PANELS, strict=True):
         if name == "igf1_ng_mL":
@@ -90,7 +99,7 @@ def plot_slow_states(comparison: Comparison, path: Path) -> None:
                 weeks, values = _weekly_mean(r, name)
             else:
                 weeks, values = r.times_h / HOURS_PER_WEEK, r.columns[name]
-            ax.plot(weeks, values, color=colours[lbl], lw=1.4, label=lbl)
+            ax.plot(weeks, values, color=colours[lbl], ls=styles[lbl], lw=1.6, label=lbl)
         ax.set_title(title)
         ax.set_xlabel("Week of the programme")
         ax.set_ylabel(ylabel)
@@ -124,7 +133,7 @@ def plot_final_bars(comparison: Comparison, path: Path) -> None:
         1, 2, figsize=(max(9.0, 1.3 * len(labels) + 4), 5.2), constrained_layout=True
     )
     panels = (
-        ("reserve_final", f"Cognitive reserve {when}", "Reserve (0 = the start)"),
+        ("reserve_final", f"Cognitive reserve {when}", "Reserve [model units] (0 = the start)"),
         ("cognition_z_final", f"Cognition change {when}", "Change in cognitive score [SD]"),
     )
     x = np.arange(len(labels))
@@ -134,6 +143,7 @@ def plot_final_bars(comparison: Comparison, path: Path) -> None:
         ax.bar_label(bars, fmt="%+.3f", fontsize=8, padding=2)
         ax.axhline(0.0, color="0.3", lw=0.8)
         ax.set_xticks(x, labels, rotation=30, ha="right")
+        ax.set_xlabel("Scenario")
         ax.set_title(title)
         ax.set_ylabel(ylabel)
         ax.grid(axis="y", alpha=0.3)
@@ -165,12 +175,19 @@ def _session_name(bout: Any, lbl: str) -> str:
 def plot_acute(comparison: Comparison, path: Path) -> None:
     """Myokines over 6 h from the start of one mid-training session of each scenario."""
     plt = _pyplot()
-    colours = _colours(comparison)
+    colours, styles = _colours(comparison), _styles(comparison)
     fig, axes = plt.subplots(2, 2, figsize=(13, 9), constrained_layout=True)
     for lbl, r in comparison.results:
         bout, minutes, cols = acute_response(r)
         for ax, (name, _) in zip(axes.flat, ACUTE_PANELS, strict=True):
-            ax.plot(minutes, cols[name], color=colours[lbl], lw=1.4, label=_session_name(bout, lbl))
+            ax.plot(
+                minutes,
+                cols[name],
+                color=colours[lbl],
+                ls=styles[lbl],
+                lw=1.6,
+                label=_session_name(bout, lbl),
+            )
             if bout is not None:
                 ax.axvline((bout.end_h - bout.start_h) * 60.0, color=colours[lbl], lw=0.8, ls=":")
     for ax, (name, title) in zip(axes.flat, ACUTE_PANELS, strict=True):
@@ -182,7 +199,7 @@ def plot_acute(comparison: Comparison, path: Path) -> None:
     axes[0, 0].legend(fontsize=7, loc="upper right")
     fig.suptitle(
         "One session from the middle of each programme: the acute myokine response\n"
-        f"(dotted lines: each session's end; {WATERMARK.lower()})",
+        f"(thin vertical lines: each session's end; {WATERMARK.lower()})",
         fontsize=13,
     )
     stamp(fig)

@@ -29,7 +29,16 @@ def _pyplot() -> Any:
 
 
 def stamp(fig: Any) -> None:
-    """Put the illustrative-model watermark on a figure."""
+    """Put the illustrative-model watermark on a figure, in a strip kept free for it.
+
+    A constrained layout does not see ``fig.text``: its area is shrunk so that the watermark
+    never sits on a tick label.
+    """
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    engine = fig.get_layout_engine()
+    if isinstance(engine, ConstrainedLayoutEngine):
+        engine.set(rect=(0.0, 0.025, 1.0, 0.975))
     fig.text(
         0.995, 0.005, WATERMARK, ha="right", va="bottom", fontsize=8, color="0.35", style="italic"
     )
@@ -48,12 +57,12 @@ def plot_week(ax: Any, result: Result) -> None:
     sel = (t >= t0) & (t <= t1)
     days = (t[sel] - t0) / 24.0
     il6 = cols["il6_pg_mL"][sel] / cols["il6_pg_mL"][0]
-    ax.plot(days, il6, label="IL-6 (× rest)")
+    ax.plot(days, il6, label="IL-6 (× pre-training rest)")
     for name in ("irisin_rel", "ctsb_rel", "fgf21_rel", "bdnf_brain_rel"):
         ax.plot(days, cols[name][sel], label=label(name))
     ax.set_xlabel(f"Day of training week {int(t0 // 168) + 1}")
-    ax.set_ylabel("Relative to rest")
-    ax.set_title("Myokines around one typical week")
+    ax.set_ylabel("Relative to pre-training rest (1 = baseline)")
+    ax.set_title("Myokines and brain BDNF over one typical week")
     ax.legend(fontsize=7, loc="upper right")
 
 
@@ -94,7 +103,12 @@ def daily_minimum(times_h: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, 
 
 
 def plot_slow(
-    ax: Any, result: Result, names: tuple[str, ...], title: str, resting: tuple[str, ...] = ()
+    ax: Any,
+    result: Result,
+    names: tuple[str, ...],
+    title: str,
+    ylabel: str,
+    resting: tuple[str, ...] = (),
 ) -> None:
     """Slow states over the whole horizon, in weeks; ``resting`` ones as daily minima."""
     for name in names:
@@ -106,6 +120,7 @@ def plot_slow(
         ax.plot(t / 168.0, v, label=text)
     _training_span(ax, result)
     ax.set_xlabel("Week")
+    ax.set_ylabel(ylabel)
     ax.set_title(title)
     ax.legend(fontsize=7)
 
@@ -145,10 +160,14 @@ def plot_calendar(ax: Any, result: Result) -> None:
                 )
     ax.set_yticks(np.arange(7) + 0.4, DAYS)
     ax.set_ylim(7, 0)
-    ax.set_xlabel("Week")
-    ax.set_title("Session calendar")
+    ax.set_xlim(0, max(1.0, result.horizon_h / 168.0) + 1)
+    ax.set_xlabel("Week of the programme (1 = the first)")
+    ax.set_ylabel("Day of the week")
+    ax.set_title("Session calendar (hollow: missed or skipped)")
     if result.bouts:
-        ax.legend(fontsize=7, loc="lower right")
+        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))  # off the dots
+    else:
+        ax.text(0.5, 0.5, "no sessions", transform=ax.transAxes, ha="center", color="0.4")
 
 
 def plot_run(result: Result, path: Path) -> None:
@@ -161,11 +180,18 @@ def plot_run(result: Result, path: Path) -> None:
         axes[1, 0],
         result,
         ("strength_rel", "fitness_rel", "bdnf_brain_rel", "inflammation_rel"),
-        "Adaptation (relative to baseline)",
+        "Adaptation",
+        "Relative to the start (1 = baseline)",
         resting=("bdnf_brain_rel",),
     )
     plot_igf1(axes[1, 1], result)
-    plot_slow(axes[2, 0], result, ("reserve", "cognition_z"), "Cognitive reserve and cognition")
+    plot_slow(
+        axes[2, 0],
+        result,
+        ("reserve", "cognition_z"),
+        "Cognitive reserve and cognition",
+        "Reserve [model units] / cognition [SD]",
+    )
     plot_calendar(axes[2, 1], result)
     fig.suptitle(f"{result.name}: {WATERMARK.lower()}", fontsize=13)
     stamp(fig)
