@@ -298,7 +298,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="SBML file to write (missing folders are created)",
     )
     sbml.add_argument(
-        "--seed", type=int, default=None, help="override the scenario's seed (attendance)"
+        "--seed", type=_seed, default=None, help="override the scenario's seed (attendance)"
     )
     sbml.add_argument("--force", action="store_true", help="replace an existing file")
     sbml.set_defaults(func=cmd_export_sbml)

@@ -243,6 +243,15 @@ def test_cli_rejects_a_folder_as_output_with_exit_2(tmp_path: Path, capsys: Any)
     assert "is a folder. Fix: give --out a file name" in capsys.readouterr().err
 
 
+def test_cli_rejects_a_negative_seed_with_exit_2(tmp_path: Path, capsys: Any) -> None:
+    out = tmp_path / "x.xml"
+    with pytest.raises(SystemExit, match=r"^2$"):
+        main(["export-sbml", str(short_scenario_file(tmp_path)), "--out", str(out), "--seed", "-1"])
+    err = capsys.readouterr().err
+    assert "--seed: -1 is invalid" in err and "Traceback" not in err
+    assert not out.exists()
+
+
 def test_cli_without_the_extra_names_it_with_exit_2(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: Any
 ) -> None:

@@ -1,9 +1,12 @@
-"""The README's quick start: CI runs its test command verbatim, and that command installs the
-extras the suite needs (``[sbml]`` for the libRoadRunner cross-check, otherwise skipped)."""
+"""The README's quick start: CI runs its test command verbatim, that command installs the
+extras the suite needs (``[sbml]`` for the libRoadRunner cross-check, otherwise skipped), and
+the core install (the demo command) needs neither python-libsbml nor libroadrunner."""
 
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 from tests.conftest import ROOT
 
@@ -25,3 +28,13 @@ def test_the_test_command_installs_the_test_and_sbml_extras() -> None:
     test_command = quick_start_commands()[1]
     assert "pip install -q -e '.[test,sbml]'" in test_command
     assert test_command.endswith("-m pytest -q")
+
+
+def test_the_core_install_needs_neither_sbml_package() -> None:
+    blocked = "import sys; sys.modules['libsbml'] = sys.modules['roadrunner'] = None; "
+    code = blocked + "import sim, sim.cli, sim.sbml, sim.simulation; sim.cli.build_parser()"
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    core = pyproject.split("\ndependencies = [", 1)[1].split("]", 1)[0]
+    assert "numpy" in core and "libsbml" not in core and "roadrunner" not in core
