@@ -20,7 +20,7 @@ from sim.errors import InputError, OutputError  # noqa: E402
 from sim.model.state import OBSERVABLES, STATE_NAMES  # noqa: E402
 from sim.parameters import Parameters  # noqa: E402
 from sim.results import write_timeseries  # noqa: E402
-from sim.sbml import DRIVE_IDS, SbmlExport, export_sbml  # noqa: E402
+from sim.sbml import DRIVE_IDS, SbmlExport, export_sbml, simulate_roadrunner  # noqa: E402
 from sim.scenario import scenario_from_dict  # noqa: E402
 from tests.conftest import SCENARIOS  # noqa: E402
 
@@ -211,3 +211,11 @@ def test_missing_libsbml_names_the_extra_and_writes_nothing(
     with pytest.raises(InputError, match=r"python-libsbml.*pip install 'musclebrain\[sbml\]'"):
         export_sbml(shortened("aerobic", 1), tmp_path / "x.xml")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_missing_libroadrunner_names_the_extra(
+    monkeypatch: pytest.MonkeyPatch, export: SbmlExport
+) -> None:
+    monkeypatch.setitem(sys.modules, "roadrunner", None)
+    with pytest.raises(InputError, match=r"libroadrunner.*pip install 'musclebrain\[sbml\]'"):
+        simulate_roadrunner(export.path, export.result.times_h)
