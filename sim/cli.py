@@ -55,12 +55,14 @@ def cmd_run(args: argparse.Namespace) -> int:
             from sim.plotting import plot_run
 
             plot_run(result, tmp / "overview.png")
+    from sim.compare import show
+
     m = result.metrics
     print(
         f"{scenario.name}: {int(m['sessions_completed'])}/{int(m['sessions_planned'])} "
-        f"sessions; strength {m['strength_change_pct']:+.1f} %, fitness "
-        f"{m['fitness_change_pct']:+.1f} %, cognition {m['cognition_z_final']:+.3f} SD "
-        f"-> {out}"
+        f"sessions; strength {show('{:+.1f}', m['strength_change_pct'])} %, fitness "
+        f"{show('{:+.1f}', m['fitness_change_pct'])} %, cognition "
+        f"{show('{:+.3f}', m['cognition_z_final'])} SD -> {out}"
     )
     print(ILLUSTRATIVE)
     return EXIT_OK

@@ -124,6 +124,20 @@ def test_run_writes_the_contract_files(small_file: Path, tmp_path: Path) -> None
     assert all(b["reason"] == "missed (attendance)" for b in bouts if b["completed"] == "false")
 
 
+def test_run_prints_a_one_line_summary_without_negative_zero(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "rest.yaml"
+    path.write_text("name: rest\nduration_weeks: 1\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert run_cli("run", str(path), "--out", str(out), "--no-plots") == 0
+    first = capsys.readouterr().out.splitlines()[0]  # one week of slow age loss: -0.0003 SD
+    assert (
+        first
+        == f"rest: 0/0 sessions; strength +0.0 %, fitness +0.0 %, cognition +0.000 SD -> {out}"
+    )
+
+
 def test_timeseries_has_the_sampling_grid_plus_exact_bout_times(
     small_file: Path, tmp_path: Path
 ) -> None:

@@ -10,7 +10,10 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
+from sim.errors import ScenarioError
 from sim.regimen import expand_regimen
 from sim.scenario import scenario_from_dict
 from sim.schedule import Bout, hiit_segments, play
@@ -174,3 +177,68 @@ def test_hiit_segments_cover_the_session_exactly():
     hard = [seg for seg in segments if seg[2].aerobic_frac_vo2max > 0.8]
     assert len(hard) == 4
     assert sum(seg[1] - seg[0] for seg in hard) == pytest.approx(16 / 60)
+
+
+# --- property: any valid regimen plays to sorted, non-overlapping bouts inside the horizon ----
+
+MODALITY_FIELDS = {
+    "aerobic": {"intensity_pct_hrmax": 65},
+    "resistance": {"intensity_pct_1rm": 75, "sets": 3, "reps": 8},
+    "hiit": {"intervals": {"count": 2, "work_min": 3, "rest_min": 2, "work_pct_hrmax": 90}},
+}
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@st.composite
+def valid_scenarios(draw: st.DrawFn) -> object:
+    """Any scenario that validates: sessions anywhere in the week (late Sunday included), several
+    a day, 1-3 blocks, any progression rule and attendance; invalid draws are discarded."""
+    blocks = []
+    for _ in range(draw(st.integers(1, 3))):
+        sessions = []
+        for _ in range(draw(st.integers(0, 6))):
+            modality = draw(st.sampled_from(sorted(MODALITY_FIELDS)))
+            sessions.append(
+                {
+                    "day": draw(st.sampled_from(DAYS)),
+                    "start": f"{draw(st.integers(0, 23)):02d}:{draw(st.integers(0, 59)):02d}",
+                    "modality": modality,
+                    "duration_min": draw(st.integers(10, 240)),
+                    **MODALITY_FIELDS[modality],
+                }
+            )
+        blocks.append({"weeks": draw(st.integers(1, 4)), "sessions": sessions})
+    data = {
+        "name": "random",
+        "duration_weeks": sum(b["weeks"] for b in blocks),
+        "follow_up_weeks": draw(st.integers(0, 2)),
+        "blocks": blocks,
+        "progression": {
+            "rule": draw(st.sampled_from(["none", "linear", "double", "autoregulated"]))
+        },
+        "adherence": {"attendance": draw(st.floats(0.0, 1.0))},
+    }
+    try:
+        return scenario_from_dict(data)
+    except ScenarioError:
+        assume(False)  # overlapping sessions: not a valid regimen
+        raise  # unreachable: assume(False) aborts the example
+
+
+@given(scenario=valid_scenarios(), fatigue=st.floats(0.0, 4.0), seed=st.integers(0, 2**32 - 1))
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+def test_random_valid_regimens_play_to_sorted_non_overlapping_bouts_inside_the_horizon(
+    scenario, fatigue, seed
+):
+    bouts, body = run(scenario, FakeBody(fatigue=fatigue), seed=seed)
+    assert len(bouts) == len(expand_regimen(scenario))  # every planned session reported once
+    assert [b.start_h for b in bouts] == sorted(b.start_h for b in bouts)
+    for earlier, later in itertools.pairwise(bouts):
+        assert earlier.end_h <= later.start_h + 1e-9
+    training_end = scenario.duration_weeks * 168.0
+    assert all(0.0 <= b.start_h < b.end_h <= training_end + 1e-9 for b in bouts)
+    for bout in body.performed:  # a completed bout's drive covers it exactly, without gaps
+        assert bout.segments[0][0] == pytest.approx(bout.start_h)
+        assert bout.segments[-1][1] == pytest.approx(bout.end_h)
+        assert all(a[1] == pytest.approx(b[0]) for a, b in itertools.pairwise(bout.segments))
+    assert len(body.performed) == sum(b.completed for b in bouts)
