@@ -142,16 +142,11 @@ def compare(
 def load_scenarios(paths: Sequence[str | Path]) -> list[Any]:
     """Load several scenario files, or raise one :class:`InputError` naming every bad file.
 
-    Nothing is run when any file is missing or invalid.
+    Every file is read first, so one message lists all the missing and invalid ones (each
+    line ``file: what is wrong. Fix: ...``); nothing is run when any is bad.
     """
     from sim.scenario import load_scenario
 
-    missing = [str(p) for p in paths if not Path(p).is_file()]
-    if missing:
-        raise InputError(
-            "no such scenario file: " + ", ".join(missing) + ". Fix: check the "
-            "path(s); nothing was run."
-        )
     scenarios, problems = [], []
     for path in paths:
         try:
@@ -159,7 +154,10 @@ def load_scenarios(paths: Sequence[str | Path]) -> list[Any]:
         except InputError as exc:
             problems.append(str(exc))
     if problems:
-        raise InputError("\n".join(problems) + "\nNothing was run.")
+        raise InputError(
+            "\n".join(problems) + f"\nNothing was run: {len(problems)} of {len(paths)} "
+            "scenario files are missing or invalid."
+        )
     return scenarios
 
 

@@ -192,6 +192,19 @@ def test_missing_file_names_it_runs_nothing_exits_2(
     assert calls == [] and not out.exists()
 
 
+def test_every_bad_file_is_named_in_one_message(
+    pair: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing, bad = tmp_path / "nope.yaml", tmp_path / "bad.yaml"
+    bad.write_text("name: bad\nduration_weeks: 0\n", encoding="utf-8")
+    assert main(["compare", str(missing), pair[0], str(bad), "--out", str(tmp_path / "c")]) == 2
+    assert capsys.readouterr().err == (
+        f"error: {missing}: file not found. Fix: check the path (looked in {Path.cwd()}).\n"
+        f"{bad}: duration_weeks: 0 is invalid: must be at least 1. Fix: use a value between 1 "
+        "and 520.\nNothing was run: 2 of 3 scenario files are missing or invalid.\n"
+    )
+
+
 def test_invalid_file_among_several_exits_2_naming_it(
     pair: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
