@@ -239,3 +239,36 @@ def test_import_sim_does_not_import_matplotlib() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "False"
+
+
+def test_solver_failure_exits_1_naming_scenario_and_segment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    """A numerical failure is the program's fault (exit 1), never a traceback or half files."""
+    import numpy as np
+
+    import sim.solver
+    from sim.model.drive import REST
+
+    real = sim.solver.rhs
+
+    def blows_up_during_bouts(t, y, c, drive):
+        out = real(t, y, c, drive)
+        return out if drive == REST else out * np.nan
+
+    monkeypatch.setattr(sim.solver, "rhs", blows_up_during_bouts)
+    path = tmp_path / "walk.yaml"
+    path.write_text(
+        "name: walk\nduration_weeks: 1\nblocks:\n  - weeks: 1\n    sessions:\n      - {day: tue, "
+        "start: '10:00', modality: aerobic, duration_min: 45, intensity_pct_hrmax: 70}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    assert run_cli("run", str(path), "--out", str(out)) == 1
+    err = capsys.readouterr().err
+    # segment 1 is the rest before Tuesday 10:00; segment 2 the walk itself
+    assert err.startswith(
+        "error: integration failed on segment 'walk' #2 [34.0000 h, 34.7500 h] (drive Drive("
+    )
+    assert err.endswith("): the state became non-finite\n") and err.count("\n") == 1
+    assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["walk.yaml"]
