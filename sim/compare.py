@@ -345,4 +345,18 @@ def headlines(comparison: Comparison) -> list[str]:
             lowest = [lbl for v, lbl in vals[2:] if show(fmt, v) == low]
             text += f"; lowest {' and '.join(sorted(lowest))} ({low}{u})"
         lines.append(text + ".")
-    return lines
+    note = _span_note(results)
+    return [*lines, note] if note else lines
+
+
+def _span_note(results: Sequence[tuple[str, Result]]) -> str | None:
+    """A warning when the scenarios run for different lengths (the winners' caveat)."""
+    weeks = {label: r.horizon_h / HOURS_PER_WEEK for label, r in results}
+    if len(set(weeks.values())) < 2:
+        return None
+    spans = ", ".join(f"{label} {w:g}" for label, w in weeks.items())
+    return (
+        f"Mind the spans (weeks: {spans}): reserve, cognition and the brain BDNF area are "
+        "taken at the end of each scenario's own span, the strength, fitness and serum BDNF "
+        "changes at the end of its training."
+    )

@@ -36,8 +36,13 @@ def _colours(comparison: Comparison) -> dict[str, str]:
     return {lbl: f"C{i % 10}" for i, (lbl, _) in enumerate(comparison.results)}
 
 
-def _styles(comparison: Comparison) -> dict[str, Any]:
-    return {lbl: LINE_STYLES[i % len(LINE_STYLES)] for i, (lbl, _) in enumerate(comparison.results)}
+def _styles(comparison: Comparison) -> dict[str, dict[str, Any]]:
+    """Line style and width per scenario: earlier ones wider, so a later identical curve
+    drawn on top leaves the earlier one's edges visible (combined under detraining)."""
+    return {
+        lbl: {"ls": LINE_STYLES[i % len(LINE_STYLES)], "lw": max(1.2, 2.6 - 0.35 * i)}
+        for i, (lbl, _) in enumerate(comparison.results)
+    }
 
 
 def _weekly_mean(result: Result, name: str) -> tuple[np.ndarray, np.ndarray]:
@@ -99,7 +104,7 @@ def plot_slow_states(comparison: Comparison, path: Path) -> None:
                 weeks, values = _weekly_mean(r, name)
             else:
                 weeks, values = r.times_h / HOURS_PER_WEEK, r.columns[name]
-            ax.plot(weeks, values, color=colours[lbl], ls=styles[lbl], lw=1.6, label=lbl)
+            ax.plot(weeks, values, color=colours[lbl], label=lbl, **styles[lbl])
         ax.set_title(title)
         ax.set_xlabel("Week of the programme")
         ax.set_ylabel(ylabel)
@@ -184,9 +189,8 @@ def plot_acute(comparison: Comparison, path: Path) -> None:
                 minutes,
                 cols[name],
                 color=colours[lbl],
-                ls=styles[lbl],
-                lw=1.6,
                 label=_session_name(bout, lbl),
+                **styles[lbl],
             )
             if bout is not None:
                 ax.axvline((bout.end_h - bout.start_h) * 60.0, color=colours[lbl], lw=0.8, ls=":")

@@ -76,7 +76,11 @@ def plot_week_metabolites(ax: Any, result: Result) -> None:
     ax.set_ylabel(label("lactate_mmol_L"))
     twin = ax.twinx()
     twin.plot(
-        days, cols["bdnf_serum_ng_mL"][sel], color="tab:orange", label=label("bdnf_serum_ng_mL")
+        days,
+        cols["bdnf_serum_ng_mL"][sel],
+        color="tab:orange",
+        ls="--",  # dashed: the two often spike together and would hide each other
+        label=label("bdnf_serum_ng_mL"),
     )
     twin.set_ylabel(label("bdnf_serum_ng_mL"))
     ax.set_xlabel(f"Day of training week {int(t0 // 168) + 1}")
@@ -91,6 +95,7 @@ def _training_span(ax: Any, result: Result) -> None:
             result.training_end_h / 168.0,
             result.horizon_h / 168.0,
             color="0.92",
+            zorder=0,  # behind the IGF-1 band and the curves, not over them
             label="follow-up (no training)",
         )
 

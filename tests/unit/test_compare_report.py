@@ -32,11 +32,12 @@ def test_show_never_prints_negative_zero(fmt: str, value: float, text: str) -> N
 class FakeResult:
     """Just the metrics the terminal view reads."""
 
-    def __init__(self, **metrics: float) -> None:
+    def __init__(self, weeks: float = 24.0, **metrics: float) -> None:
         self.metrics = metrics
+        self.horizon_h = 168.0 * weeks
 
 
-def comparison(**rows: dict[str, float]) -> Comparison:
+def comparison(**rows: dict[str, Any]) -> Comparison:
     entries = [Entry(k, None, FakeResult(**v)) for k, v in rows.items()]  # type: ignore[arg-type]
     return Comparison(tuple(entries))
 
@@ -93,3 +94,19 @@ def _person(**participant: Any) -> Any:
 )
 def test_demo_heading_follows_the_scenarios(people: list[dict[str, Any]], heading: str) -> None:
     assert demo_heading([_person(**p) for p in people]) == heading
+
+
+def test_scenarios_of_different_lengths_get_a_caveat_line() -> None:
+    lines = headlines(
+        comparison(
+            combined={"reserve_final": 0.40},
+            detraining={"reserve_final": 0.33, "weeks": 48},
+        )
+    )
+    assert lines[-1] == (
+        "Mind the spans (weeks: combined 24, detraining 48): reserve, cognition and the brain "
+        "BDNF area are taken at the end of each scenario's own span, the strength, fitness and "
+        "serum BDNF changes at the end of its training."
+    )
+    same = headlines(comparison(a={"reserve_final": 0.4}, b={"reserve_final": 0.3}))
+    assert not any(line.startswith("Mind") for line in same)
