@@ -278,6 +278,11 @@ def describe(root: type[BaseModel], error: Any) -> list[tuple[str, str]]:
         bounds = f", {range_text(here.field)}" if _bounds(here.field) else ""
         quotes = " without quotes" if isinstance(value, str) and "number" in kind_word else ""
         fix = f"write {kind_word}{quotes}{bounds}"
+        optional = (
+            isinstance(loc_t[-1], str) and here.field is not None and not here.field.is_required()
+        )
+        if value is None and "mapping" in kind_word and optional:  # `participant:` and nothing
+            fix += ", indented under the key, or {} for none (or delete the line)"
     elif kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         words = {
             "greater_than_equal": "at least",
@@ -402,6 +407,7 @@ def override_problem(msg: str) -> str:
         what, how = msg.split(": use ", 1)
         return f"{what}. Fix: use {how}."
     if msg.startswith("unknown"):
+        msg = msg.split(": run 'musclebrain params'")[0]  # the fix below says it once
         stop = "" if msg.endswith((".", "?")) else "."
         return f"{msg}{stop} Fix: correct the name ('musclebrain params' lists them all)."
     return f"{msg}. Fix: write a number without quotes."

@@ -41,7 +41,7 @@ def test_no_guess_between_equally_close_choices() -> None:
 
 
 def test_a_misspelt_required_field_is_one_problem_not_two() -> None:
-    with pytest.raises(ScenarioError) as info:
+    with pytest.raises(ScenarioError, match=r"^s\.yaml: ") as info:
         scenario_from_dict({"name": "x", "duration_wekks": 3}, source="s.yaml")
     assert str(info.value) == (
         "s.yaml: duration_wekks: unknown field 'duration_wekks'; did you mean "
@@ -50,7 +50,7 @@ def test_a_misspelt_required_field_is_one_problem_not_two() -> None:
 
 
 def test_an_unrelated_unknown_key_does_not_hide_a_missing_field() -> None:
-    with pytest.raises(ScenarioError) as info:
+    with pytest.raises(ScenarioError, match=r"^s\.yaml: ") as info:
         scenario_from_dict({"name": "x", "colour": "red"}, source="s.yaml")
     lines = str(info.value).splitlines()
     assert (
@@ -64,3 +64,31 @@ def test_an_unrelated_unknown_key_does_not_hide_a_missing_field() -> None:
 def test_progression_rule_ignores_case_like_the_other_choices(rule: str) -> None:
     s = scenario_from_dict({"name": "x", "duration_weeks": 1, "progression": {"rule": rule}})
     assert s.progression.rule == rule.strip().lower()
+
+
+@pytest.mark.parametrize(
+    ("data", "line"),
+    [
+        (
+            {"parameters": None},
+            "s.yaml: parameters: expected a mapping (key: value pairs), got null (empty). Fix: "
+            "write a mapping (key: value pairs), indented under the key, or {} for none (or "
+            "delete the line).",
+        ),
+        (
+            {"blocks": [None]},
+            "s.yaml: blocks[0]: expected a mapping (key: value pairs), got null (empty). Fix: "
+            "write a mapping (key: value pairs).",
+        ),
+        (
+            {"parameters": {"zzz": 1}},
+            "s.yaml: parameters.zzz: unknown model parameter 'zzz'. Fix: correct the name "
+            "('musclebrain params' lists them all).",
+        ),
+    ],
+    ids=["empty-optional-section", "empty-list-item", "unknown-parameter-says-params-once"],
+)
+def test_message_for(data: dict[str, object], line: str) -> None:
+    with pytest.raises(ScenarioError, match=r"^s\.yaml: ") as info:
+        scenario_from_dict({"name": "x", "duration_weeks": 1, **data}, source="s.yaml")
+    assert str(info.value) == line
