@@ -39,7 +39,7 @@ TABLE_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("fitness_change_pct", "fitness %", "{:+.1f}"),
     ("igf1_mean_ng_mL", "IGF-1 mean ng/mL", "{:.0f}"),
     ("bdnf_serum_rest_change_pct", "serum BDNF rest %", "{:+.1f}"),
-    ("bdnf_brain_auc", "brain BDNF AUC h", "{:.1f}"),
+    ("bdnf_brain_auc", "brain BDNF area h", "{:.1f}"),  # above rest, integrated
     ("reserve_final", "reserve", "{:+.3f}"),
     ("cognition_z_final", "cognition z", "{:+.3f}"),
 )
