@@ -166,6 +166,7 @@ def plot_calendar(ax: Any, result: Result) -> None:
     ax.set_yticks(np.arange(7) + 0.4, DAYS)
     ax.set_ylim(7, 0)
     ax.set_xlim(0, max(1.0, result.horizon_h / 168.0) + 1)
+    ax.xaxis.get_major_locator().set_params(integer=True)  # weeks are counted, not measured
     ax.set_xlabel("Week of the programme (1 = the first)")
     ax.set_ylabel("Day of the week")
     ax.set_title("Session calendar (hollow: missed or skipped)")
