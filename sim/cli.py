@@ -55,7 +55,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             from sim.plotting import plot_run
 
             plot_run(result, tmp / "overview.png")
-    from sim.compare import show
+    from sim.compare_text import show
 
     m = result.metrics
     print(
@@ -103,7 +103,7 @@ def _progress(i: int, n: int, label: str) -> None:
 
 def _report_comparison(comparison: Any, out: Path) -> int:
     """Print the table, the plain-English headlines and the failures; return the exit code."""
-    from sim.compare import format_table, headlines
+    from sim.compare_text import format_table, headlines
     from sim.results import ILLUSTRATIVE
 
     print(format_table(comparison))
@@ -140,14 +140,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     replaced without ``--force``: it is the program's own output. Any other non-empty folder
     still needs ``--force``.
     """
-    from sim.compare import (
-        compare,
-        demo_heading,
-        demo_paths,
-        is_demo_output,
-        load_scenarios,
-        write_comparison,
-    )
+    from sim.compare import compare, demo_paths, is_demo_output, load_scenarios, write_comparison
+    from sim.compare_text import demo_heading
     from sim.outputs import atomic_output_dir, check_writable
 
     out = Path(args.out) if args.out else Path("outputs") / "demo"

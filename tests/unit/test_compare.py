@@ -15,7 +15,8 @@ import yaml
 import sim.compare
 import sim.compare_plots
 from sim.cli import main
-from sim.compare import compare, format_table, headlines, representative_bout, row_labels
+from sim.compare import compare, representative_bout, row_labels
+from sim.compare_text import format_table, headlines
 from sim.errors import MusclebrainError, SolverError
 from sim.scenario import load_scenario
 
