@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -22,6 +23,13 @@ def check_writable(out: Path, force: bool) -> None:
         )
 
 
+def _umask() -> int:
+    """The process's file-mode creation mask (reading it means setting it; set it back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 @contextmanager
 def atomic_output_dir(out: str | Path, force: bool = False) -> Iterator[Path]:
     """Yield a temporary folder beside ``out``; on success it replaces ``out`` in one rename.
@@ -33,6 +41,7 @@ def atomic_output_dir(out: str | Path, force: bool = False) -> Iterator[Path]:
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+        tmp.chmod(0o777 & ~_umask())  # mkdtemp makes it private (0700); results are to share
     except OSError as exc:
         raise OutputError(
             f"{out}: cannot create the output folder ({exc.strerror}). Fix: "

@@ -91,3 +91,17 @@ def test_cli_interrupted_run_says_nothing_was_written(
     assert capsys.readouterr().err == "interrupted; nothing was written\n"
     assert [p.name for p in out.iterdir()] == ["old.csv"]
     assert siblings(tmp_path) == ["out", "s.yaml"]
+
+
+def test_output_folder_gets_the_usual_permissions_not_the_temporary_ones(tmp_path: Path) -> None:
+    """The temporary folder is private while written (mkdtemp: 0700); the finished folder is
+    readable as any folder made under the user's umask would be."""
+    import os
+
+    mask = os.umask(0o022)
+    try:
+        with atomic_output_dir(tmp_path / "out") as tmp:
+            (tmp / "a.csv").write_text("a", encoding="utf-8")
+    finally:
+        os.umask(mask)
+    assert (tmp_path / "out").stat().st_mode & 0o777 == 0o755
