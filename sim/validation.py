@@ -278,6 +278,8 @@ def describe(root: type[BaseModel], error: Any) -> list[tuple[str, str]]:
         bounds = f", {range_text(here.field)}" if _bounds(here.field) else ""
         quotes = " without quotes" if isinstance(value, str) and "number" in kind_word else ""
         fix = f"write {kind_word}{quotes}{bounds}"
+        if quotes and _is_exponent_number(value):  # YAML 1.1 reads 1e3 (no dot) as text
+            fix = f"write {kind_word} in plain digits (YAML reads {value} as text){bounds}"
         optional = (
             isinstance(loc_t[-1], str) and here.field is not None and not here.field.is_required()
         )
@@ -399,6 +401,15 @@ def read_yaml(path: str | os.PathLike[str], error: Callable[[str], Exception]) -
             "'duration_weeks: ...' (see the files in scenarios/)."
         )
     return data
+
+
+def _is_exponent_number(value: str) -> bool:
+    """Whether ``value`` is a number in exponent notation, such as ``1e3`` or ``7E1``."""
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return "e" in value.lower() and "inf" not in value.lower()
 
 
 def override_problem(msg: str) -> str:

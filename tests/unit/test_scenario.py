@@ -236,6 +236,13 @@ BAD_FIELDS = [
         r"between 3 and 14\.",
     ),
     (
+        "exponent-notation-read-as-text",
+        "duration_weeks",
+        "1e3",
+        r"duration_weeks: expected a whole number, got '1e3'\. Fix: write a whole number in "
+        r"plain digits \(YAML reads 1e3 as text\), between 1 and 520\.",
+    ),
+    (
         "bool-for-number",
         "seed",
         True,
