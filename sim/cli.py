@@ -48,6 +48,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     out = Path(args.out) if args.out else Path("outputs") / scenario.name
     check_writable(out, args.force)  # fail before spending time on the run
+    _print_notes(args.scenario, scenario)
     result = simulate(scenario, sample_min=args.sample_min, seed=args.seed)
     with atomic_output_dir(out, args.force) as tmp:
         write_run(result, tmp)
@@ -81,7 +82,16 @@ def cmd_validate(args: argparse.Namespace) -> int:
             print(f"invalid: {exc}", file=sys.stderr)
         else:
             print(f"ok: {path} ({scenario.name})")
+            _print_notes(path, scenario)
     return EXIT_INPUT if failed else EXIT_OK
+
+
+def _print_notes(path: str, scenario: Any) -> None:
+    """Things a valid scenario does that its author may not expect (on stderr)."""
+    from sim.regimen import sessions_past_end
+
+    for note in sessions_past_end(scenario):
+        print(f"note: {path}: {note}", file=sys.stderr)
 
 
 def cmd_params(args: argparse.Namespace) -> int:

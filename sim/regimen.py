@@ -64,3 +64,20 @@ def expand_regimen(scenario: Any) -> tuple[PlannedSession, ...]:
         )
     ]
     return tuple(plan)
+
+
+def sessions_past_end(scenario: Any) -> tuple[str, ...]:
+    """Notes on the last week's sessions that would end after the training period.
+
+    :func:`expand_regimen` leaves them out (a session is never cut short); a run says so, so
+    that nobody wonders where a planned session went.
+    """
+    if not scenario.blocks:
+        return ()
+    b, last = len(scenario.blocks) - 1, scenario.blocks[-1]
+    return tuple(
+        f"blocks[{b}].sessions[{slot}] ({session.describe()}) would end after the training "
+        f"period (week {scenario.duration_weeks}) in its last week and is not scheduled there"
+        for slot, session in enumerate(last.sessions)
+        if session.end_h_of_week > HOURS_PER_WEEK + 1e-9
+    )

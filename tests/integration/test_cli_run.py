@@ -272,3 +272,22 @@ def test_solver_failure_exits_1_naming_scenario_and_segment(
     )
     assert err.endswith("): the state became non-finite\n") and err.count("\n") == 1
     assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["walk.yaml"]
+
+
+@pytest.mark.parametrize("command", ["validate", "run"])
+def test_a_session_dropped_at_the_end_is_noted_on_stderr(
+    command: str, tmp_path: Path, capsys
+) -> None:
+    """A valid scenario whose last session would run past the end still runs (exit 0), and
+    says which session was left out instead of silently planning one fewer."""
+    late = tmp_path / "late.yaml"
+    late.write_text(
+        "name: late\nduration_weeks: 1\nblocks:\n  - weeks: 1\n    sessions:\n"
+        '      - {day: sun, start: "23:00", modality: aerobic, duration_min: 90,'
+        " intensity_pct_hrmax: 65}\n",
+        encoding="utf-8",
+    )
+    extra = ["--out", str(tmp_path / "out"), "--no-plots"] if command == "run" else []
+    assert run_cli(command, str(late), *extra) == 0
+    err = capsys.readouterr().err
+    assert f"note: {late}: blocks[0].sessions[0] (sun 23:00, 90 min) would end after" in err

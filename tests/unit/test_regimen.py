@@ -7,7 +7,7 @@ import itertools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.regimen import HOURS_PER_WEEK, expand_regimen
+from sim.regimen import HOURS_PER_WEEK, expand_regimen, sessions_past_end
 from sim.scenario import DAYS, scenario_from_dict
 
 MODALITY_FIELDS = {
@@ -106,3 +106,40 @@ def test_blocks_follow_each_other_in_time():
 
 def test_sedentary_scenario_has_no_sessions():
     assert expand_regimen(scenario_from_dict({"name": "s", "duration_weeks": 4})) == ()
+
+
+def test_a_session_running_past_the_end_is_left_out_of_its_last_week_and_named() -> None:
+    """A late-Sunday session that runs past midnight is played every week but the last, where
+    it would end after the training period; the note names it so that nobody wonders why."""
+    late = {
+        "day": "sun",
+        "start": "23:00",
+        "modality": "aerobic",
+        "duration_min": 90,
+        "intensity_pct_hrmax": 65,
+    }
+    early = {**late, "day": "mon", "start": "09:00"}
+    scenario = scenario_from_dict(
+        {"name": "late", "duration_weeks": 3, "blocks": [{"weeks": 3, "sessions": [early, late]}]}
+    )
+    plan = expand_regimen(scenario)
+    assert [s.slot for s in plan] == [0, 1, 0, 1, 0]  # the third Sunday is missing
+    assert plan[-1].end_h <= 3 * HOURS_PER_WEEK
+    (note,) = sessions_past_end(scenario)
+    assert note.startswith("blocks[0].sessions[1] (sun 23:00, 90 min) would end after")
+    assert "(week 3)" in note
+
+
+def test_sessions_inside_the_week_give_no_note() -> None:
+    session = {
+        "day": "sun",
+        "start": "21:00",
+        "modality": "aerobic",
+        "duration_min": 180,
+        "intensity_pct_hrmax": 65,
+    }  # ends exactly at midnight
+    scenario = scenario_from_dict(
+        {"name": "ok", "duration_weeks": 1, "blocks": [{"weeks": 1, "sessions": [session]}]}
+    )
+    assert sessions_past_end(scenario) == ()
+    assert len(expand_regimen(scenario)) == 1
