@@ -4,7 +4,9 @@ Every person follows the scenario's plan (the same calendar), with their own sam
 characteristics, responsiveness and attendance. States are arrays of shape ``(N_STATES, N)``
 and drives hold one value per person, so each integration step is one vectorised call for
 everybody (no Python loop per person per step). The SimPy schedule plays the plan once for
-the whole cohort through :class:`CohortCoach` and :class:`CohortBody`.
+the whole cohort through :class:`CohortCoach` and :class:`CohortBody`; the numerics (the
+single run's ETD3RK scheme with one linear operator and one step size for everybody) are in
+:mod:`sim.cohort_solver`.
 
 Population distributions (:class:`Population`; illustrative unless a source is given):
 age normal (clipped); Val66Met genotypes in Hardy-Weinberg proportions from the Met allele
@@ -21,14 +23,15 @@ from typing import Any
 
 import numpy as np
 
+from sim.cohort_solver import COHORT_SETTINGS, CohortIntegrator
 from sim.model.constants import COGNITIVE_STATUSES, Constants, Subject, compile_constants
-from sim.model.drive import MUSCLE_MASS_FRAC, Drive, vo2max_frac_from_hrmax
-from sim.model.rhs import initial_state, linear_decay_rates, observables
+from sim.model.drive import MUSCLE_MASS_FRAC, REST, Drive, vo2max_frac_from_hrmax
+from sim.model.rhs import initial_state, observables
 from sim.model.state import IX, STATE_NAMES
 from sim.parameters import Parameters
 from sim.regimen import HOURS_PER_WEEK, PlannedSession, expand_regimen
 from sim.schedule import hiit_segments, play, progressed_load
-from sim.solver import SolverSettings, integrate_segment_etd
+from sim.solver import ExponentialSettings
 
 GENOTYPE_CODES = ("val/val", "val/met", "met/met")
 
@@ -161,42 +164,46 @@ def cohort_constants(params: Parameters, people: People, pop: Population) -> Con
 
 
 class CohortBody:
-    """Everybody's state, integrated together; records snapshots at assessment times."""
+    """Everybody's state, integrated together; records snapshots at assessment times.
+
+    The integrator ends steps on the assessment times, so every snapshot is a step end.
+    """
 
     def __init__(
-        self, c: Constants, n: int, assessments_h: np.ndarray, settings: SolverSettings
+        self,
+        c: Constants,
+        n: int,
+        assessments_h: np.ndarray,
+        settings: ExponentialSettings = COHORT_SETTINGS,
+        label: str = "cohort",
     ) -> None:
-        self.c, self.n = c, n
-        self.k = np.broadcast_to(
-            linear_decay_rates(c).reshape(len(STATE_NAMES), -1), (len(STATE_NAMES), n)
-        ).copy()
+        self.c, self.n, self.label = c.vectorised(), n, label
+        self.integrator = CohortIntegrator(c, n, settings)
         self.y = initial_state(c, n)
         self.t = 0.0
-        self.h: float | None = None
-        self.settings = settings
         self.assessments = np.asarray(assessments_h, dtype=float)
         self.snapshots: dict[float, np.ndarray] = {}
+        self._segment = 0
         if self.assessments.size and self.assessments[0] <= 0.0:
             self.snapshots[0.0] = self.y.copy()
 
     def _integrate(self, t1: float, drive: Drive) -> None:
         if t1 <= self.t + 1e-12:
             return
-        inside = self.assessments[(self.assessments > self.t) & (self.assessments < t1)]
-        out, self.y, self.h = integrate_segment_etd(
-            self.c, self.k, self.y, self.t, t1, drive, inside, settings=self.settings, h0=self.h
+        a = self.assessments
+        inside = a[(a > self.t + 1e-9) & (a < t1 - 1e-9)]
+        self._segment += 1
+        out, self.y = self.integrator.segment(
+            self.c, self.y, self.t, t1, drive, inside, label=f"{self.label!r} #{self._segment}"
         )
-        for i, t in enumerate(inside):
-            self.snapshots[float(t)] = out[i]
-        if np.any(np.isclose(self.assessments, t1)):
+        self.snapshots.update({float(t): y for t, y in zip(inside, out, strict=True)})
+        if np.any(np.abs(a - t1) < 1e-9):
             self.snapshots[float(t1)] = self.y.copy()
         self.t = t1
 
     def advance(self, to_t: float) -> dict[str, np.ndarray]:
         """Integrate everybody at rest up to ``to_t`` [h]; return the states by name."""
-        self._integrate(
-            to_t, Drive(np.zeros(self.n), np.zeros(self.n), np.zeros(self.n), np.zeros(self.n))
-        )
+        self._integrate(to_t, REST)
         return {name: self.y[i] for i, name in enumerate(STATE_NAMES)}
 
     def perform(self, bout: CohortBout) -> None:
@@ -306,7 +313,7 @@ def simulate_cohort(
     params: Parameters | None = None,
     seed: int = 0,
     assessments_weeks: tuple[float, ...] | None = None,
-    settings: SolverSettings | None = None,
+    settings: ExponentialSettings | None = None,
 ) -> CohortResult:
     """Run everybody in ``people`` through ``scenario``'s regimen.
 
@@ -323,7 +330,7 @@ def simulate_cohort(
     )
     times = np.unique(np.asarray(weeks, dtype=float) * HOURS_PER_WEEK)
     c = cohort_constants(params, people, pop)
-    body = CohortBody(c, people.n, times, settings or SolverSettings())
+    body = CohortBody(c, people.n, times, settings or COHORT_SETTINGS, scenario.name)
     rng = np.random.default_rng(seed)
     attendance = np.clip(scenario.adherence.attendance * people.attendance_factor, 0.0, 1.0)
     coach = CohortCoach(scenario.progression, scenario.adherence, attendance, rng)

@@ -12,8 +12,9 @@ Three integrators share that interface:
 - :func:`integrate_segment`, LSODA through :func:`scipy.integrate.odeint`: the reference. The
   ``"reference"`` method runs it with ``rtol = 1e-10``, ``atol = 1e-12``; ``"lsoda"`` with its
   defaults (the former default path). Choose with :func:`use_method`.
-- :func:`integrate_segment_etd`, an ETD2RK scheme with a diagonal linear part written for many
-  individuals at once (arrays of shape ``(N_STATES, N)``, see :mod:`sim.cohort`).
+- :func:`integrate_segment_etd`, an ETD2RK scheme with a diagonal linear part that works on one
+  state vector or on arrays of shape ``(N_STATES, N)`` (the former cohort integrator; cohorts
+  now run this module's ETD3RK scheme for many people at once, see :mod:`sim.cohort_solver`).
 
 Why not LSODA
 -------------
@@ -111,7 +112,7 @@ The integrator keeps per-run state (the operator and step-size memory) in an
 :class:`ExponentialIntegrator` cached per :class:`~sim.model.constants.Constants` object, so
 the plain function call of :func:`integrate_segment_exp` needs no extra arguments.
 
-Exponential integrator for cohorts
+ETD2RK with a diagonal linear part
 ----------------------------------
 :func:`integrate_segment_etd` writes ``dy/dt = N(y, t) - k * y`` with the diagonal ``k``
 from :func:`sim.model.rhs.linear_decay_rates` and uses ETD2RK (Cox & Matthews 2002):
@@ -642,7 +643,7 @@ def integrate_segment_exp(
 
 @dataclass(frozen=True)
 class SolverSettings:
-    """Step control of the cohort exponential integrator (:func:`integrate_segment_etd`).
+    """Step control of the diagonal ETD2RK integrator (:func:`integrate_segment_etd`).
 
     ``rtol`` bounds the local error estimate (the difference between the first- and
     second-order solutions) per step, relative to ``max(|y|, 1)``: every state is of order one

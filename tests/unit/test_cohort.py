@@ -1,0 +1,242 @@
+"""The cohort engine (sim/cohort.py, sim/cohort_solver.py) against the single-run path.
+
+What the cohort must reproduce (issue 5): one person simulated as a cohort agrees with
+``sim.simulation.simulate`` within 0.5 % on the summary metrics; so does each person of a
+mixed cohort, whose integration shares one linear operator and one step size; the same seed
+gives the same cohort; the sampled characteristics follow their documented distributions;
+states stay finite and non-negative; people who attend no session keep the untrained state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from typing import Any
+
+import numpy as np
+import pytest
+
+from sim.cohort import GENOTYPE_CODES, People, Population, sample_people, simulate_cohort
+from sim.model.constants import COGNITIVE_STATUSES, igf1_age_baseline_ng_mL
+from sim.model.rhs import initial_state
+from sim.model.state import IX, STATE_NAMES
+from sim.parameters import DEFAULTS
+from sim.results import compute_metrics
+from sim.scenario import load_scenario
+from sim.simulation import simulate
+from tests.conftest import SCENARIOS
+
+TOLERANCE = 5e-3  # the issue's bar: 0.5 %
+FLOOR = 1e-2  # relative to max(|single run|, FLOOR): metrics that are ~0 compare absolutely
+# Metrics the cohort cannot report from weekly assessments: peaks of minute-scale pulses and
+# the fraction of time in a band (a crossing between two weekly samples).
+NOT_FROM_WEEKLY = {"il6_peak_pg_mL", "lactate_peak_mmol_L", "igf1_midrange_fraction"}
+SHIPPED = ("aerobic", "resistance", "combined", "hiit", "detraining")
+
+
+def people(n: int = 1, **columns: Any) -> People:
+    """``n`` people who are the scenarios' default participant unless ``columns`` say else."""
+    default = {
+        "age_years": 65.0,
+        "female": True,
+        "genotype": 0,
+        "status": 0,
+        "baseline_strength_rel": 1.0,
+        "baseline_fitness_rel": 1.0,
+        "igf1_factor": 1.0,
+        "strength_responsiveness": 1.0,
+        "fitness_responsiveness": 1.0,
+        "attendance_factor": 1.0,
+    }
+    default.update(columns)
+    return People(**{k: np.broadcast_to(np.asarray(v), (n,)).copy() for k, v in default.items()})
+
+
+def as_participant(scenario: Any, group: People, i: int) -> Any:
+    """``scenario`` with person ``i`` of ``group`` as its participant (for ``simulate``)."""
+    age = float(group.age_years[i])
+    participant = scenario.participant.model_copy(
+        update={
+            "age_years": age,
+            "bdnf_genotype": GENOTYPE_CODES[int(group.genotype[i])],
+            "cognitive_status": COGNITIVE_STATUSES[int(group.status[i])],
+            "baseline_strength_rel": float(group.baseline_strength_rel[i]),
+            "baseline_fitness_rel": float(group.baseline_fitness_rel[i]),
+            "baseline_igf1_ng_mL": igf1_age_baseline_ng_mL(DEFAULTS, age)
+            * float(group.igf1_factor[i]),
+        }
+    )
+    return scenario.model_copy(update={"participant": participant})
+
+
+def weekly_metrics(scenario: Any, group: People, i: int) -> dict[str, float]:
+    """Person ``i``'s summary metrics from a cohort run assessed every week.
+
+    The metric definitions are :func:`sim.results.compute_metrics` itself, fed with the
+    cohort's weekly states instead of the single run's fine time series.
+    """
+    weeks = tuple(float(w) for w in range(scenario.total_weeks + 1))
+    result = simulate_cohort(scenario, group, seed=scenario.seed, assessments_weeks=weeks)
+    columns = {name: values[:, i] for name, values in result.columns.items()}
+    metrics = compute_metrics(result.times_h, columns, (), result.training_end_h)
+    metrics["sessions_planned"] = float(result.sessions_planned)
+    metrics["sessions_completed"] = float(result.sessions_completed[i])
+    return metrics
+
+
+def assert_metrics_agree(got: dict[str, float], want: dict[str, float]) -> None:
+    """Every comparable metric within TOLERANCE of the single run, relative (FLOOR)."""
+    bad = {
+        name: (got[name], ref)
+        for name, ref in want.items()
+        if name not in NOT_FROM_WEEKLY and abs(got[name] - ref) > TOLERANCE * max(abs(ref), FLOOR)
+    }
+    assert not bad, f"cohort vs single run (cohort, single): {bad}"
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_one_default_person_agrees_with_the_single_run(name: str) -> None:
+    """A cohort of the scenario's own participant reproduces ``simulate`` (issue 5: 0.5 %)."""
+    scenario = load_scenario(SCENARIOS / f"{name}.yaml")
+    assert_metrics_agree(weekly_metrics(scenario, people(), 0), simulate(scenario).metrics)
+
+
+@pytest.mark.parametrize("name", ("combined", "hiit"))
+def test_each_person_of_a_mixed_cohort_agrees_with_their_single_run(name: str) -> None:
+    """People who differ in every sampled trait share the cohort's operator and steps, and
+    still each match their own single run: the shared linear part is only a splitting."""
+    group = people(
+        4,
+        age_years=[58.0, 65.0, 74.0, 83.0],
+        genotype=[0, 1, 2, 1],
+        status=[0, 1, 2, 0],
+        baseline_strength_rel=[1.2, 1.0, 0.8, 0.7],
+        baseline_fitness_rel=[0.8, 1.1, 1.0, 0.75],
+        igf1_factor=[1.4, 1.0, 0.7, 1.2],
+    )
+    scenario = load_scenario(SCENARIOS / f"{name}.yaml")
+    for i in range(group.n):
+        single = simulate(as_participant(scenario, group, i)).metrics
+        assert_metrics_agree(weekly_metrics(scenario, group, i), single)
+
+
+def test_attendance_draws_follow_the_single_run_with_the_same_seed() -> None:
+    """With attendance below 1 the cohort of one draws the same sessions as ``simulate``."""
+    scenario = load_scenario(SCENARIOS / "combined.yaml")
+    adherence = scenario.adherence.model_copy(update={"attendance": 0.6})
+    scenario = scenario.model_copy(update={"adherence": adherence})
+    single = simulate(scenario).metrics
+    assert 0 < single["sessions_completed"] < single["sessions_planned"]
+    assert_metrics_agree(weekly_metrics(scenario, people(), 0), single)
+
+
+def test_same_seed_same_cohort_and_results_other_seed_other_people() -> None:
+    pop = Population()
+    a = sample_people(pop, 50, np.random.default_rng(11))
+    b = sample_people(pop, 50, np.random.default_rng(11))
+    c = sample_people(pop, 50, np.random.default_rng(12))
+    for f in fields(People):
+        if f.name != "extra":
+            np.testing.assert_array_equal(getattr(a, f.name), getattr(b, f.name))
+    assert not np.array_equal(a.age_years, c.age_years)
+    assert not np.array_equal(a.strength_responsiveness, c.strength_responsiveness)
+    scenario = load_scenario(SCENARIOS / "combined.yaml").model_copy(update={"duration_weeks": 4})
+    first, again = (simulate_cohort(scenario, g, pop, seed=5) for g in (a, b))
+    np.testing.assert_array_equal(first.states, again.states)
+    np.testing.assert_array_equal(first.sessions_completed, again.sessions_completed)
+    other_schedule = simulate_cohort(scenario, a, pop, seed=6)
+    assert not np.array_equal(first.sessions_completed, other_schedule.sessions_completed)
+
+
+def within(values: np.ndarray, p: float, label: str) -> None:
+    """The fraction of True in ``values`` is ``p`` within 4 binomial standard errors."""
+    se = np.sqrt(p * (1.0 - p) / values.size)
+    assert abs(values.mean() - p) < 4.0 * se, f"{label}: {values.mean():.4f} vs {p}"
+
+
+def test_sampled_distributions_match_their_documented_values() -> None:
+    """Met allele ~0.2 in Hardy-Weinberg proportions (petryshen2010); ~7 % strength
+    (ahtiainen2016) and ~17 % fitness (bouchard1999) non-responders, whose responsiveness is
+    a tenth of a responder's; attendance factor Beta(a, 1) with mean a / (a + 1)."""
+    pop = Population(met_allele_frequency=0.2, status_weights=(0.7, 0.2, 0.1))
+    n = 40_000
+    group = sample_people(pop, n, np.random.default_rng(2024))
+    q = pop.met_allele_frequency
+    met = (group.genotype.sum()) / (2 * n)  # 1 Met allele in val/met, 2 in met/met
+    assert abs(met - q) < 4.0 * np.sqrt(q * (1 - q) / (2 * n))
+    for code, p in enumerate(((1 - q) ** 2, 2 * q * (1 - q), q * q)):
+        within(group.genotype == code, p, GENOTYPE_CODES[code])
+    for code, p in enumerate(pop.status_weights):
+        within(group.status == code, p, COGNITIVE_STATUSES[code])
+    within(group.female, pop.female_fraction, "female")
+    # Responders are log-normal with mean 1 and CV 0.3: below 0.25 has probability ~1e-6;
+    # non-responders (x 0.1) exceed 0.25 with probability ~5e-4.
+    within(group.strength_responsiveness < 0.25, pop.strength_nonresponder_fraction, "strength")
+    within(group.fitness_responsiveness < 0.25, pop.fitness_nonresponder_fraction, "fitness")
+    responders = group.strength_responsiveness[group.strength_responsiveness >= 0.25]
+    assert abs(responders.mean() - 1.0) < 4.0 * pop.responsiveness_cv / np.sqrt(responders.size)
+    a = pop.attendance_concentration
+    sd = np.sqrt(a / ((a + 1) ** 2 * (a + 2)))
+    assert abs(group.attendance_factor.mean() - a / (a + 1)) < 4.0 * sd / np.sqrt(n)
+    assert group.age_years.min() >= pop.age_min_years
+    assert group.age_years.max() <= pop.age_max_years
+    assert abs(group.age_years.mean() - pop.age_mean_years) < 4.0 * pop.age_sd_years / np.sqrt(n)
+    for name, cv in (("baseline_strength_rel", pop.strength_cv), ("igf1_factor", pop.igf1_cv)):
+        values = getattr(group, name)
+        assert abs(values.mean() - 1.0) < 4.0 * cv / np.sqrt(n), name
+        assert abs(values.std() / values.mean() - cv) < 0.02 * cv + 4.0 * cv / np.sqrt(2 * n)
+
+
+@pytest.mark.parametrize("name", ("combined", "hiit"))
+def test_states_stay_finite_and_non_negative(name: str) -> None:
+    pop = Population(status_weights=(0.6, 0.2, 0.2), strength_cv=0.3, igf1_cv=0.5)
+    group = sample_people(pop, 300, np.random.default_rng(7))
+    scenario = load_scenario(SCENARIOS / f"{name}.yaml")
+    weeks = tuple(float(w) for w in range(0, scenario.total_weeks + 1, 2))
+    result = simulate_cohort(scenario, group, pop, seed=1, assessments_weeks=weeks)
+    assert result.states.shape == (len(weeks), len(STATE_NAMES), group.n)
+    assert np.all(np.isfinite(result.states))
+    assert result.states.min() >= -1e-9, STATE_NAMES[int(np.argmin(result.states.min((0, 2))))]
+
+
+def test_people_who_attend_nothing_keep_the_untrained_trajectory() -> None:
+    """Without a session nothing is driven: strength, fitness, brain BDNF, inflammation and
+    the reserve stay at rest (to the integrator's local error bound, ``rtol`` x the 1e-2
+    floor: the shared operator couples them to the trained people's states), IGF-1 and
+    cognition follow ``simulate`` on the sedentary scenario for that person, and their
+    trained neighbours do change."""
+    group = people(
+        4,
+        age_years=[60.0, 72.0, 60.0, 72.0],
+        genotype=[0, 2, 0, 2],
+        baseline_strength_rel=[0.9, 1.3, 0.9, 1.3],
+        igf1_factor=[0.8, 1.3, 0.8, 1.3],
+        attendance_factor=[0.0, 0.0, 1.0, 1.0],
+    )
+    combined = load_scenario(SCENARIOS / "combined.yaml")
+    weeks = (0.0, 6.0, 12.0, 24.0)
+    result = simulate_cohort(combined, group, seed=1, assessments_weeks=weeks)
+    np.testing.assert_array_equal(result.sessions_completed, [0, 0, 120, 120])
+    sedentary = load_scenario(SCENARIOS / "sedentary.yaml")
+    for i in (0, 1):
+        rest = initial_state_of(group, i)
+        for name in ("strength_rel", "fitness_rel", "bdnf_brain_rel", "reserve_built"):
+            want = rest[getattr(IX, name)]
+            np.testing.assert_allclose(result.columns[name][:, i], want, rtol=1e-6, atol=1e-5)
+        np.testing.assert_allclose(result.columns["inflammation_rel"][:, i], 1.0, atol=1e-5)
+        single = simulate(as_participant(sedentary, group, i))
+        for j, t in enumerate(result.times_h):
+            for name in ("igf1_ng_mL", "cognition_z", "reserve"):
+                want = single.at(name, float(t))
+                got = result.columns[name][j, i]
+                assert abs(got - want) <= TOLERANCE * max(abs(want), FLOOR), (name, t)
+        trained = result.columns["strength_rel"][-1, i + 2]
+        assert trained > 1.05 * group.baseline_strength_rel[i + 2]
+
+
+def initial_state_of(group: People, i: int) -> np.ndarray:
+    """Resting state of person ``i`` from the single-run constants of their participant."""
+    from sim.model.constants import compile_constants
+    from sim.simulation import subject_from_scenario
+
+    scenario = as_participant(load_scenario(SCENARIOS / "sedentary.yaml"), group, i)
+    return initial_state(compile_constants(DEFAULTS, subject_from_scenario(scenario)))
