@@ -6,12 +6,14 @@
    rtol 1e-4 (atol 1e-6), at our own single-run tolerances (rtol 1e-6, atol 1e-8) and at the
    tight ones the agreement test uses (1e-10, 1e-12); the largest error in the reserve of each
    run against the tight one says what accuracy each time buys.
-2. If ``sim.cohort.simulate_cohort`` exists: a cohort of 200 sampled people, per-individual
-   time against a roadrunner loop over 200 individuals, estimated from 10 timed individuals
-   x 20 (each: ``reset``, set that person's constants and initial state, simulate to the three
-   assessment times). Goal: the cohort >= 20x faster per individual. The loop re-uses one
-   loaded model with our single run's bouts, which favours roadrunner: people with their own
-   attendance would each need their own file (load time, printed too).
+2. If ``sim.cohort.simulate_cohort`` exists: cohorts of 200 and 1,000 sampled people (1,000
+   is a trial arm of issue 5), per-individual time against a roadrunner loop, estimated from
+   10 timed individuals (each: ``reset``, set that person's constants and initial state,
+   simulate to the assessment times). Goal: the cohort >= 20x faster per individual. The
+   cohort's cost per individual falls with its size (each step has a fixed cost in Python
+   calls that everybody shares), so both sizes are printed. The loop re-uses one loaded model with our
+   single run's bouts, which favours roadrunner: people with their own attendance would each
+   need their own file (load time, printed too).
 
 Run: ``.venv/bin/python benchmarks/vs_roadrunner.py`` (needs ``pip install -e '.[sbml]'``).
 """
@@ -33,7 +35,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "scenarios" / "combined.yaml"
 REPEATS = 5
-COHORT_N, RR_SAMPLE = 200, 10
+COHORT_SIZES, RR_SAMPLE = (200, 1000), 10
 GOAL_SINGLE, GOAL_COHORT = 2.0, 20.0
 # roadrunner (rtol, atol) of the single run: about our accuracy, our tolerances, the test's.
 TOLERANCES = ((1e-4, 1e-6), (1e-6, 1e-8), (1e-10, 1e-12))
@@ -136,10 +138,18 @@ def cohort_run(scenario: Any, path: Path) -> None:
     from sim.regimen import HOURS_PER_WEEK
 
     pop = cohort.Population()
-    people = cohort.sample_people(pop, COHORT_N, np.random.default_rng(3))
-    cohort.simulate_cohort(scenario, people, pop)  # warm-up
-    t_cohort = median_time(lambda: cohort.simulate_cohort(scenario, people, pop), 3)
-    per_ours = t_cohort / COHORT_N
+    per_ours: dict[int, float] = {}
+    for n in COHORT_SIZES:
+        people = cohort.sample_people(pop, n, np.random.default_rng(3))
+        cohort.simulate_cohort(scenario, people, pop)  # warm-up
+        t_cohort = median_time(
+            lambda people=people: cohort.simulate_cohort(scenario, people, pop), 3
+        )
+        per_ours[n] = t_cohort / n
+        print(
+            f"cohort of {n} ({scenario.name!r}): median {t_cohort:.2f} s, "
+            f"{per_ours[n] * 1e3:.2f} ms per individual"
+        )
 
     params = Parameters().with_overrides(dict(scenario.parameters))
     c = cohort.cohort_constants(params, people, pop)
@@ -148,14 +158,10 @@ def cohort_run(scenario: Any, path: Path) -> None:
         for k, v in vars(c).items()
         if isinstance(v, np.ndarray) and np.ndim(v) == 1
     }
-    y0 = initial_state(c, COHORT_N)
+    y0 = initial_state(c, people.n)
     weeks = (0.0, scenario.duration_weeks, scenario.duration_weeks + scenario.follow_up_weeks)
     times = sorted({w * HOURS_PER_WEEK for w in weeks})
-    print(
-        f"cohort of {COHORT_N} ({scenario.name!r}, {len(times)} assessment times): "
-        f"median {t_cohort:.2f} s, {per_ours * 1e3:.2f} ms per individual; "
-        f"{len(varying)} constants vary between people"
-    )
+    print(f"  {len(times)} assessment times; {len(varying)} constants vary between people")
     t_load = median_time(lambda: roadrunner_model(path, 1e-6, 1e-8), 3)
     for rtol, atol in ((1e-3, 1e-6), (1e-6, 1e-8)):
         rr = roadrunner_model(path, rtol, atol)
@@ -175,11 +181,14 @@ def cohort_run(scenario: Any, path: Path) -> None:
         per_rr = (time.perf_counter() - t0) / RR_SAMPLE
         print(
             f"  roadrunner loop (rtol {rtol:.0e}): {per_rr * 1e3:.1f} ms per individual "
-            f"(~{per_rr * COHORT_N:.1f} s for {COHORT_N}, from {RR_SAMPLE} x "
-            f"{COHORT_N // RR_SAMPLE}); cohort is {per_rr / per_ours:.1f}x faster per "
-            f"individual (goal >= {GOAL_COHORT:g}); with one model load per person "
-            f"{(per_rr + t_load) / per_ours:.1f}x"
+            f"(from {RR_SAMPLE}); with one model load per person "
+            f"{(per_rr + t_load) * 1e3:.0f} ms"
         )
+        for n, ours in per_ours.items():
+            print(
+                f"    cohort of {n:>5}: {per_rr / ours:5.1f}x faster per individual (goal >= "
+                f"{GOAL_COHORT:g}); with one model load per person {(per_rr + t_load) / ours:.0f}x"
+            )
 
 
 def main() -> None:
