@@ -41,7 +41,7 @@ import numpy as np
 
 from sim.errors import SolverError
 from sim.model.constants import Constants
-from sim.model.drive import Drive, any_positive
+from sim.model.drive import Drive
 from sim.model.rhs import initial_state, linear_decay_rates, rhs
 from sim.solver import (
     DEFAULT_EXP_SETTINGS,
@@ -169,71 +169,43 @@ class CohortIntegrator(ExponentialIntegrator):
     ) -> np.ndarray:
         """Integrate over ``[t0, t1]`` (no output inside); return everybody's ``y(t1)``.
 
-        The step control is that of :meth:`sim.solver.ExponentialIntegrator.segment`, kept
-        line for line so that a cohort of one takes the single run's steps; only the step
-        itself (:meth:`_Work.step`) works on everybody's states.
+        The operator rebuilds and step-size control are the single run's
+        (:meth:`~sim.solver.ExponentialIntegrator._controlled_steps`), so a cohort of one
+        takes the single run's steps at the same tolerance; only the step itself
+        (:meth:`_Work.step`) works on everybody's states.
         """
         s = self.settings
-        active = drive.active
-        kind = (
-            active,
-            any_positive(drive.aerobic_frac_vo2max),
-            any_positive(drive.resistance_frac_1rm),
-        )
-        key = kind if active else (False, *self._last_kind[1:])  # rest after what
-        self._last_kind = kind
-        op = self._op
-        if op is None or (not active and not 0.0 <= t0 - op.t_h < s.refresh_h):
-            op = self._rebuild(c, t0, y0)
+        op, key = self._start(c, t0, y0, drive)
         lam, V, W = op.lam[:, None], op.V, op.W
-        floor, kmin, kmax, grow = s.floor, self._kmin, self._kmax, self._grow
-        origin, inv_tol, hmax = self._origin, 1.0 / s.rtol, max(s.max_step_h, self._h[-1])
-        hs, ladder = self._h, self._ladder
-
-        k = min(self._first_k.get(key, ladder(1.0 / 60.0)), kmax)
-        first = True
-        cap = math.inf  # longest step allowed right after a rejection
+        origin, inv_tol = self._origin, 1.0 / s.rtol
         w = self._work(y0.shape)
-        t = t0
         np.copyto(w.y, y0)
         np.matmul(W, w.y, out=w.z)
-        w.modal_remainder(w.n0, rhs(t, w.y, c, drive), w.z, W, lam)
-        while True:
-            h = hs[k - kmin]
-            last = t1 - t <= min(1.5 * h, hmax, cap)  # then end on t1 (no sliver of a step)
-            if last:
-                h = t1 - t
-                weights = _cohort_weights(self._odd(h, op.lam), V)
-            else:
-                weights = tuple(a[k - kmin] for a in self._cohort_table)
-            err = inv_tol * w.step(c, drive, t, h, weights, V, W, lam, origin, floor)
-            if not err <= 1.0:  # also when err is NaN
-                self.rejected += 1
-                cap = h * (max(0.9 / err ** (1.0 / 3.0), 0.1) if err < 1e30 else 0.1)
-                k = min(k - 1, ladder(cap))
-                if k < kmin:
-                    reason = (
-                        "a state became non-finite"
-                        if not np.all(np.isfinite(w.y1))
-                        else f"the step size fell below {s.min_step_h:g} h"
-                    )
-                    raise SolverError(
-                        f"integration failed on segment {label} [{t0:.4f} h, "
-                        f"{t1:.4f} h] (drive {_describe(drive)}): {reason}"
-                    )
-                continue
-            cap = math.inf
-            self.steps += 1
-            dk = min(grow, ladder(0.9 / max(err, 1e-12) ** (1.0 / 3.0)))
-            if first:
-                self._first_k[key] = min(kmax, max(kmin, (ladder(h) if last else k) + dk))
-                first = False
+        w.modal_remainder(w.n0, rhs(t0, w.y, c, drive), w.z, W, lam)
+
+        def attempt(t: float, h: float, weights: tuple[np.ndarray, ...]) -> float:
+            return inv_tol * w.step(c, drive, t, h, weights, V, W, lam, origin, s.floor)
+
+        def failure(reason: str) -> SolverError:
+            if not np.all(np.isfinite(w.y1)):
+                reason = "a state became non-finite"
+            return SolverError(
+                f"integration failed on segment {label} [{t0:.4f} h, {t1:.4f} h] "
+                f"(drive {_describe(drive)}): {reason}"
+            )
+
+        for t, h, last in self._controlled_steps(key, t0, t1, attempt, failure):
             w.accept()
-            if last:
-                return w.y.copy()
-            t += h
-            w.modal_remainder(w.n0, rhs(t, w.y, c, drive), w.z, W, lam)
-            k = min(kmax, k + dk)
+            if not last:
+                w.modal_remainder(w.n0, rhs(t + h, w.y, c, drive), w.z, W, lam)
+        return w.y.copy()
+
+    def _step_weights(self, i: int | None, h: float) -> tuple[np.ndarray, ...]:
+        """The single run's weights (:func:`_cohort_weights`) for ``(N_STATES, N)`` states."""
+        if i is not None:
+            return tuple(a[i] for a in self._cohort_table)
+        assert self._op is not None
+        return _cohort_weights(super()._step_weights(None, h), self._op.V)
 
     def _work(self, shape: tuple[int, ...]) -> _Work:
         if self._buffers is None or self._buffers.y.shape != shape:

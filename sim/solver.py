@@ -133,7 +133,7 @@ from __future__ import annotations
 import math
 import warnings
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -482,6 +482,55 @@ class ExponentialIntegrator:
             If the state becomes non-finite or the step size falls below ``min_step_h``.
         """
         s = self.settings
+        op, key = self._start(c, t0, y0, drive)
+        lam, V, W, VT = op.lam, op.V, op.W, op.V.T
+        floor, origin, inv_tol = s.floor, self._origin, 1.0 / s.rtol
+        record = len(t_out) > 0
+        steps: list[tuple[float, float, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+        trial: list[np.ndarray] = []  # z1, y1, na, nb of the last step tried
+        y, z = y0, W @ y0
+        n0 = W @ rhs(t0, y, c, drive) - lam * z
+
+        def attempt(t: float, h: float, weights: tuple[np.ndarray, ...]) -> float:
+            e_half, hq1, e, hp1, w0, wa, wb, we = weights
+            za = e_half * z + hq1 * n0
+            na = W @ rhs(t + 0.5 * h, V @ za, c, drive) - lam * za
+            ez = e * z
+            zb = ez + hp1 * (2.0 * na - n0)
+            nb = W @ rhs(t + h, V @ zb, c, drive) - lam * zb
+            z1 = ez + w0 * n0 + wa * na + wb * nb
+            y1 = V @ z1
+            trial[:] = (z1, y1, na, nb)
+            return inv_tol * float(
+                (
+                    np.abs((we * (n0 - 2.0 * na + nb)) @ VT)
+                    / np.maximum(np.abs(y1 - origin), floor)
+                ).max()
+            )
+
+        def failure(reason: str) -> SolverError:
+            if not np.all(np.isfinite(trial[1])):
+                reason = "the state became non-finite"
+            return SolverError(
+                f"integration failed on segment {label} [{t0:.4f} h, "
+                f"{t1:.4f} h] (drive {drive}): {reason}"
+            )
+
+        for t, h, last in self._controlled_steps(key, t0, t1, attempt, failure):
+            z1, y1, na, nb = trial
+            if record:
+                steps.append((t, h, z, n0, na, nb))
+            z, y = z1, y1
+            if not last:
+                n0 = W @ rhs(t + h, y, c, drive) - lam * z
+        if not record:
+            return np.empty((0, len(y0))), y
+        return self._dense(steps, np.asarray(t_out, dtype=float)), y
+
+    def _start(
+        self, c: Constants, t0: float, y0: np.ndarray, drive: Drive
+    ) -> tuple[LinearOperator, tuple[bool, ...]]:
+        """A segment's operator (rebuilt at the start of rest when due) and step-memory key."""
         active = drive.active
         kind = (
             active,
@@ -491,55 +540,48 @@ class ExponentialIntegrator:
         key = kind if active else (False, *self._last_kind[1:])  # rest after what
         self._last_kind = kind
         op = self._op
-        if op is None or (not active and not 0.0 <= t0 - op.t_h < s.refresh_h):
+        if op is None or (not active and not 0.0 <= t0 - op.t_h < self.settings.refresh_h):
             op = self._rebuild(c, t0, y0)
-        lam, V, W, VT = op.lam, op.V, op.W, op.V.T
-        floor, kmin, kmax, grow = s.floor, self._kmin, self._kmax, self._grow
-        origin, inv_tol, hmax = self._origin, 1.0 / s.rtol, max(s.max_step_h, self._h[-1])
-        hs, ladder, weights, odd = self._h, self._ladder, self._weights, self._odd
-        record = len(t_out) > 0
-        steps: list[tuple[float, float, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+        return op, key
 
+    def _step_weights(self, i: int | None, h: float) -> tuple[np.ndarray, ...]:
+        """Weights of ladder step ``i``, or of the off-ladder step ``h`` if ``i`` is None."""
+        assert self._op is not None
+        return self._odd(h, self._op.lam) if i is None else self._weights(i)
+
+    def _controlled_steps(
+        self,
+        key: tuple[bool, ...],
+        t0: float,
+        t1: float,
+        attempt: Callable[[float, float, tuple[np.ndarray, ...]], float],
+        failure: Callable[[str], SolverError],
+    ) -> Iterator[tuple[float, float, bool]]:
+        """The step-size control of one segment; yields every accepted step ``(t, h, last)``.
+
+        ``attempt(t, h, weights)`` computes a step and returns its error ratio (accepted if
+        at most 1); ``failure(reason)`` builds the error raised when the step size falls
+        below ``min_step_h``. The caller takes each accepted step before the next is tried.
+        """
+        s = self.settings
+        kmin, kmax, grow, hs, ladder = self._kmin, self._kmax, self._grow, self._h, self._ladder
+        hmax = max(s.max_step_h, hs[-1])
         k = min(self._first_k.get(key, ladder(1.0 / 60.0)), kmax)
         first = True
         cap = math.inf  # longest step allowed right after a rejection
-        t, y, z = t0, y0, W @ y0
-        n0 = W @ rhs(t, y, c, drive) - lam * z
+        t = t0
         while True:
             h = hs[k - kmin]
             last = t1 - t <= min(1.5 * h, hmax, cap)  # then end on t1 (no sliver of a step)
             if last:
                 h = t1 - t
-                e_half, hq1, e, hp1, w0, wa, wb, we = odd(h, lam)
-            else:
-                e_half, hq1, e, hp1, w0, wa, wb, we = weights(k - kmin)
-            za = e_half * z + hq1 * n0
-            na = W @ rhs(t + 0.5 * h, V @ za, c, drive) - lam * za
-            ez = e * z
-            zb = ez + hp1 * (2.0 * na - n0)
-            nb = W @ rhs(t + h, V @ zb, c, drive) - lam * zb
-            z1 = ez + w0 * n0 + wa * na + wb * nb
-            y1 = V @ z1
-            err = inv_tol * float(
-                (
-                    np.abs((we * (n0 - 2.0 * na + nb)) @ VT)
-                    / np.maximum(np.abs(y1 - origin), floor)
-                ).max()
-            )
+            err = attempt(t, h, self._step_weights(None if last else k - kmin, h))
             if not err <= 1.0:  # also when err is NaN
                 self.rejected += 1
                 cap = h * (max(0.9 / err ** (1.0 / 3.0), 0.1) if err < 1e30 else 0.1)
                 k = min(k - 1, ladder(cap))
                 if k < kmin:
-                    reason = (
-                        "the state became non-finite"
-                        if not np.all(np.isfinite(y1))
-                        else f"the step size fell below {s.min_step_h:g} h"
-                    )
-                    raise SolverError(
-                        f"integration failed on segment {label} [{t0:.4f} h, "
-                        f"{t1:.4f} h] (drive {drive}): {reason}"
-                    )
+                    raise failure(f"the step size fell below {s.min_step_h:g} h")
                 continue
             cap = math.inf
             self.steps += 1
@@ -547,17 +589,11 @@ class ExponentialIntegrator:
             if first:
                 self._first_k[key] = min(kmax, max(kmin, (ladder(h) if last else k) + dk))
                 first = False
-            if record:
-                steps.append((t, h, z, n0, na, nb))
-            z, y = z1, y1
+            yield t, h, last
             if last:
-                break
+                return
             t += h
-            n0 = W @ rhs(t, y, c, drive) - lam * z
             k = min(kmax, k + dk)
-        if not record:
-            return np.empty((0, len(y0))), y
-        return self._dense(steps, np.asarray(t_out, dtype=float)), y
 
     def _dense(
         self,
