@@ -1,4 +1,4 @@
-"""The shipped virtual trials (scenarios/trials/) against the evidence targets T9, T10, T13.
+"""Evidence targets T9, T10 and T13 (and the Liu-Ambrose and AGUEDA findings) on virtual trials.
 
 Each trial runs once per module, with its own fixed seed (from the file) and the N given in
 ``SIZES``. Sample effect sizes (``hedges_g``) carry the measurement-noise sampling error of a

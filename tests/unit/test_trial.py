@@ -2,7 +2,7 @@
 
 Covers sim/trial.py, sim/trial_stats.py, sim/trial_plots.py and the ``trial`` subcommand.
 Simulations here are tiny (a few people, a few weeks); the shipped trials and the evidence
-targets are checked in tests/integration/test_trials.py.
+targets are checked in tests/evidence/test_trial_targets.py.
 """
 
 from __future__ import annotations
