@@ -4,7 +4,7 @@ The drive is piecewise constant and jumps at every bout (and interval) boundary.
 across a jump with an adaptive solver lets it step over short bouts entirely, so every call
 here covers one segment of constant drive, and the caller splits time at every boundary.
 
-Three integrators share that interface:
+Two integrators share that interface:
 
 - :func:`integrate_segment_exp`, the default for single runs (:func:`integrate` dispatches to
   it): an exponential Runge-Kutta method of order 3 in the eigenbasis of a linear operator
@@ -12,9 +12,8 @@ Three integrators share that interface:
 - :func:`integrate_segment`, LSODA through :func:`scipy.integrate.odeint`: the reference. The
   ``"reference"`` method runs it with ``rtol = 1e-10``, ``atol = 1e-12``; ``"lsoda"`` with its
   defaults (the former default path). Choose with :func:`use_method`.
-- :func:`integrate_segment_etd`, an ETD2RK scheme with a diagonal linear part that works on one
-  state vector or on arrays of shape ``(N_STATES, N)`` (the former cohort integrator; cohorts
-  now run this module's ETD3RK scheme for many people at once, see :mod:`sim.cohort_solver`).
+
+Cohorts run the same ETD3RK scheme for many people at once (:mod:`sim.cohort_solver`).
 
 Why not LSODA
 -------------
@@ -111,21 +110,6 @@ at :math:`\tau = h` it reproduces :math:`z_{n+1}`, so sampling adds no steps.
 The integrator keeps per-run state (the operator and step-size memory) in an
 :class:`ExponentialIntegrator` cached per :class:`~sim.model.constants.Constants` object, so
 the plain function call of :func:`integrate_segment_exp` needs no extra arguments.
-
-ETD2RK with a diagonal linear part
-----------------------------------
-:func:`integrate_segment_etd` writes ``dy/dt = N(y, t) - k * y`` with the diagonal ``k``
-from :func:`sim.model.rhs.linear_decay_rates` and uses ETD2RK (Cox & Matthews 2002):
-
-.. math::
-    a &= e^{-kh} y_n + h\,\varphi_1(-kh) N(y_n) \\
-    y_{n+1} &= a + h\,\varphi_2(-kh) \big(N(a) - N(y_n)\big)
-
-The step size is adapted to keep the difference between the first-order (ETD1) and
-second-order solutions within ``rtol`` (a free local error estimate); outputs between
-step ends use the scheme's own continuous extension (``N`` linear in time over the step), so
-sampling does not add steps. The same code runs on one state vector or on
-``(N_STATES, N)`` arrays for a cohort.
 """
 
 from __future__ import annotations
@@ -670,122 +654,6 @@ def integrate_segment_exp(
         If the state becomes non-finite or the step size collapses.
     """
     return integrator_for(c).segment(c, y0, t0, t1, drive, t_out, label)
-
-
-# --------------------------------------------------------------------------------------------
-# ETD2RK with a diagonal linear part: cohorts
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SolverSettings:
-    """Step control of the diagonal ETD2RK integrator (:func:`integrate_segment_etd`).
-
-    ``rtol`` bounds the local error estimate (the difference between the first- and
-    second-order solutions) per step, relative to ``max(|y|, 1)``: every state is of order one
-    or larger in its own units.
-    """
-
-    rtol: float = 1e-3
-    first_step_h: float = 2.0 / 60.0
-    max_step_h: float = 24.0
-
-
-DEFAULT_SETTINGS = SolverSettings()
-
-
-def _phi(z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``exp(z)``, ``phi1(z)`` and ``phi2(z)``, with series near ``z = 0``."""
-    small = np.abs(z) < 1e-4
-    zs = np.where(small, 1.0, z)
-    em1 = np.expm1(zs)
-    phi1 = np.where(small, 1.0 + z / 2.0 + z * z / 6.0, em1 / zs)
-    phi2 = np.where(small, 0.5 + z / 6.0 + z * z / 24.0, (em1 - zs) / (zs * zs))
-    return np.where(small, 1.0 + z * phi1, em1 + 1.0), phi1, phi2
-
-
-def integrate_segment_etd(
-    c: Constants,
-    k: np.ndarray,
-    y0: np.ndarray,
-    t0: float,
-    t1: float,
-    drive: Drive,
-    t_out: np.ndarray,
-    label: str = "",
-    settings: SolverSettings = DEFAULT_SETTINGS,
-    h0: float | None = None,
-) -> tuple[np.ndarray, np.ndarray, float]:
-    """Integrate over ``[t0, t1]`` with constant ``drive`` (adaptive ETD2RK).
-
-    Parameters
-    ----------
-    c, k
-        Per-run constants and the linear decay rates (:func:`linear_decay_rates`), shape
-        ``(N_STATES,)`` or ``(N_STATES, N)``.
-    y0
-        State at ``t0``.
-    t0, t1
-        Segment start and end [h], ``t1 > t0``.
-    drive
-        The segment's constant drive.
-    t_out
-        Sorted times strictly inside ``(t0, t1)`` at which to report the state.
-    label
-        Where this segment sits (scenario and segment), for the error message.
-    settings
-        Error tolerances and step limits.
-    h0
-        First step to try [h]; by default ``settings.first_step_h``.
-
-    Returns
-    -------
-    states_out, y1, h_next
-        States at ``t_out`` (shape ``(len(t_out),) + y0.shape``), the state at ``t1`` and the
-        step size the controller would try next (hand it to the next segment at rest).
-
-    Raises
-    ------
-    SolverError
-        If the state becomes non-finite or the step size collapses.
-    """
-    out = np.empty((len(t_out), *y0.shape))
-    scale = settings.rtol * np.maximum(np.abs(y0), 1.0)
-    j = 0
-    y, t = y0, t0
-    h = min(h0 or settings.first_step_h, settings.max_step_h)
-    n0 = rhs(t, y, c, drive) + k * y
-    while t < t1:
-        last = t + h >= t1 - 1e-9
-        h = t1 - t if last else h
-        e, p1, p2 = _phi(-k * h)
-        a = e * y + h * p1 * n0
-        dn = rhs(t + h, a, c, drive) + k * a - n0
-        correction = h * p2 * dn
-        err = float(np.max(np.abs(correction) / scale))
-        if err > 1.0 and h > 1e-6:
-            h *= max(0.2, 0.9 / np.sqrt(err))
-            continue
-        if not np.all(np.isfinite(a)):
-            break
-        t_end = t + h
-        while j < len(t_out) and t_out[j] <= t_end:
-            tau = t_out[j] - t
-            eq, q1, q2 = _phi(-k * tau)
-            out[j] = eq * y + tau * q1 * n0 + (tau * tau / h) * q2 * dn
-            j += 1
-        y, t = a + correction, t1 if last else t_end
-        scale = settings.rtol * np.maximum(np.abs(y), 1.0)
-        n0 = rhs(t, y, c, drive) + k * y
-        h_next = h * min(3.0, 0.9 / np.sqrt(max(err, 1e-10)))
-        if not last:
-            h = min(h_next, settings.max_step_h)
-    if not np.all(np.isfinite(y)):
-        raise SolverError(
-            f"integration failed on segment {label} [{t0:.4f} h, {t1:.4f} h] "
-            f"(drive {drive}): the state became non-finite"
-        )
-    return out, y, min(h_next, settings.max_step_h)
 
 
 # --------------------------------------------------------------------------------------------

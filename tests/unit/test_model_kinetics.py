@@ -110,26 +110,27 @@ def test_solver_matches_tight_tolerance_reference():
     np.testing.assert_allclose(y1, y1_ref, rtol=1e-4, atol=1e-7)
 
 
-def test_exponential_integrator_agrees_with_lsoda_for_many_people():
-    """The vectorised ETD2RK path (for cohorts) matches LSODA person by person.
+def test_cohort_integrator_agrees_with_lsoda_for_many_people():
+    """The cohort integrator (sim/cohort_solver.py: ETD3RK for N people, one shared operator)
+    matches tight LSODA person by person, for people who start in different states.
 
-    Tolerance: 1e-3 relative, 3e-5 absolute (the step control is relative to max(|y|, 1)).
+    Tolerance: 2e-3 relative, 3e-5 absolute (the cohort's rtol is 2e-3 on changes of slow
+    states, 5e-4 on fast ones in the single run).
     """
-    from sim.model.rhs import linear_decay_rates
-    from sim.solver import integrate_segment_etd
+    from sim.cohort_solver import CohortIntegrator
 
     y0 = np.repeat(initial_state(C)[:, None], 3, axis=1)
     y0[IX.lactate_mmol_L] = [1.0, 4.0, 8.0]
-    k = linear_decay_rates(C)[:, None]
     drive = Drive(aerobic_frac_vo2max=0.75, muscle_mass_frac=0.7)
     times = np.linspace(0.1, 0.9, 9)
-    out, y1, _ = integrate_segment_etd(C.vectorised(), k, y0, 0.0, 1.0, drive, times)
+    cv = C.vectorised()
+    out, y1 = CohortIntegrator(cv, 3).segment(cv, y0, 0.0, 1.0, drive, times)
     for person in range(3):
         ref, ref1 = integrate_segment(
             C, y0[:, person], 0.0, 1.0, drive, times, rtol=1e-10, atol=1e-12
         )
-        np.testing.assert_allclose(out[:, :, person], ref, rtol=1e-3, atol=3e-5)
-        np.testing.assert_allclose(y1[:, person], ref1, rtol=1e-3, atol=3e-5)
+        np.testing.assert_allclose(out[:, :, person], ref, rtol=2e-3, atol=3e-5)
+        np.testing.assert_allclose(y1[:, person], ref1, rtol=2e-3, atol=3e-5)
 
 
 def test_rhs_with_one_drive_per_person_matches_each_person_alone():
