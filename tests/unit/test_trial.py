@@ -1,8 +1,9 @@
 """Virtual trials: the trial schema, the statistics against closed forms, reproducible outputs.
 
-Covers sim/trial.py, sim/trial_stats.py, sim/trial_plots.py and the ``trial`` subcommand.
-Simulations here are tiny (a few people, a few weeks); the shipped trials and the evidence
-targets are checked in tests/evidence/test_trial_targets.py.
+Covers sim/trial.py, sim/trial_spec.py, sim/trial_schema.py, sim/trial_stats.py,
+sim/trial_plots.py and the ``trial`` subcommand. Simulations here are tiny (a few people, a few
+weeks); the shipped trials and the evidence targets are checked in
+tests/evidence/test_trial_targets.py.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from sim.cli import main
 from sim.cohort import Population
 from sim.errors import InputError
 from sim.trial import (
-    PopulationSpec,
     TrialError,
     arm_streams,
     load_trial,
@@ -31,6 +31,7 @@ from sim.trial import (
     trial_from_dict,
     write_trial,
 )
+from sim.trial_schema import PopulationSpec
 from sim.trial_stats import (
     completers,
     expected_g,

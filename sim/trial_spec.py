@@ -1,0 +1,187 @@
+"""A validated trial: the trial file read and checked, each arm's scenario resolved.
+
+:func:`load_trial` reads a trial YAML file and :func:`trial_from_dict` validates a parsed
+mapping against :class:`sim.trial_schema.TrialFile`, then loads each arm's scenario (a file
+relative to the trial file, or an inline mapping) and checks that every arm runs to the last
+assessment week. Problems are reported in one :class:`TrialError`, each line with the field
+path, the bad value and the fix.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from sim.errors import InputError, ScenarioError
+from sim.scenario import Scenario, load_scenario
+from sim.trial_schema import TrialFile
+from sim.trial_stats import Design
+from sim.validation import describe, format_problems, format_validation_error, read_yaml
+
+
+class TrialError(InputError):
+    """A trial file that cannot be read, does not validate, or whose arms do not fit it."""
+
+    def __init__(self, message: str, path: str | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+@dataclass(frozen=True)
+class Trial:
+    """A validated trial file with each arm's scenario resolved and checked."""
+
+    spec: TrialFile
+    scenarios: dict[str, Scenario]
+    source: str
+
+    @property
+    def name(self) -> str:
+        """The trial's name."""
+        return self.spec.name
+
+    def design(self) -> Design:
+        """The analysis plan for :func:`sim.trial_stats.summarise`."""
+        s = self.spec
+        return Design(
+            control=s.control,
+            at_week=s.outcome.at_week,
+            measurement_sd=s.outcome.measurement_sd,
+            responder_threshold=s.responder_threshold,
+            completer_min_fraction=s.completer_min_fraction,
+            analysis=s.analysis,
+            subgroups=tuple((g.field, g.bands or ()) for g in s.subgroups),
+        )
+
+
+def _scenario(arm: str, ref: Any, base: Path) -> Scenario | list[tuple[str, str]]:
+    """An arm's scenario, or the problems found (paths relative to the trial file)."""
+    where = f"arms.{arm}.scenario"
+    if isinstance(ref, dict):
+        try:
+            return Scenario.model_validate(ref)
+        except ValidationError as exc:
+            return [
+                (f"{where}.{p}" if p else where, m)
+                for err in exc.errors()
+                for p, m in describe(Scenario, err)
+            ]
+    path = base / ref
+    if not path.is_file():
+        return [
+            (
+                where,
+                f"scenario file {ref!r} not found (looked for {path}). Fix: correct the "
+                f"path; it is relative to the trial file's folder ({base}).",
+            )
+        ]
+    try:
+        return load_scenario(path)
+    except ScenarioError as exc:
+        return [(where, f"scenario file {ref!r} is invalid. Fix: correct it:\n{exc}")]
+
+
+def _horizon_problems(spec: TrialFile, scenarios: dict[str, Scenario]) -> list[tuple[str, str]]:
+    last = spec.assessments_weeks[-1]
+    return [
+        (
+            f"arms.{arm}.scenario",
+            (
+                f"the scenario runs {s.duration_weeks} training + {s.follow_up_weeks} follow-up = "
+                f"{s.total_weeks} weeks but assessments_weeks ends at week {last}. Fix: make the last "
+                f"assessment week {s.total_weeks}, or set the scenario's duration_weeks and "
+                f"follow_up_weeks to add up to {last}."
+            ),
+        )
+        for arm, s in scenarios.items()
+        if s.total_weeks != last
+    ]
+
+
+def trial_from_dict(
+    data: Any,
+    source: str = "<dict>",
+    base_dir: str | os.PathLike[str] = ".",
+) -> Trial:
+    """Validate a parsed trial mapping and resolve its arms' scenarios.
+
+    Parameters
+    ----------
+    data
+        The mapping, as ``yaml.safe_load`` would return it.
+    source
+        Label each message line starts with (a file name, or ``"<dict>"``).
+    base_dir
+        Folder that scenario paths are relative to.
+
+    Returns
+    -------
+    Trial
+        The validated trial.
+
+    Raises
+    ------
+    TrialError
+        One message listing every problem with field path, bad value and fix.
+    """
+    path = None if source == "<dict>" else source
+    if not isinstance(data, dict):
+        raise TrialError(
+            format_problems(
+                source,
+                [
+                    (
+                        "",
+                        (
+                            "the top level must be a mapping of fields (name: ..., arms: ...). Fix: write "
+                            "'key: value' lines at the top level, without a leading '- '."
+                        ),
+                    )
+                ],
+            ),
+            path=path,
+        )
+    try:
+        spec = TrialFile.model_validate(data)
+    except ValidationError as exc:
+        raise TrialError(format_validation_error(source, TrialFile, exc), path=path) from None
+    scenarios: dict[str, Scenario] = {}
+    problems: list[tuple[str, str]] = []
+    for arm, arm_spec in spec.arms.items():
+        found = _scenario(arm, arm_spec.scenario, Path(base_dir))
+        if isinstance(found, Scenario):
+            scenarios[arm] = found
+        else:
+            problems += found
+    problems += _horizon_problems(spec, scenarios)
+    if problems:
+        raise TrialError(format_problems(source, problems), path=path)
+    return Trial(spec, scenarios, source)
+
+
+def load_trial(path: str | os.PathLike[str]) -> Trial:
+    """Read and validate a trial YAML file; scenario paths are relative to its folder.
+
+    Parameters
+    ----------
+    path
+        The trial file.
+
+    Returns
+    -------
+    Trial
+        The validated trial with every arm's scenario loaded.
+
+    Raises
+    ------
+    TrialError
+        For a missing, unreadable, empty or malformed file, any schema violation, a missing or
+        invalid scenario, or arms whose weeks do not match the assessments.
+    """
+    source = os.fspath(path)
+    data = read_yaml(source, lambda message: TrialError(message, path=source))
+    return trial_from_dict(data, source=source, base_dir=Path(source).parent)
