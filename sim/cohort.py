@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from sim.cohort_solver import COHORT_SETTINGS, CohortIntegrator
+from sim.etd3 import ExponentialSettings
 from sim.model.constants import COGNITIVE_STATUSES, Constants, Subject, compile_constants
 from sim.model.drive import MUSCLE_MASS_FRAC, REST, Drive, vo2max_frac_from_hrmax
 from sim.model.rhs import initial_state, observables
@@ -31,7 +32,6 @@ from sim.model.state import IX, STATE_NAMES
 from sim.parameters import Parameters
 from sim.regimen import HOURS_PER_WEEK, PlannedSession, expand_regimen
 from sim.schedule import hiit_segments, play, progressed_load
-from sim.solver import ExponentialSettings
 
 GENOTYPE_CODES = ("val/val", "val/met", "met/met")
 

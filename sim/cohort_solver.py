@@ -1,16 +1,16 @@
 r"""Numerics of cohorts: the single run's ETD3RK scheme for N people at once.
 
 States have shape ``(N_STATES, N)``. The scheme, step-size ladder, error estimates and
-step memory are those of :class:`sim.solver.ExponentialIntegrator` (see the
-:mod:`sim.solver` docstring; Cox & Matthews 2002, J Comput Phys 176:430; Hochbruck &
+step memory are those of :class:`sim.expint.ExponentialIntegrator` (see the
+:mod:`sim.expint` docstring; Cox & Matthews 2002, J Comput Phys 176:430; Hochbruck &
 Ostermann 2010, Acta Numerica 19:209), changed so that the cost of a step grows far more
 slowly than the number of people (one step for 10,000 people costs about as much as 90
 steps of one person):
 
 - **One linear operator for everybody.** The splitting :math:`\dot y = L y + N(t, y)` is
-  exact for any :math:`L`, so the cohort takes :math:`L` from :func:`sim.solver.linear_operator`
-  for a *reference person*: every constant that differs between people at its median, every
-  slow state at the cohort's median. The fast rates (clearances, time constants) are
+  exact for any :math:`L`, so the cohort takes :math:`L` from
+  :func:`sim.linear_operator.linear_operator` for a *reference person*: every constant that
+  differs between people at its median, every slow state at the cohort's median. The fast rates (clearances, time constants) are
   parameters and the same for everyone, so :math:`L` captures everybody's stiffness; what
   differs between people (genotype, IGF-1 potentiation, baselines) stays in :math:`N`,
   evaluated per person. The modal transforms are then ``(N_STATES, N_STATES) @ (N_STATES,
@@ -40,15 +40,12 @@ from typing import Any
 import numpy as np
 
 from sim.errors import SolverError
+from sim.etd3 import DEFAULT_EXP_SETTINGS, ExponentialSettings
+from sim.expint import ExponentialIntegrator
+from sim.linear_operator import LinearOperator
 from sim.model.constants import Constants
 from sim.model.drive import Drive
 from sim.model.rhs import initial_state, linear_decay_rates, rhs
-from sim.solver import (
-    DEFAULT_EXP_SETTINGS,
-    ExponentialIntegrator,
-    ExponentialSettings,
-    LinearOperator,
-)
 
 COHORT_SETTINGS = dataclasses.replace(DEFAULT_EXP_SETTINGS, rtol=2e-3)
 """Default accuracy of the cohort integrator: the single run's structure at ``rtol`` 2e-3.
@@ -78,7 +75,7 @@ def reference_constants(c: Constants) -> Constants:
 class CohortIntegrator(ExponentialIntegrator):
     """ETD3RK integrator of a cohort's run (``y`` of shape ``(N_STATES, N)``).
 
-    The single run's :class:`~sim.solver.ExponentialIntegrator` built for the reference
+    The single run's :class:`~sim.expint.ExponentialIntegrator` built for the reference
     person (:func:`reference_constants`): the same step-size ladder, step memory and
     operator rebuilds; :meth:`segment` has the same interface and integrates everybody.
 
@@ -90,7 +87,7 @@ class CohortIntegrator(ExponentialIntegrator):
     n
         Number of people.
     settings
-        Accuracy and structure (:class:`sim.solver.ExponentialSettings`).
+        Accuracy and structure (:class:`sim.etd3.ExponentialSettings`).
 
     Attributes
     ----------
@@ -170,7 +167,7 @@ class CohortIntegrator(ExponentialIntegrator):
         """Integrate over ``[t0, t1]`` (no output inside); return everybody's ``y(t1)``.
 
         The operator rebuilds and step-size control are the single run's
-        (:meth:`~sim.solver.ExponentialIntegrator._controlled_steps`), so a cohort of one
+        (:meth:`~sim.expint.ExponentialIntegrator._controlled_steps`), so a cohort of one
         takes the single run's steps at the same tolerance; only the step itself
         (:meth:`_Work.step`) works on everybody's states.
         """

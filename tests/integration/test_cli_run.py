@@ -247,16 +247,16 @@ def test_solver_failure_exits_1_naming_scenario_and_segment(
     """A numerical failure is the program's fault (exit 1), never a traceback or half files."""
     import numpy as np
 
-    import sim.solver
+    import sim.expint
     from sim.model.drive import REST
 
-    real = sim.solver.rhs
+    real = sim.expint.rhs
 
     def blows_up_during_bouts(t, y, c, drive):
         out = real(t, y, c, drive)
         return out if drive == REST else out * np.nan
 
-    monkeypatch.setattr(sim.solver, "rhs", blows_up_during_bouts)
+    monkeypatch.setattr(sim.expint, "rhs", blows_up_during_bouts)
     path = tmp_path / "walk.yaml"
     path.write_text(
         "name: walk\nduration_weeks: 1\nblocks:\n  - weeks: 1\n    sessions:\n      - {day: tue, "

@@ -13,7 +13,9 @@ import math
 import numpy as np
 import pytest
 
-from sim import solver
+from sim import expint, solver
+from sim.etd3 import phi_functions
+from sim.linear_operator import linear_operator
 from sim.model.constants import Subject, compile_constants
 from sim.model.drive import REST, Drive
 from sim.model.rhs import initial_state
@@ -116,7 +118,7 @@ def test_coinciding_rates_cost_speed_not_accuracy() -> None:
     params = {"fgf21_clearance_per_h": 0.7, "fgf21_signal_decay_per_h": 0.7}
     scenario = scenario_from_dict(minimal_scenario(parameters=params))
     c = compile_constants(Parameters().with_overrides(params), Subject())
-    op = solver.linear_operator(c, 0.0, initial_state(c))
+    op = linear_operator(c, 0.0, initial_state(c))
     assert op.matrix[IX.fgf21_rel, IX.fgf21_signal] == 0.0
     result = simulate(scenario)
     with solver.use_method("reference"):
@@ -126,7 +128,7 @@ def test_coinciding_rates_cost_speed_not_accuracy() -> None:
 
 def test_segment_outputs_and_end_state_match_lsoda() -> None:
     """One bout from rest and the following day: samples inside and the end states."""
-    integrator = solver.ExponentialIntegrator(C)
+    integrator = expint.ExponentialIntegrator(C)
     y0 = initial_state(C)
     drive = Drive(resistance_frac_1rm=0.8, sets_per_h=4.0, muscle_mass_frac=1.0)
     for t0, t1, d in ((0.0, 0.75, drive), (0.75, 30.0, REST)):
@@ -144,7 +146,7 @@ def test_segment_outputs_and_end_state_match_lsoda() -> None:
 
 def test_linear_operator_is_exact_where_the_model_is_linear() -> None:
     """L carries the model's exact linear couplings and a real, well-conditioned eigenbasis."""
-    op = solver.linear_operator(C, 0.0, initial_state(C))
+    op = linear_operator(C, 0.0, initial_state(C))
     assert not op.diagonal and op.lam.dtype.kind == "f"
     np.testing.assert_allclose(op.V @ np.diag(op.lam) @ op.W, op.matrix, atol=1e-12)
     il6 = DEFAULTS.il6_rest_pg_mL * DEFAULTS.il6_release_per_h
@@ -157,7 +159,7 @@ def test_linear_operator_is_exact_where_the_model_is_linear() -> None:
 
 def test_phi_functions_are_smooth_across_the_series_switch() -> None:
     x = np.array([-0.0100001, -0.0099999, 0.0, 1e-12, 0.0099999, 0.0100001, -40.0])
-    e, p1, p2, p3 = solver.phi_functions(x)
+    e, p1, p2, p3 = phi_functions(x)
     np.testing.assert_allclose(e, np.exp(x), rtol=1e-14)
     assert (p1[2], p2[2], p3[2]) == (1.0, 0.5, 1.0 / 6.0)
     for p in (p1, p2, p3):
@@ -179,13 +181,13 @@ def test_method_switch_is_scoped_and_checked() -> None:
 
 def test_each_run_gets_its_own_integrator_and_frees_it() -> None:
     gc.collect()
-    before = len(solver._integrators)
+    before = len(expint._integrators)
     c = compile_constants(Parameters(), Subject())
-    first = solver.integrator_for(c)
-    assert solver.integrator_for(c) is first
-    assert solver.integrator_for(compile_constants(Parameters(), Subject())) is not first
-    assert len(solver._integrators) >= before + 1
+    first = expint.integrator_for(c)
+    assert expint.integrator_for(c) is first
+    assert expint.integrator_for(compile_constants(Parameters(), Subject())) is not first
+    assert len(expint._integrators) >= before + 1
     del c, first
     simulate(scenario_from_dict(minimal_scenario()))
     gc.collect()
-    assert len(solver._integrators) == before
+    assert len(expint._integrators) == before
