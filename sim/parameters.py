@@ -450,7 +450,12 @@ class Parameters:
         2.0, 0.0, 10.0, "Reserve drive per unit of relative strength gained.", "mavros2017", R
     )
     reserve_strength_gate_sets_per_wk: float = _p(
-        0.15, 0.05, 20.0, "Recent weekly sets at which strength counts half towards reserve.", ILL, R
+        0.15,
+        0.05,
+        20.0,
+        "Recent weekly sets at which strength counts half towards reserve.",
+        ILL,
+        R,
     )
     reserve_weight_fitness: float = _p(
         0.5,
