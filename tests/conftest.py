@@ -10,6 +10,23 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
 
+# The metrics summary.json must carry (contract in ../shared/DESIGN.md), written out here
+# rather than read from the code, so that the tests check the code against the contract.
+CONTRACT_METRICS = frozenset(
+    {
+        "reserve_final",
+        "cognition_z_final",
+        "bdnf_brain_auc",
+        "il6_peak_pg_mL",
+        "strength_change_pct",
+        "fitness_change_pct",
+        "igf1_mean_ng_mL",
+        "igf1_midrange_fraction",
+        "sessions_planned",
+        "sessions_completed",
+    }
+)
+
 
 def minimal_scenario(**overrides: Any) -> dict[str, Any]:
     """A valid scenario as a dict (one aerobic session a week for two weeks)."""

@@ -13,6 +13,7 @@ import yaml
 
 from sim.cli import main
 from sim.model.state import TIMESERIES_COLUMNS
+from tests.conftest import CONTRACT_METRICS
 
 CONTRACT_COLUMNS = [
     "time_h",
@@ -31,18 +32,6 @@ CONTRACT_COLUMNS = [
     "reserve",
     "cognition_z",
 ]
-CONTRACT_METRICS = {
-    "reserve_final",
-    "cognition_z_final",
-    "bdnf_brain_auc",
-    "il6_peak_pg_mL",
-    "strength_change_pct",
-    "fitness_change_pct",
-    "igf1_mean_ng_mL",
-    "igf1_midrange_fraction",
-    "sessions_planned",
-    "sessions_completed",
-}
 BOUT_COLUMNS = ["start_h", "end_h", "modality", "intensity", "load_rel", "completed", "reason"]
 
 SMALL = {

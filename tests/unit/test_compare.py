@@ -19,19 +19,8 @@ from sim.compare import compare, representative_bout, row_labels
 from sim.compare_text import format_table, headlines
 from sim.errors import MusclebrainError, SolverError
 from sim.scenario import load_scenario
+from tests.conftest import CONTRACT_METRICS as METRICS
 
-METRICS = {
-    "reserve_final",
-    "cognition_z_final",
-    "bdnf_brain_auc",
-    "il6_peak_pg_mL",
-    "strength_change_pct",
-    "fitness_change_pct",
-    "igf1_mean_ng_mL",
-    "igf1_midrange_fraction",
-    "sessions_planned",
-    "sessions_completed",
-}
 FIGURES = {"slow_states.png", "final_bars.png", "acute_response.png"}
 
 
