@@ -33,10 +33,10 @@ from sim.validation import (
     format_problems,
     format_validation_error,
     override_problem,
-    read_yaml,
     render_value,
     rule_error,
 )
+from sim.yaml_input import read_yaml
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 HOURS_PER_WEEK = 168.0

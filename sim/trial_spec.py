@@ -20,7 +20,8 @@ from sim.errors import InputError, ScenarioError
 from sim.scenario import Scenario, load_scenario
 from sim.trial_schema import TrialFile
 from sim.trial_stats import Design
-from sim.validation import describe, format_problems, format_validation_error, read_yaml
+from sim.validation import describe, format_problems, format_validation_error
+from sim.yaml_input import read_yaml
 
 
 class TrialError(InputError):

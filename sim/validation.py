@@ -1,9 +1,10 @@
-"""Plain-English messages for input files: YAML reading and pydantic validation errors.
+"""Plain-English messages for input files: pydantic validation errors as one line each.
 
 Pydantic reports a problem as ``(type, loc, input, ctx)``. Users need the field path in the
 form they wrote it (``blocks[0].sessions[1].day``), the bad value, what is wrong and how to fix
-it, one line per problem. The helpers here translate; they know nothing of scenarios beyond
-walking the model classes named by ``loc`` to find field names and bounds.
+it, one line per problem. The helpers here translate; the walk through the model classes that
+finds field names and bounds is in :mod:`sim.schema_paths`, and the reading of YAML files (with
+its own messages) in :mod:`sim.yaml_input`.
 
 Custom rules raised inside models use :func:`rule_error`, which carries pre-written
 ``(relative path, message)`` pairs so that one validator can report several problems.
@@ -13,19 +14,22 @@ from __future__ import annotations
 
 import difflib
 import math
-import os
 import re
-import types
-import typing
-from collections.abc import Callable, Sequence
-from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
-import annotated_types
-import yaml
 from pydantic import BaseModel, ValidationError
-from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
+
+from sim.schema_paths import (
+    field_bounds,
+    is_model,
+    length_limit,
+    locate,
+    range_text,
+    union_tags,
+    unwrap,
+)
 
 RULE_ERROR = "scenario_rules"
 MAX_LINES = 10
@@ -80,121 +84,6 @@ def render_value(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _unwrap(tp: Any) -> Any:
-    """Strip ``Annotated`` and ``Optional`` wrappers from a type."""
-    while True:
-        origin = typing.get_origin(tp)
-        if origin is typing.Annotated:
-            tp = typing.get_args(tp)[0]
-        elif origin in (typing.Union, types.UnionType):
-            args = [a for a in typing.get_args(tp) if a is not type(None)]
-            if len(args) != 1:
-                return tp
-            tp = args[0]
-        else:
-            return tp
-
-
-def _is_model(tp: Any) -> bool:
-    return isinstance(tp, type) and issubclass(tp, BaseModel)
-
-
-def _discriminator(tp: Any) -> str | None:
-    """The discriminator named in an ``Annotated[Union[...], Field(discriminator=...)]``."""
-    if typing.get_origin(tp) is typing.Annotated:
-        for meta in typing.get_args(tp)[1:]:
-            if isinstance(getattr(meta, "discriminator", None), str):
-                return str(meta.discriminator)
-    return None
-
-
-def _tags(tp: Any, disc: str) -> dict[str, type[BaseModel]]:
-    """Tag value -> member model of a discriminated union."""
-    out: dict[str, type[BaseModel]] = {}
-    for member in typing.get_args(_unwrap(tp)):
-        member = _unwrap(member)
-        if _is_model(member) and disc in member.model_fields:
-            for tag in typing.get_args(member.model_fields[disc].annotation):
-                out[str(tag)] = member
-    return out
-
-
-class Located(typing.NamedTuple):
-    """Where an error sits: the user's path, the model holding the field, and the field."""
-
-    path: str
-    model: type[BaseModel] | None
-    field: FieldInfo | None
-    target: Any  # the type at the end of the path, Annotated metadata kept
-
-
-def locate(root: type[BaseModel], loc: Sequence[str | int]) -> Located:
-    """Walk ``loc`` through the model classes from ``root``, dropping union tags.
-
-    Parameters
-    ----------
-    root
-        The top-level model class.
-    loc
-        Pydantic's location tuple.
-
-    Returns
-    -------
-    Located
-        The dotted/indexed path and, where found, the model and field at its end.
-    """
-    raw: Any = root  # keeps Annotated metadata (the discriminator)
-    path = ""
-    model: type[BaseModel] | None = None
-    info: FieldInfo | None = None
-    for seg in loc:
-        tp = _unwrap(raw)
-        origin = typing.get_origin(tp)
-        disc = _discriminator(raw)
-        if isinstance(seg, int) and origin in (list, tuple):
-            path, raw = path + f"[{seg}]", typing.get_args(tp)[0]
-        elif disc and isinstance(seg, str) and seg in _tags(raw, disc):
-            raw = _tags(raw, disc)[seg]  # a union tag: not part of the user's path
-        elif seg == "[key]":
-            raw = None
-        elif _is_model(tp) and seg in tp.model_fields:
-            model, info = tp, tp.model_fields[seg]
-            path, raw = (f"{path}.{seg}" if path else str(seg)), _field_type(info)
-        else:
-            raw = typing.get_args(tp)[1] if origin is dict else None
-            info = None
-            path += f"[{seg}]" if isinstance(seg, int) else (f".{seg}" if path else str(seg))
-    return Located(path, model, info, raw)
-
-
-def _field_type(info: FieldInfo) -> Any:
-    """A field's annotation with its metadata (the discriminator lives there)."""
-    if info.discriminator is not None:
-        return typing.Annotated[info.annotation, info]
-    return info.annotation
-
-
-def _bounds(info: FieldInfo | None) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for meta in info.metadata if info is not None else ():
-        for key in ("ge", "gt", "le", "lt"):
-            if isinstance(meta, annotated_types.BaseMetadata) and hasattr(meta, key):
-                out[key] = getattr(meta, key)
-    return out
-
-
-def range_text(info: FieldInfo | None) -> str:
-    """``"between 20 and 100"`` (or ``"greater than 0 and at most 240"``) from a field's bounds."""
-    b = _bounds(info)
-    lower = (
-        f"greater than {b['gt']:g}" if "gt" in b else f"at least {b['ge']:g}" if "ge" in b else ""
-    )
-    upper = f"less than {b['lt']:g}" if "lt" in b else f"at most {b['le']:g}" if "le" in b else ""
-    if "ge" in b and "le" in b:
-        return f"between {b['ge']:g} and {b['le']:g}"
-    return " and ".join(t for t in (lower, upper) if t)
-
-
 def closest(word: str, choices: Sequence[str]) -> str | None:
     """The choice a user most likely meant by ``word``, or ``None``.
 
@@ -247,15 +136,15 @@ def describe(root: type[BaseModel], error: Any) -> list[tuple[str, str]]:
     here = locate(root, loc_t)
     shown = render_value(value)
     if kind == "extra_forbidden":
-        parent = _unwrap(locate(root, loc_t[:-1]).target)
-        what, fix = _unknown_field(parent if _is_model(parent) else None, str(loc_t[-1]))
+        parent = unwrap(locate(root, loc_t[:-1]).target)
+        what, fix = _unknown_field(parent if is_model(parent) else None, str(loc_t[-1]))
     elif kind == "missing":
         name = loc_t[-1]
         what, fix = f"required field {name!r} is missing", f"add '{name}: ...'"
     elif kind in ("union_tag_invalid", "union_tag_not_found"):
         disc = str(ctx.get("discriminator", "")).strip("'")
         member_tags = str(ctx.get("expected_tags", "")) or ", ".join(
-            repr(t) for t in _tags(here.target, disc)
+            repr(t) for t in union_tags(here.target, disc)
         )
         here = here._replace(path=f"{here.path}.{disc}" if here.path else disc)
         what = (
@@ -275,7 +164,7 @@ def describe(root: type[BaseModel], error: Any) -> list[tuple[str, str]]:
     elif kind in _TYPE_WORDS:
         kind_word = _TYPE_WORDS[kind]
         what = f"expected {kind_word}, got {shown}"
-        bounds = f", {range_text(here.field)}" if _bounds(here.field) else ""
+        bounds = f", {range_text(here.field)}" if field_bounds(here.field) else ""
         quotes = " without quotes" if isinstance(value, str) and "number" in kind_word else ""
         fix = f"write {kind_word}{quotes}{bounds}"
         if quotes and _is_exponent_number(value):  # YAML 1.1 reads 1e3 (no dot) as text
@@ -302,8 +191,8 @@ def describe(root: type[BaseModel], error: Any) -> list[tuple[str, str]]:
     elif kind in ("string_too_short", "string_too_long"):
         what = f"{shown} is invalid: {error['msg'].lower()}"
         fix = (
-            f"use between {_len(here.field, 'min_length')} and "
-            f"{_len(here.field, 'max_length')} characters"
+            f"use between {length_limit(here.field, 'min_length')} and "
+            f"{length_limit(here.field, 'max_length')} characters"
         )
     elif kind == "string_pattern_mismatch":
         what = f"{shown} is invalid: it must match {ctx.get('pattern')}"
@@ -315,92 +204,6 @@ def describe(root: type[BaseModel], error: Any) -> list[tuple[str, str]]:
         what, fix = f"{shown} is invalid: {error['msg']}", "correct the value"
     stop = "" if what.endswith("?") else "."
     return [(here.path, f"{what}{stop} Fix: {fix}.")]
-
-
-def _len(info: FieldInfo | None, key: str) -> Any:
-    for meta in info.metadata if info is not None else ():
-        if hasattr(meta, key):
-            return getattr(meta, key)
-    return "?"
-
-
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A safe loader that refuses a key given twice in one mapping (PyYAML keeps the last)."""
-
-    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-        seen: set[Any] = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if isinstance(key, str) and key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None,
-                    None,
-                    f"key {key!r} appears twice in the same mapping",
-                    key_node.start_mark,
-                )
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
-
-
-def read_yaml(path: str | os.PathLike[str], error: Callable[[str], Exception]) -> Any:
-    """Parse a YAML file, turning every file or syntax problem into one clear error.
-
-    Parameters
-    ----------
-    path
-        The file to read.
-    error
-        Builds the exception to raise from the full message (which starts with the path).
-
-    Returns
-    -------
-    Any
-        The parsed document (never ``None``: an empty file is an error).
-
-    Raises
-    ------
-    Exception
-        Whatever ``error`` builds, for a missing file, a folder, an unreadable or non-UTF-8
-        file, a YAML syntax error (with line and column), a repeated key or an empty file.
-    """
-    source = os.fspath(path)
-
-    def fail(message: str) -> Exception:
-        return error(f"{source}: {message}")
-
-    path = Path(source)
-
-    if not path.exists():
-        raise fail(f"file not found. Fix: check the path (looked in {Path.cwd()}).")
-    if path.is_dir():
-        raise fail("is a folder, not a scenario file. Fix: give the path of a .yaml file.")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise fail(
-            f"is not UTF-8 text (byte {exc.object[exc.start]:#04x} at position "
-            f"{exc.start}). Fix: save the file with UTF-8 encoding."
-        ) from exc
-    except OSError as exc:
-        raise fail(
-            f"cannot be read ({exc.strerror}). Fix: check that the file is readable."
-        ) from exc
-    try:
-        data = yaml.load(text, Loader=_UniqueKeyLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise fail(
-            f"{where}invalid YAML: {problem}. Fix: check indentation, colons and "
-            "quotes on that line and the one above."
-        ) from exc
-    if data is None:
-        raise fail(
-            "the file is empty. Fix: write a scenario, at least 'name: ...' and "
-            "'duration_weeks: ...' (see the files in scenarios/)."
-        )
-    return data
 
 
 def _is_exponent_number(value: str) -> bool:
@@ -468,8 +271,8 @@ def _drop_explained_missing(root: type[BaseModel], errors: Sequence[Any]) -> lis
     for err in errors:
         if err["type"] == "extra_forbidden":
             parent_loc = tuple(err["loc"][:-1])
-            parent = _unwrap(locate(root, parent_loc).target)
-            if _is_model(parent):
+            parent = unwrap(locate(root, parent_loc).target)
+            if is_model(parent):
                 close = closest(str(err["loc"][-1]), sorted(parent.model_fields))
                 meant.add((*parent_loc, close))
     return [e for e in errors if not (e["type"] == "missing" and tuple(e["loc"]) in meant)]
