@@ -170,7 +170,7 @@ def cmd_trial(args: argparse.Namespace) -> int:
     from sim.outputs import atomic_output_dir, check_writable
     from sim.results import ILLUSTRATIVE
     from sim.trial import load_trial, run_trial, write_trial
-    from sim.trial_stats import format_table
+    from sim.trial_tables import format_table
 
     trial = load_trial(args.trial)
     out = Path(args.out) if args.out else Path("outputs") / trial.name

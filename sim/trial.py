@@ -10,7 +10,8 @@ noise at every assessment. Randomness per arm comes from
 ``SeedSequence(seed, spawn_key=(crc32(arm name),))``, spawned into people, schedule and
 measurement streams: arms are independent and reproducible, and adding, removing or reordering
 an arm leaves the other arms' draws unchanged (the scenarios' own ``seed`` fields are not
-used). The statistics are in :mod:`sim.trial_stats`, the figures in :mod:`sim.trial_plots`.
+used). The statistics are in :mod:`sim.trial_stats` (closed forms in :mod:`sim.trial_formulas`),
+the tables in :mod:`sim.trial_tables`, the figures in :mod:`sim.trial_plots`.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ import numpy as np
 
 from sim.cohort import sample_people, simulate_cohort
 from sim.trial_spec import Trial, TrialError, load_trial, trial_from_dict
-from sim.trial_stats import ArmData, people_table, summarise
+from sim.trial_stats import ArmData, summarise
+from sim.trial_tables import people_table
 
 __all__ = [
     "Trial",

@@ -1,22 +1,12 @@
-"""Statistics of a virtual trial: per-arm changes, effect sizes, responders, subgroups, CONSORT.
+"""Statistics of a virtual trial: per-arm changes and effect sizes, subgroups, CONSORT counts.
 
 Pure functions of arrays; no file or model access. The analysed quantity is the *measured*
 change of the outcome from baseline (week 0) to an assessment: the model's true value plus
 independent measurement noise at each assessment (drawn in :mod:`sim.trial`).
 
-- Mean change with a two-sided t-interval (``scipy.stats.t``).
-- Hedges' g of the change, each arm against the control arm, with the large-sample normal
-  interval of Hedges & Olkin (1985), *Statistical Methods for Meta-Analysis*, ch. 5:
-  ``d = (m1 - m2) / s_pooled``, ``g = J d`` with ``J = 1 - 3 / (4 (n1 + n2) - 9)``,
-  ``var(g) = (n1 + n2) / (n1 n2) + g**2 / (2 (n1 + n2))``.
-- Responders: measured change above a threshold (by default half the measurement SD).
-- Completers: people who completed at least ``min_fraction`` (default 2/3) of their arm's
-  planned sessions; in an arm with no planned sessions (a sedentary control) everybody is a
-  completer.
-- ``expected_g``: the standardised difference of the *true* mean changes, scaled by the SD the
-  measured change would have (pooled true-change variance + twice the measurement variance).
-  It is what g estimates when the same people are re-measured many times, and it is free of
-  the measurement-noise sampling error, so tests of orderings between arms can use it.
+The closed forms (mean-change CIs, Hedges' g, expected g, responders, completers) are in
+:mod:`sim.trial_formulas`; ``people.csv`` and the printed table are built in
+:mod:`sim.trial_tables`.
 """
 
 from __future__ import annotations
@@ -27,12 +17,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 from sim.cohort import GENOTYPE_CODES, People
 from sim.model.constants import COGNITIVE_STATUSES
-
-LEVEL = 0.95
+from sim.trial_formulas import completers, expected_g, hedges_g, mean_ci, responder_fraction
 
 
 @dataclass(frozen=True)
@@ -58,109 +46,6 @@ class ArmData:
         """Percentage change of ``strength`` or ``fitness`` from baseline to ``week``."""
         values = getattr(self, name)
         return 100.0 * (values[self.weeks.index(week)] / values[0] - 1.0)
-
-
-def mean_ci(values: Any, level: float = LEVEL) -> tuple[float, float, float]:
-    """Mean and two-sided t confidence interval.
-
-    Parameters
-    ----------
-    values
-        One sample.
-    level
-        Confidence level.
-
-    Returns
-    -------
-    tuple of float
-        ``(mean, low, high)``; the bounds are NaN with fewer than 2 values, the mean too with none.
-    """
-    x = np.asarray(values, dtype=float)
-    if x.size == 0:
-        return math.nan, math.nan, math.nan
-    m = float(x.mean())
-    if x.size < 2:
-        return m, math.nan, math.nan
-    half = (
-        float(stats.t.ppf(0.5 + level / 2.0, x.size - 1)) * float(x.std(ddof=1)) / math.sqrt(x.size)
-    )
-    return m, m - half, m + half
-
-
-def small_sample_correction(n1: int, n2: int) -> float:
-    """Hedges' correction factor ``J = 1 - 3 / (4 (n1 + n2) - 9)`` (Hedges & Olkin 1985)."""
-    return 1.0 - 3.0 / (4.0 * (n1 + n2) - 9.0)
-
-
-def hedges_g(treated: Any, control: Any, level: float = LEVEL) -> tuple[float, float, float]:
-    """Hedges' g of ``treated`` against ``control`` with its large-sample confidence interval.
-
-    Uses the pooled SD, the small-sample correction ``J = 1 - 3 / (4 (n1 + n2) - 9)`` and the
-    variance ``(n1 + n2) / (n1 n2) + g**2 / (2 (n1 + n2))`` of Hedges & Olkin (1985),
-    *Statistical Methods for Meta-Analysis*, Academic Press, ch. 5.
-
-    Parameters
-    ----------
-    treated, control
-        The two samples (here: measured changes).
-    level
-        Confidence level of the normal interval.
-
-    Returns
-    -------
-    tuple of float
-        ``(g, low, high)``; all NaN if a sample has fewer than 2 values or both have no spread.
-    """
-    a, b = np.asarray(treated, dtype=float), np.asarray(control, dtype=float)
-    n1, n2 = a.size, b.size
-    if n1 < 2 or n2 < 2:
-        return math.nan, math.nan, math.nan
-    pooled = math.sqrt(((n1 - 1) * a.var(ddof=1) + (n2 - 1) * b.var(ddof=1)) / (n1 + n2 - 2))
-    if pooled == 0.0:
-        return math.nan, math.nan, math.nan
-    g = small_sample_correction(n1, n2) * (float(a.mean()) - float(b.mean())) / pooled
-    se = math.sqrt((n1 + n2) / (n1 * n2) + g * g / (2.0 * (n1 + n2)))
-    z = float(stats.norm.ppf(0.5 + level / 2.0))
-    return g, g - z * se, g + z * se
-
-
-def expected_g(true_treated: Any, true_control: Any, measurement_sd: float) -> float:
-    """Standardised difference of true mean changes, scaled by the measured-change SD.
-
-    Parameters
-    ----------
-    true_treated, true_control
-        Noise-free changes of the two arms.
-    measurement_sd
-        SD of the measurement noise at one assessment (a change carries it twice).
-
-    Returns
-    -------
-    float
-        NaN if the scale is zero or a sample has fewer than 2 values.
-    """
-    a, b = np.asarray(true_treated, dtype=float), np.asarray(true_control, dtype=float)
-    if a.size < 2 or b.size < 2:
-        return math.nan
-    pooled_var = ((a.size - 1) * a.var(ddof=1) + (b.size - 1) * b.var(ddof=1)) / (
-        a.size + b.size - 2
-    )
-    scale = math.sqrt(pooled_var + 2.0 * measurement_sd**2)
-    return (float(a.mean()) - float(b.mean())) / scale if scale > 0 else math.nan
-
-
-def responder_fraction(change: Any, threshold: float) -> float:
-    """Fraction of people whose change is strictly above ``threshold`` (NaN if nobody)."""
-    x = np.asarray(change, dtype=float)
-    return float(np.mean(x > threshold)) if x.size else math.nan
-
-
-def completers(completed: Any, planned: int, min_fraction: float) -> np.ndarray:
-    """Who completed at least ``min_fraction`` of ``planned`` sessions (all if none planned)."""
-    done = np.asarray(completed, dtype=float)
-    if planned <= 0:
-        return np.ones(done.shape, dtype=bool)
-    return done >= min_fraction * planned - 1e-9
 
 
 def age_band_label(band: Sequence[float]) -> str:
@@ -356,102 +241,3 @@ def summarise(design: Design, arms: dict[str, ArmData]) -> dict[str, Any]:
             "consort": consort,
         }
     )
-
-
-def people_table(
-    design: Design, arms: dict[str, ArmData], outcome: str
-) -> tuple[list[str], list[list[Any]]]:
-    """Header and rows of ``people.csv``: one row per person, arms in order, ids from 1."""
-    weeks = next(iter(arms.values())).weeks
-    header = [
-        "arm",
-        "id",
-        "age_years",
-        "sex",
-        "genotype",
-        "cognitive_status",
-        "baseline_strength_rel",
-        "baseline_fitness_rel",
-        "igf1_factor",
-        "strength_responsiveness",
-        "fitness_responsiveness",
-        "attendance_factor",
-        "sessions_planned",
-        "sessions_completed",
-        "completer",
-        "analysed",
-    ]
-    header += [f"{outcome}_w{w}{kind}" for w in weeks for kind in ("", "_measured")]
-    header += [f"{outcome}_change_measured", "responder"]
-    header += [f"{name}_change_pct_w{w}" for w in weeks[1:] for name in ("strength", "fitness")]
-    rows: list[list[Any]] = []
-    for arm in arms.values():
-        p = arm.people
-        done = completers(
-            arm.sessions_completed, arm.sessions_planned, design.completer_min_fraction
-        )
-        chosen = analysed(design, arm)
-        change = arm.change(design.at_week)
-        pct = {
-            (n, w): arm.relative_change_pct(n, w)
-            for w in weeks[1:]
-            for n in ("strength", "fitness")
-        }
-        for i in range(p.n):
-            row = [
-                arm.name,
-                len(rows) + 1,
-                p.age_years[i],
-                "female" if p.female[i] else "male",
-                GENOTYPE_CODES[int(p.genotype[i])],
-                COGNITIVE_STATUSES[int(p.status[i])],
-                p.baseline_strength_rel[i],
-                p.baseline_fitness_rel[i],
-                p.igf1_factor[i],
-                p.strength_responsiveness[i],
-                p.fitness_responsiveness[i],
-                p.attendance_factor[i],
-                arm.sessions_planned,
-                int(arm.sessions_completed[i]),
-                bool(done[i]),
-                bool(chosen[i]),
-            ]
-            row += [v[j, i] for j in range(len(weeks)) for v in (arm.true, arm.measured)]
-            row += [change[i], bool(change[i] > design.responder_threshold)]
-            row += [pct[(n, w)][i] for w in weeks[1:] for n in ("strength", "fitness")]
-            rows.append(row)
-    return header, rows
-
-
-def _num(value: Any, signed: bool = True) -> str:
-    if value is None:
-        return "n/a"
-    return f"{value:+.2f}" if signed else f"{value:.2f}"
-
-
-def format_table(summary: dict[str, Any]) -> str:
-    """A plain-text table of the arms: n, mean change [CI], g [CI], responders, expected g."""
-    lines = [
-        f"{'arm':<18} {'n':>5}  {'mean change [95% CI]':<24} {'g vs control [95% CI]':<24}"
-        f" {'responders':>10}  {'expected g':>10}"
-    ]
-    for name, arm in summary["arms"].items():
-        lo, hi = arm["ci95"]
-        change = f"{_num(arm['mean_change'])} [{_num(lo)}, {_num(hi)}]"
-        if arm["hedges_g"] is None:
-            effect = "(control)"
-        else:
-            g_lo, g_hi = arm["hedges_g_ci95"]
-            effect = f"{_num(arm['hedges_g'])} [{_num(g_lo)}, {_num(g_hi)}]"
-        share = arm["responder_fraction"]
-        share_text = "n/a" if share is None else f"{100 * share:.0f} %"
-        expected = "" if arm["expected_g"] is None else _num(arm["expected_g"])
-        lines.append(
-            f"{name:<18} {arm['n']:>5}  {change:<24} {effect:<24} {share_text:>10}  {expected:>10}"
-        )
-    lines.append(
-        "expected g: the effect these people would show without measurement noise "
-        "(true changes,\nscaled by the SD of a measured change); g itself varies "
-        "from trial to trial."
-    )
-    return "\n".join(lines)

@@ -1,9 +1,9 @@
 """Virtual trials: the trial schema, the statistics against closed forms, reproducible outputs.
 
 Covers sim/trial.py, sim/trial_spec.py, sim/trial_schema.py, sim/trial_stats.py,
-sim/trial_plots.py and the ``trial`` subcommand. Simulations here are tiny (a few people, a few
-weeks); the shipped trials and the evidence targets are checked in
-tests/evidence/test_trial_targets.py.
+sim/trial_formulas.py, sim/trial_tables.py, sim/trial_plots.py and the ``trial`` subcommand.
+Simulations here are tiny (a few people, a few weeks); the shipped trials and the evidence
+targets are checked in tests/evidence/test_trial_targets.py.
 """
 
 from __future__ import annotations
@@ -31,8 +31,7 @@ from sim.trial import (
     trial_from_dict,
     write_trial,
 )
-from sim.trial_schema import PopulationSpec
-from sim.trial_stats import (
+from sim.trial_formulas import (
     completers,
     expected_g,
     hedges_g,
@@ -40,6 +39,7 @@ from sim.trial_stats import (
     responder_fraction,
     small_sample_correction,
 )
+from sim.trial_schema import PopulationSpec
 
 RT = {
     "day": "tue",
