@@ -42,7 +42,7 @@ from __future__ import annotations
 from typing import Any
 
 from sim.model.constants import Constants, relu
-from sim.model.drive import Drive
+from sim.model.drive import Drive, any_positive
 
 
 def training_load_per_h(d: Drive) -> Any:
@@ -61,7 +61,6 @@ def rates(
     c: Constants, d: Drive, weekly_sets: Any, strength: Any, fitness: Any, fatigue: Any
 ) -> tuple[Any, Any, Any, Any]:
     """Time derivatives of weekly sets, strength, fitness and fatigue."""
-    efficiency = c.recovery / (1.0 + fatigue / c.fatigue_adaptation_half)
     d_sets = d.sets_per_h - weekly_sets / c.sets_memory_tau_h
 
     s0, f0 = c.strength0, c.fitness0
@@ -71,17 +70,6 @@ def rates(
         * intensity_efficacy(c, d.resistance_frac_1rm)
         * d.muscle_mass_frac**0.5
     )
-    headroom_s = relu(1.0 - (strength - s0) / (c.strength_ceiling_frac * s0))
-    d_strength = (
-        stimulus_s
-        / (1.0 + weekly_sets / c.strength_volume_half_sets_per_wk)
-        * efficiency
-        * c.strength_responsiveness
-        * s0
-        * headroom_s
-        - (strength - s0) / c.strength_detraining_tau_h
-    )
-
     x = d.aerobic_frac_vo2max / 0.6
     walk = c.walking_frac_vo2max / 0.6
     impulse = (
@@ -89,11 +77,33 @@ def rates(
         + c.fitness_resistance_weight * d.muscle_mass_frac * d.resistance_frac_1rm
         + c.walk_duty * walk * walk
     )
-    headroom_f = relu(1.0 - (fitness - f0) / (c.fitness_ceiling_frac * f0))
-    d_fitness = (
-        c.fitness_gain_per_h * impulse * efficiency * c.fitness_responsiveness * f0 * headroom_f
-        - (fitness - f0) / c.fitness_detraining_tau_h
-    )
+    # Without a stimulus (at rest) the gain terms are exactly 0: skip their arithmetic.
+    gain_s, gain_f = any_positive(stimulus_s), any_positive(impulse)
+    if gain_s or gain_f:
+        efficiency = c.recovery / (1.0 + fatigue / c.fatigue_adaptation_half)
+
+    gained_s = strength - s0
+    d_strength = -gained_s / c.strength_detraining_tau_h
+    if gain_s:
+        headroom_s = relu(1.0 - gained_s / (c.strength_ceiling_frac * s0))
+        d_strength = (
+            stimulus_s
+            / (1.0 + weekly_sets / c.strength_volume_half_sets_per_wk)
+            * efficiency
+            * c.strength_responsiveness
+            * s0
+            * headroom_s
+            + d_strength
+        )
+
+    gained_f = fitness - f0
+    d_fitness = -gained_f / c.fitness_detraining_tau_h
+    if gain_f:
+        headroom_f = relu(1.0 - gained_f / (c.fitness_ceiling_frac * f0))
+        d_fitness = (
+            c.fitness_gain_per_h * impulse * efficiency * c.fitness_responsiveness * f0 * headroom_f
+            + d_fitness
+        )
 
     d_fatigue = c.fatigue_per_load * training_load_per_h(d) - c.recovery * fatigue / c.fatigue_tau_h
     return d_sets, d_strength, d_fitness, d_fatigue

@@ -81,10 +81,11 @@ def acute_drive(
     s_iri = c.bdnf_weight_irisin * relu(irisin - 1.0)
     s_ctsb = c.bdnf_weight_ctsb * relu(ctsb - 1.0)
     s_aer = c.bdnf_weight_aerobic * (d.aerobic_frac_vo2max + c.walk_duty * c.walking_frac_vo2max)
-    total = s_lac + s_iri + s_ctsb + s_aer
-    pairs = 0.5 * (
-        total * total - (s_lac * s_lac + s_iri * s_iri + s_ctsb * s_ctsb + s_aer * s_aer)
-    )
+    # The sum and the sum of pairwise products s_i s_j (i < j) from the same partial sums.
+    tail_ctsb = s_ctsb + s_aer
+    tail_iri = s_iri + tail_ctsb
+    total = s_lac + tail_iri
+    pairs = s_lac * tail_iri + s_iri * tail_ctsb + s_ctsb * s_aer
     return total + c.bdnf_synergy * pairs + c.bdnf_weight_muscle * relu(bdnf_muscle - 1.0)
 
 
@@ -126,12 +127,14 @@ def rates(
     chronic = c.genotype * chronic_drive(c, fitness) * potentiation
     acute = c.genotype * acute_drive(c, d, lactate, irisin, ctsb, bdnf_muscle) * potentiation
     d_brain = (1.0 + chronic + acute - brain) / c.bdnf_brain_tau_h
-    serum_target = c.bdnf_serum_rest_ng_mL * (
-        1.0 + c.bdnf_serum_brain_share * chronic + serum_release_frac(c, d, brain)
-    )
+    serum_drive = 1.0 + c.bdnf_serum_brain_share * chronic
+    if d.active:  # the acute release is 0 at rest
+        serum_drive = serum_drive + serum_release_frac(c, d, brain)
+    serum_target = c.bdnf_serum_rest_ng_mL * serum_drive
     d_serum = (serum_target - serum) / c.bdnf_serum_tau_h
+    brain_excess = brain - 1.0
     build = (1.0 + c.reserve_weight_igf1 * benefit) * (
-        c.reserve_weight_bdnf * relu(brain - 1.0)
+        c.reserve_weight_bdnf * relu(brain_excess)
         + c.reserve_weight_strength
         * relu(strength / c.strength0 - 1.0)
         * weekly_sets
@@ -144,7 +147,7 @@ def rates(
         c.reserve_build_per_h * dose * (1.0 - reserve_built / c.reserve_max)
         - reserve_built / c.reserve_decay_tau_h
     )
-    return d_brain, d_serum, d_reserve, brain - 1.0
+    return d_brain, d_serum, d_reserve, brain_excess
 
 
 def observables(c: Constants, t: Any, reserve_built: Any) -> tuple[Any, Any]:

@@ -12,6 +12,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from sim.parameters import Parameters
 
 HOURS_PER_YEAR = 8766.0
@@ -40,8 +42,14 @@ class Subject:
 
 
 def relu(x: Any) -> Any:
-    """``max(0, x)`` for floats and arrays alike (faster than ``np.maximum`` on floats)."""
-    return 0.5 * (x + abs(x))
+    """``max(0, x)`` for floats and arrays alike.
+
+    ``0.5 (x + |x|)`` is exactly ``max(0, x)`` and faster than ``np.maximum`` on a float;
+    on an array one ``np.maximum`` call beats its three.
+    """
+    if isinstance(x, float):
+        return 0.5 * (x + abs(x))
+    return np.maximum(x, 0.0)
 
 
 class Constants:

@@ -41,13 +41,10 @@ def age_years(c: Constants, t: Any) -> Any:
     return c.age0_years + t / HOURS_PER_YEAR
 
 
-def igf1_baseline_ng_mL(c: Constants, t: Any) -> Any:
-    """Age-expected IGF-1 of this participant at time ``t`` [ng/mL]."""
-    return (
-        c.igf1_scale
-        * c.igf1_at_30y_ng_mL
-        * (1.0 - c.igf1_decline_per_yr) ** (age_years(c, t) - 30.0)
-    )
+def igf1_baseline_ng_mL(c: Constants, t: Any, age: Any = None) -> Any:
+    """Age-expected IGF-1 of this participant at time ``t`` [ng/mL] (``age`` if known)."""
+    age = age_years(c, t) if age is None else age
+    return c.igf1_scale * c.igf1_at_30y_ng_mL * (1.0 - c.igf1_decline_per_yr) ** (age - 30.0)
 
 
 def igf1_benefit(c: Constants, igf1: Any, exp: Callable[[Any], Any] | None = None) -> Any:
@@ -67,5 +64,5 @@ def rate(c: Constants, t: float, igf1: Any, weekly_sets: Any) -> Any:
         1.0 + c.exp((age - c.igf1_response_age_mid_yr) / c.igf1_response_age_width_yr)
     )
     volume = weekly_sets / (weekly_sets + c.igf1_rt_half_sets_per_wk)
-    target = igf1_baseline_ng_mL(c, t) * (1.0 + c.igf1_rt_gain_frac * responsive * volume)
+    target = igf1_baseline_ng_mL(c, t, age) * (1.0 + c.igf1_rt_gain_frac * responsive * volume)
     return (target - igf1) / c.igf1_tau_h
