@@ -243,6 +243,11 @@ class CohortCoach:
         self.loads: dict[tuple[int, int], np.ndarray] = {}
 
     def decide(self, planned: PlannedSession, state: dict[str, np.ndarray]) -> CohortBout:
+        """Who attends the planned session, and its drive for each person.
+
+        A field nobody drives (the resistance fields of aerobic work, the aerobic one of
+        resistance work) stays the float 0.0: the right-hand side then skips its arithmetic.
+        """
         s, start, end = planned.session, planned.start_h, planned.end_h
         strength, fatigue = state["strength_rel"], state["fatigue"]
         attends = self.rng.random(len(strength)) < self.attendance
@@ -261,7 +266,7 @@ class CohortCoach:
             )
             sets = np.maximum(1.0, np.round(s.sets * factor))
             drive = Drive(
-                np.zeros_like(on),
+                0.0,
                 load * factor * fidelity / strength * on,
                 sets / float(s.duration_h) * on,
                 MUSCLE_MASS_FRAC[s.movements] * on,
@@ -274,8 +279,8 @@ class CohortCoach:
                     b,
                     Drive(
                         d.aerobic_frac_vo2max * factor * on,
-                        0.0 * on,
-                        0.0 * on,
+                        0.0,
+                        0.0,
                         d.muscle_mass_frac * on,
                     ),
                 )
@@ -287,9 +292,7 @@ class CohortCoach:
                 if s.intensity_pct_vo2max is not None
                 else vo2max_frac_from_hrmax(float(s.intensity_pct_hrmax))
             )
-            drive = Drive(
-                x * fidelity * factor * on, 0.0 * on, 0.0 * on, MUSCLE_MASS_FRAC["aerobic"] * on
-            )
+            drive = Drive(x * fidelity * factor * on, 0.0, 0.0, MUSCLE_MASS_FRAC["aerobic"] * on)
             segments = ((start, end, drive),)
         return CohortBout(start, end, s.modality, attends, segments)
 
