@@ -7,6 +7,8 @@ error. Heavy modules (the solver, matplotlib) are imported inside the commands t
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -40,17 +42,18 @@ def _seed(text: str) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Run one scenario into an output folder."""
-    from sim.outputs import atomic_output_dir, check_writable
+    from sim.outputs import OutputFolder
     from sim.results import ILLUSTRATIVE, write_run
     from sim.scenario import load_scenario
     from sim.simulation import simulate
 
     scenario = load_scenario(args.scenario)
     out = Path(args.out) if args.out else Path("outputs") / scenario.name
-    check_writable(out, args.force)  # fail before spending time on the run
+    folder = OutputFolder(out, "run", args.force, inputs=(args.scenario,))
+    folder.check()  # fail before spending time on the run
     _print_notes(args.scenario, scenario)
     result = simulate(scenario, sample_min=args.sample_min, seed=args.seed)
-    with atomic_output_dir(out, args.force) as tmp:
+    with folder.writing() as tmp:
         write_run(result, tmp)
         if not args.no_plots:
             from sim.plotting import plot_run
@@ -132,13 +135,14 @@ def _report_comparison(comparison: Any, out: Path) -> int:
 def cmd_compare(args: argparse.Namespace) -> int:
     """Run several scenarios into one comparison; exit 1 (after writing the rest) if one fails."""
     from sim.compare import compare, load_scenarios, write_comparison
-    from sim.outputs import atomic_output_dir, check_writable
+    from sim.outputs import OutputFolder
 
     scenarios = load_scenarios(args.scenarios)  # a missing or invalid file: nothing runs
     out = Path(args.out) if args.out else Path("outputs") / "compare"
-    check_writable(out, args.force)
+    folder = OutputFolder(out, "compare", args.force, inputs=tuple(args.scenarios))
+    folder.check()
     comparison = compare(scenarios, progress=_progress)
-    with atomic_output_dir(out, args.force) as tmp:
+    with folder.writing() as tmp:
         write_comparison(comparison, tmp, plots=not args.no_plots)
     return _report_comparison(comparison, out)
 
@@ -146,20 +150,20 @@ def cmd_compare(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     """The shipped sedentary vs aerobic vs resistance vs combined comparison.
 
-    An earlier demo's output folder (its ``comparison.json`` says ``"command": "demo"``) is
-    replaced without ``--force``: it is the program's own output. Any other non-empty folder
-    still needs ``--force``.
+    An earlier demo's output folder (its manifest says it was written by ``demo``) is
+    replaced without ``--force``: it is the program's own output. Only the files the demo
+    wrote are replaced; files a user added there stay.
     """
-    from sim.compare import compare, demo_paths, is_demo_output, load_scenarios, write_comparison
+    from sim.compare import compare, demo_paths, load_scenarios, write_comparison
     from sim.compare_text import demo_heading
-    from sim.outputs import atomic_output_dir, check_writable
+    from sim.outputs import OutputFolder
 
     out = Path(args.out) if args.out else Path("outputs") / "demo"
-    force = bool(args.force) or is_demo_output(out)
+    folder = OutputFolder(out, "demo", args.force, replace_own=True)
     scenarios = load_scenarios(demo_paths())
-    check_writable(out, force)
+    folder.check()
     comparison = compare(scenarios, progress=_progress)
-    with atomic_output_dir(out, force) as tmp:
+    with folder.writing() as tmp:
         write_comparison(comparison, tmp, plots=True, command="demo")
     print(demo_heading(scenarios) + "\n")
     return _report_comparison(comparison, out)
@@ -167,16 +171,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_trial(args: argparse.Namespace) -> int:
     """Run a virtual trial into ``trial.json``, ``people.csv`` and figures."""
-    from sim.outputs import atomic_output_dir, check_writable
+    from sim.outputs import OutputFolder
     from sim.results import ILLUSTRATIVE
     from sim.trial import load_trial, run_trial, write_trial
     from sim.trial_tables import format_table
 
     trial = load_trial(args.trial)
     out = Path(args.out) if args.out else Path("outputs") / trial.name
-    check_writable(out, args.force)  # fail before spending time on the run
+    folder = OutputFolder(out, "trial", args.force, inputs=(args.trial,))
+    folder.check()  # fail before spending time on the run
     result = run_trial(trial, n_per_arm=args.n_per_arm, seed=args.seed, progress=_progress)
-    with atomic_output_dir(out, args.force) as tmp:
+    with folder.writing() as tmp:
         write_trial(result, tmp, plots=not args.no_plots)
     s = result.summary
     print(
@@ -240,7 +245,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="output sampling in minutes (default: the scenario's, 60)",
     )
     run.add_argument("--seed", type=_seed, default=None, help="override the scenario's seed")
-    run.add_argument("--force", action="store_true", help="replace a non-empty output folder")
+    run.add_argument(
+        "--force",
+        action="store_true",
+        help="replace earlier musclebrain results in --out (only the files it wrote)",
+    )
     run.add_argument("--no-plots", action="store_true", help="skip the figure")
     run.set_defaults(func=cmd_run)
 
@@ -256,7 +265,11 @@ def build_parser() -> argparse.ArgumentParser:
     cmp = sub.add_parser("compare", help="run several scenarios into one comparison")
     cmp.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="scenario YAML files")
     cmp.add_argument("--out", help="output folder (default outputs/compare/)")
-    cmp.add_argument("--force", action="store_true", help="replace a non-empty output folder")
+    cmp.add_argument(
+        "--force",
+        action="store_true",
+        help="replace earlier musclebrain results in --out (only the files it wrote)",
+    )
     cmp.add_argument("--no-plots", action="store_true", help="skip the figures")
     cmp.set_defaults(func=cmd_compare)
 
@@ -265,14 +278,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="the shipped sedentary/aerobic/resistance/combined comparison",
         description="Run the shipped sedentary, aerobic, resistance and combined scenarios, "
         "print a table and who wins on what, and write the comparison. An earlier "
-        "demo's output folder is replaced without --force (it is the program's own "
-        "output); any other non-empty folder needs --force.",
+        "demo's output folder is replaced without --force (only the files the demo wrote; "
+        "files you added there stay).",
     )
     demo.add_argument("--out", help="output folder (default outputs/demo/)")
     demo.add_argument(
         "--force",
         action="store_true",
-        help="replace a non-empty output folder that is not an earlier demo",
+        help="replace the earlier results of another musclebrain command in --out",
     )
     demo.set_defaults(func=cmd_demo)
     tri = sub.add_parser("trial", help="a virtual trial: arms of sampled people, effect sizes")
@@ -285,7 +298,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="people per arm (default: the trial file's n_per_arm)",
     )
     tri.add_argument("--seed", type=int, default=None, help="override the trial's seed")
-    tri.add_argument("--force", action="store_true", help="replace a non-empty output folder")
+    tri.add_argument(
+        "--force",
+        action="store_true",
+        help="replace earlier musclebrain results in --out (only the files it wrote)",
+    )
     tri.add_argument("--no-plots", action="store_true", help="skip the figures")
     tri.set_defaults(func=cmd_trial)
 
@@ -311,10 +328,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that every clean-up on the way out runs the same way."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point; returns the exit code."""
-    args = build_parser().parse_args(argv)
+    """Entry point; returns the exit code (130 on Ctrl-C, 143 on SIGTERM)."""
     try:
+        with contextlib.suppress(ValueError):  # not the main thread: leave the signals alone
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            signal.signal(signal.SIGTERM, _on_sigterm)
+        args = build_parser().parse_args(argv)
         return int(args.func(args))
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -322,6 +350,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MusclebrainError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INTERNAL
+    except Terminated:
+        print("terminated; nothing was written", file=sys.stderr)
+        return 128 + signal.SIGTERM
     except KeyboardInterrupt:
         print("interrupted; nothing was written", file=sys.stderr)
         return 130

@@ -31,7 +31,6 @@ from sim.simulation import simulate
 
 SCENARIO_DIR = Path(__file__).resolve().parents[1] / "scenarios"
 DEMO_SCENARIOS = ("sedentary", "aerobic", "resistance", "combined")
-DEMO_MARKER = "demo"  # value of "command" in a demo's comparison.json: safe to replace
 ACUTE_WINDOW_H = 6.0
 
 
@@ -153,15 +152,6 @@ def demo_paths(folder: Path | None = None) -> list[Path]:
             "installed with `pip install -e .`, or use `musclebrain compare` with your files."
         )
     return paths
-
-
-def is_demo_output(folder: Path) -> bool:
-    """Whether ``folder`` holds an earlier demo's output (which the demo may replace)."""
-    try:
-        info = json.loads((folder / "comparison.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return isinstance(info, dict) and info.get("command") == DEMO_MARKER
 
 
 def representative_bout(result: Result) -> Any | None:

@@ -28,15 +28,15 @@ only inside the functions here so that ``import sim`` never needs them.
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from sim.errors import InputError, MusclebrainError, OutputError
+from sim.errors import InputError, MusclebrainError
 from sim.model.state import OBSERVABLES, STATE_NAMES
+from sim.outputs import check_file_target, write_file_atomic
 from sim.parameters import Parameters
 from sim.sbml_build import INSTALL_HINT, build_document, drive_changes, import_libsbml
 from sim.sbml_equations import DRIVE_IDS
@@ -80,46 +80,23 @@ def consistency(doc: Any) -> tuple[list[str], list[str]]:
     return errors, warnings
 
 
+def _is_sbml(path: Path) -> bool:
+    """Whether ``path`` starts like an SBML document (the only file an export replaces)."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return False
+    return b"<sbml" in head
+
+
 def check_target(path: Path, overwrite: bool = False) -> None:
     """Raise :class:`OutputError` unless ``path`` can become the exported file.
 
-    ``path`` must not be a folder, nor lie under a file, nor exist unless ``overwrite``.
+    ``path`` must not be a folder, nor lie under a file, nor exist unless ``overwrite``; an
+    existing file is replaced only when it is a regular file holding an SBML document.
     """
-    if path.is_dir():
-        raise OutputError(
-            f"{path}: is a folder. Fix: give --out a file name such as {path / 'model.xml'}."
-        )
-    if path.exists() and not overwrite:
-        raise OutputError(
-            f"{path}: the file exists. Fix: pass --force to replace it, or choose another --out."
-        )
-    folder = next(p for p in path.absolute().parents if p.exists())
-    if not folder.is_dir():
-        raise OutputError(
-            f"{path}: {folder} is a file, so it cannot hold the output. Fix: choose another --out."
-        )
-
-
-def _write_atomic(text: str, path: Path, overwrite: bool) -> None:
-    """Write ``text`` to a temporary file beside ``path``, then rename it over ``path``."""
-    check_target(path, overwrite)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise OutputError(
-            f"{path}: cannot create the output file ({exc.strerror}). Fix: choose a writable --out."
-        ) from None
-    umask = os.umask(0)
-    os.umask(umask)
-    try:
-        os.fchmod(fd, 0o666 & ~umask)  # mkstemp makes it private; a result is shared like any
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    check_file_target(path, overwrite, _is_sbml, "an SBML document")
 
 
 def export_sbml(
@@ -169,7 +146,7 @@ def export_sbml(
             f"SBML export of {scenario.name!r}: {len(errors)} consistency "
             "errors, first: " + errors[0]
         )
-    _write_atomic(libsbml.writeSBMLToString(doc), out, overwrite)
+    write_file_atomic(libsbml.writeSBMLToString(doc), out, overwrite, _is_sbml, "an SBML document")
     return SbmlExport(out, n_events, tuple(warnings), result)
 
 

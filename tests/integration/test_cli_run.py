@@ -97,6 +97,7 @@ def test_run_writes_the_contract_files(small_file: Path, tmp_path: Path) -> None
         "bouts.csv",
         "summary.json",
         "overview.png",
+        ".musclebrain-output.json",  # the manifest of what the program wrote
     }
     header = (out / "timeseries.csv").read_text().splitlines()[0].split(",")
     assert header[: len(CONTRACT_COLUMNS)] == CONTRACT_COLUMNS
@@ -169,18 +170,18 @@ def test_another_seed_changes_the_attendance(small_file: Path, tmp_path: Path) -
     assert len(set(runs)) > 1
 
 
-def test_existing_output_folder_is_kept_without_force(
+def test_existing_output_folder_is_kept_with_and_without_force(
     small_file: Path, tmp_path: Path, capsys
 ) -> None:
     out = tmp_path / "out"
     out.mkdir()
     (out / "precious.txt").write_text("keep me")
-    assert run_cli("run", str(small_file), "--out", str(out), "--no-plots") == 2
-    err = capsys.readouterr().err
-    assert "--force" in err and str(out) in err and "Traceback" not in err
-    assert [p.name for p in out.iterdir()] == ["precious.txt"]
-    assert run_cli("run", str(small_file), "--out", str(out), "--no-plots", "--force") == 0
-    assert not (out / "precious.txt").exists() and (out / "summary.json").exists()
+    for force in ([], ["--force"]):
+        assert run_cli("run", str(small_file), "--out", str(out), "--no-plots", *force) == 2
+        err = capsys.readouterr().err
+        assert "not written by musclebrain" in err and "precious.txt" in err
+        assert str(out) in err and "Traceback" not in err
+        assert [p.name for p in out.iterdir()] == ["precious.txt"]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temp folders
 
 

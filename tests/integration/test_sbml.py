@@ -234,6 +234,11 @@ def test_cli_keeps_an_existing_file_without_force(tmp_path: Path, capsys: Any) -
     assert main(["export-sbml", str(scenario), "--out", str(out)]) == 2
     assert "the file exists. Fix: pass --force" in capsys.readouterr().err
     assert out.read_text(encoding="utf-8") == "hand-edited"
+    assert main(["export-sbml", str(scenario), "--out", str(out), "--force"]) == 2
+    assert "is not an SBML document" in capsys.readouterr().err  # a user's file: never replaced
+    assert out.read_text(encoding="utf-8") == "hand-edited"
+    out.unlink()
+    assert main(["export-sbml", str(scenario), "--out", str(out)]) == 0
     assert main(["export-sbml", str(scenario), "--out", str(out), "--force"]) == 0
     assert libsbml.readSBMLFromFile(str(out)).getNumErrors() == 0
 

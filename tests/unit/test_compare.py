@@ -18,6 +18,7 @@ from sim.cli import main
 from sim.compare import compare, representative_bout, row_labels
 from sim.compare_text import format_table, headlines
 from sim.errors import MusclebrainError, SolverError
+from sim.outputs import MANIFEST
 from sim.scenario import load_scenario
 from tests.conftest import CONTRACT_METRICS as METRICS
 
@@ -63,7 +64,11 @@ def pair(tmp_path: Path) -> list[str]:
 def test_compare_writes_csv_json_and_figures(pair: list[str], tmp_path: Path) -> None:
     out = tmp_path / "cmp"
     assert main(["compare", *pair, "--out", str(out)]) == 0
-    assert {p.name for p in out.iterdir()} == {"comparison.csv", "comparison.json"} | FIGURES
+    assert {p.name for p in out.iterdir()} == {
+        "comparison.csv",
+        "comparison.json",
+        MANIFEST,
+    } | FIGURES
     header = (out / "comparison.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
     assert header[0] == "scenario" and set(header[1:]) >= METRICS
     assert [r["scenario"] for r in read_rows(out / "comparison.csv")] == ["walk", "lift"]
@@ -91,14 +96,14 @@ def test_every_comparison_figure_carries_the_watermark(
 def test_same_scenarios_give_identical_comparison_files(pair: list[str], tmp_path: Path) -> None:
     for name in ("a", "b"):
         assert main(["compare", *pair, "--out", str(tmp_path / name)]) == 0
-    for file in sorted({"comparison.csv", "comparison.json"} | FIGURES):
+    for file in sorted({"comparison.csv", "comparison.json", MANIFEST} | FIGURES):
         assert (tmp_path / "a" / file).read_bytes() == (tmp_path / "b" / file).read_bytes(), file
 
 
 def test_no_plots_writes_only_the_tables(pair: list[str], tmp_path: Path) -> None:
     out = tmp_path / "cmp"
     assert main(["compare", *pair, "--out", str(out), "--no-plots"]) == 0
-    assert {p.name for p in out.iterdir()} == {"comparison.csv", "comparison.json"}
+    assert {p.name for p in out.iterdir()} == {"comparison.csv", "comparison.json", MANIFEST}
 
 
 def test_same_name_twice_gets_distinct_rows(tmp_path: Path) -> None:
@@ -205,7 +210,7 @@ def test_invalid_file_among_several_exits_2_naming_it(
     assert "bad.yaml" in capsys.readouterr().err and not out.exists()
 
 
-def test_non_empty_output_needs_force(
+def test_a_users_folder_is_refused_even_with_force(
     pair: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "cmp"
@@ -213,8 +218,9 @@ def test_non_empty_output_needs_force(
     (out / "mine.txt").write_text("keep me", encoding="utf-8")
     assert main(["compare", *pair, "--out", str(out), "--no-plots"]) == 2
     assert "--force" in capsys.readouterr().err and (out / "mine.txt").exists()
-    assert main(["compare", *pair, "--out", str(out), "--no-plots", "--force"]) == 0
-    assert not (out / "mine.txt").exists()
+    assert main(["compare", *pair, "--out", str(out), "--no-plots", "--force"]) == 2
+    assert "not written by musclebrain" in capsys.readouterr().err
+    assert (out / "mine.txt").read_text(encoding="utf-8") == "keep me"
 
 
 @pytest.fixture
@@ -233,8 +239,8 @@ def test_demo_replaces_its_own_output_but_not_other_folders(tmp_path: Path) -> N
     other.mkdir()
     (other / "notes.txt").write_text("mine", encoding="utf-8")
     assert main(["demo", "--out", str(other)]) == 2
-    assert (other / "notes.txt").exists()
-    assert main(["demo", "--out", str(other), "--force"]) == 0
+    assert main(["demo", "--out", str(other), "--force"]) == 2  # not musclebrain's folder
+    assert (other / "notes.txt").read_text(encoding="utf-8") == "mine"
 
 
 @pytest.mark.usefixtures("tiny_demo")

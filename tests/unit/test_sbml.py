@@ -173,6 +173,11 @@ def test_an_existing_file_is_kept_unless_overwrite(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match=r"model\.xml: the file exists\. Fix: pass --force"):
         export_sbml(shortened("aerobic", 1), out)
     assert out.read_text(encoding="utf-8") == "mine"
+    with pytest.raises(OutputError, match=r"model\.xml: is not an SBML document"):
+        export_sbml(shortened("aerobic", 1), out, overwrite=True)
+    assert out.read_text(encoding="utf-8") == "mine"
+    out.unlink()
+    export_sbml(shortened("aerobic", 1), out)
     export_sbml(shortened("aerobic", 1), out, overwrite=True)
     assert libsbml.readSBMLFromFile(str(out)).getNumErrors() == 0
     assert [p.name for p in tmp_path.iterdir()] == ["model.xml"]  # no temporary left behind

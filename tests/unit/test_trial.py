@@ -572,6 +572,7 @@ def test_cli_trial_writes_outputs_and_prints_the_table(
     assert re.search(r"^rt\s+5\s+[+-]\d", captured.out, flags=re.MULTILINE)
     assert "not clinical" in captured.out
     assert sorted(p.name for p in out.iterdir()) == [
+        ".musclebrain-output.json",
         "effect_sizes.png",
         "people.csv",
         "responders.png",
