@@ -153,7 +153,13 @@ def test_same_scenario_and_seed_give_identical_files(small_file: Path, tmp_path:
     for name in ("a", "b"):
         assert run_cli("run", str(small_file), "--out", str(tmp_path / name)) == 0
     files = sorted(p.name for p in (tmp_path / "a").iterdir())
-    assert files == ["bouts.csv", "overview.png", "summary.json", "timeseries.csv"]
+    assert files == [
+        ".musclebrain-output.json",  # the manifest: the same hashes, so the same bytes
+        "bouts.csv",
+        "overview.png",
+        "summary.json",
+        "timeseries.csv",
+    ]
     for file in files:
         assert (tmp_path / "a" / file).read_bytes() == (tmp_path / "b" / file).read_bytes(), file
 
