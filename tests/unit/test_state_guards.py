@@ -1,4 +1,4 @@
-"""Guards of the right-hand side against states just below 0.
+"""Guards of the right-hand side against states just below 0, and the clipping of outputs.
 
 A state that the equations keep at or above 0 can end a step ~1e-14 below it; raised to a
 fractional power it would be complex (``anti_inflammatory_hill`` 1.5 crashed every run). The
@@ -18,6 +18,7 @@ from sim.model.drive import REST, Drive
 from sim.model.rhs import initial_state, rhs
 from sim.model.state import IX
 from sim.parameters import Parameters
+from sim.results import tidy_column, tidy_metric
 
 WORK = Drive(0.7, 0.75, 3.0, 1.0)
 
@@ -71,3 +72,31 @@ def test_myokine_capacity_of_negative_strength_is_not_complex() -> None:
     c = constants(signal_capacity_exponent=0.5)
     rates = myokines.rates(c, WORK, 1.0, 1.0, 0.0, 1.0, 1.0, -1e-14, 1.0)
     assert all(isinstance(r, float) for r in rates)
+
+
+def test_rounding_below_zero_of_a_concentration_is_written_as_zero() -> None:
+    column = tidy_column("bdnf_brain_auc", np.array([0.0, -3.141777215e-13, -0.0, 2.0]))
+    assert column.tolist() == [0.0, 0.0, 0.0, 2.0]
+    assert all(math.copysign(1.0, v) > 0 for v in column)
+
+
+def test_a_real_negative_concentration_is_not_hidden() -> None:
+    column = tidy_column("il6_pg_mL", np.array([1.5, -0.01, 3.0]))
+    assert column[1] == -0.01
+
+
+def test_signed_columns_keep_their_sign_but_lose_negative_zero() -> None:
+    column = tidy_column("cognition_z", np.array([-0.0, -3e-13, -0.2]))
+    assert column.tolist() == [0.0, -3e-13, -0.2]
+    assert math.copysign(1.0, column[0]) > 0
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [(-1.1102230246251565e-14, 0.0), (-0.0, 0.0), (0.0, 0.0), (2e-13, 2e-13), (-0.5, -0.5)],
+)
+def test_metrics_that_are_zero_up_to_rounding_are_written_as_zero(
+    value: float, written: float
+) -> None:
+    result = tidy_metric(value)
+    assert result == written and math.copysign(1.0, result) == math.copysign(1.0, written)
