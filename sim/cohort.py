@@ -31,6 +31,7 @@ from sim.model.rhs import initial_state, observables
 from sim.model.state import IX, STATE_NAMES
 from sim.parameters import Parameters
 from sim.regimen import HOURS_PER_WEEK, PlannedSession, expand_regimen
+from sim.results import tidy_column
 from sim.schedule import hiit_segments, play, progressed_load
 
 GENOTYPE_CODES = ("val/val", "val/met", "met/met")
@@ -343,7 +344,8 @@ def simulate_cohort(
     states = np.stack([body.snapshots[float(t)] for t in times])
     columns = {name: states[:, i, :] for i, name in enumerate(STATE_NAMES)}
     obs = observables(c, times[:, None], states.transpose(1, 0, 2))
-    columns.update({k: np.asarray(v) for k, v in obs.items()})
+    columns.update(obs)
+    columns = {name: tidy_column(name, v) for name, v in columns.items()}
     completed = np.sum([b.completed for b in log], axis=0) if log else np.zeros(people.n, dtype=int)
     assert states.shape[1] == len(STATE_NAMES) and IX.lactate_mmol_L == 0
     return CohortResult(times, states, columns, np.asarray(completed), len(plan), training_end)

@@ -20,7 +20,7 @@ import numpy as np
 
 from sim import __version__
 from sim.model.rhs import observables
-from sim.model.state import IX, STATE_NAMES, TIMESERIES_COLUMNS
+from sim.model.state import IX, QUANTITIES, STATE_NAMES, TIMESERIES_COLUMNS
 from sim.parameters import Parameters
 from sim.regimen import HOURS_PER_WEEK
 from sim.schedule import Bout
@@ -30,6 +30,8 @@ ILLUSTRATIVE = (
     "must not guide diagnosis or training prescriptions."
 )
 IGF1_MIDRANGE_NG_ML = (120.0, 160.0)
+ROUNDING_TOL = 1e-9
+"""Relative size below 0 that counts as rounding (the integrator leaves e.g. -3e-13)."""
 BOUT_COLUMNS = (
     "start_h",
     "end_h",
@@ -68,6 +70,26 @@ class Result:
         """A column's value at the sample nearest to ``t_h`` [h]."""
         i = int(np.argmin(np.abs(self.times_h - t_h)))
         return float(self.columns[name][i])
+
+
+def tidy_column(name: str, values: Any) -> np.ndarray:
+    """A column as written: rounding below 0 of a non-negative quantity clipped, no -0.0.
+
+    A value of a non-negative quantity (see :class:`sim.model.state.Quantity`) that is
+    below 0 by less than ``ROUNDING_TOL`` of the column's scale becomes 0.0; a larger
+    negative value is left as it is (it would be a model error, not rounding).
+    """
+    v = np.asarray(values, dtype=float) + 0.0  # -0.0 + 0.0 is 0.0; all else unchanged
+    if not QUANTITIES[name].signed and v.size and np.any(v < 0.0):
+        scale = max(1.0, float(np.max(np.abs(v[np.isfinite(v)]), initial=0.0)))
+        v = np.where((v < 0.0) & (v >= -ROUNDING_TOL * scale), 0.0, v)
+    return v
+
+
+def tidy_metric(value: float) -> float:
+    """A summary metric as written: 0.0 when it is 0 up to rounding below, never -0.0."""
+    value = float(value)
+    return 0.0 if -ROUNDING_TOL < value <= 0.0 else value
 
 
 def _time_weighted_mean(t: np.ndarray, v: np.ndarray) -> float:
@@ -111,7 +133,7 @@ def compute_metrics(
         "sessions_planned": float(len(bouts)),
         "sessions_completed": float(sum(b.completed for b in bouts)),
     }
-    return {k: float(v) for k, v in metrics.items()}
+    return {k: tidy_metric(v) for k, v in metrics.items()}
 
 
 def build_result(
@@ -126,7 +148,7 @@ def build_result(
     """Assemble an immutable :class:`Result` from the solver's samples."""
     cols: dict[str, np.ndarray] = {name: states[:, i] for i, name in enumerate(STATE_NAMES)}
     cols.update(observables(c, times, states.T))
-    cols = {name: np.asarray(cols[name], dtype=float) for name in TIMESERIES_COLUMNS}
+    cols = {name: tidy_column(name, cols[name]) for name in TIMESERIES_COLUMNS}
     for arr in cols.values():
         arr.setflags(write=False)
     times.setflags(write=False)

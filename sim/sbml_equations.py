@@ -15,6 +15,7 @@ in :mod:`sim.model` changes, change it here too.
 
 from __future__ import annotations
 
+from sim.model.brain import INFLAMMATION_FLOOR
 from sim.model.constants import HOURS_PER_YEAR
 from sim.model.state import QUANTITIES
 
@@ -90,6 +91,11 @@ def _relu(expr: str, unit: str = "dimensionless") -> str:
     return f"max({expr}, 0 {unit})"
 
 
+# Weekly sets and fatigue are >= 0; as in sim.model, their saturations read them through relu.
+_SETS = _relu("rt_weekly_sets")
+_FATIGUE = _relu("fatigue")
+
+
 # Assignment rules (intermediates and observables): id, formula, unit, description.
 ASSIGNMENTS: tuple[tuple[str, str, str, str], ...] = (
     ("age_now_years", "age0_years + time / hours_per_year", "year", "Age at the current time."),
@@ -118,7 +124,7 @@ ASSIGNMENTS: tuple[tuple[str, str, str, str], ...] = (
     ),
     (
         "anti_inflammatory_hill_term",
-        "(anti_inflammatory_signal / anti_inflammatory_half)^anti_inflammatory_hill",
+        f"({_relu('anti_inflammatory_signal')} / anti_inflammatory_half)^anti_inflammatory_hill",
         "1",
         "Hill term of the anti-inflammatory signal.",
     ),
@@ -132,15 +138,15 @@ ASSIGNMENTS: tuple[tuple[str, str, str, str], ...] = (
     ),
     (
         "irisin_input_per_h",
-        f"irisin_release_per_h * myokine_mass * ({_X} * fitness_rel^"
-        "signal_capacity_exponent + irisin_resistance_weight * recruitment * strength_rel^"
-        "signal_capacity_exponent)",
+        f"irisin_release_per_h * myokine_mass * ({_X} * {_relu('fitness_rel')}^"
+        f"signal_capacity_exponent + irisin_resistance_weight * recruitment * "
+        f"{_relu('strength_rel')}^signal_capacity_exponent)",
         "1/h",
         "Irisin release.",
     ),
     (
         "ctsb_input_per_h",
-        "ctsb_release_per_h * myokine_mass * fitness_rel^"
+        f"ctsb_release_per_h * myokine_mass * {_relu('fitness_rel')}^"
         f"signal_capacity_exponent * {_relu(f'{_X} - ctsb_threshold_frac_vo2max')} / "
         "(1 - ctsb_threshold_frac_vo2max)",
         "1/h",
@@ -164,16 +170,16 @@ ASSIGNMENTS: tuple[tuple[str, str, str, str], ...] = (
         "igf1_target_ng_mL",
         "igf1_scale * igf1_at_30y_ng_mL * (1 - igf1_decline_per_yr * 1 year)"
         "^((age_now_years - 30 year) / 1 year) * (1 + igf1_rt_gain_frac / (1 + exp((age_now_years - "
-        "igf1_response_age_mid_yr) / igf1_response_age_width_yr)) * rt_weekly_sets / "
-        "(rt_weekly_sets + igf1_rt_half_sets_per_wk))",
+        f"igf1_response_age_mid_yr) / igf1_response_age_width_yr)) * {_SETS} / "
+        f"({_SETS} + igf1_rt_half_sets_per_wk))",
         "ng/mL",
         "Current IGF-1 target.",
     ),
     # brain.py
     (
         "bdnf_potentiation",
-        "(1 + igf1_bdnf_potentiation * igf1_benefit) * inflammation_rel^"
-        "(-bdnf_inflammation_exponent)",
+        "(1 + igf1_bdnf_potentiation * igf1_benefit) * max(inflammation_rel, "
+        f"{INFLAMMATION_FLOOR!r} dimensionless)^(-bdnf_inflammation_exponent)",
         "1",
         "IGF-1 potentiation and inflammatory suppression.",
     ),
@@ -230,7 +236,7 @@ ASSIGNMENTS: tuple[tuple[str, str, str, str], ...] = (
         "reserve_drive",
         "(1 + reserve_weight_igf1 * igf1_benefit) * (reserve_weight_bdnf * "
         f"{_relu('bdnf_brain_rel - 1')} + reserve_weight_strength * "
-        f"{_relu('strength_rel / strength0 - 1')} * rt_weekly_sets / (rt_weekly_sets + "
+        f"{_relu('strength_rel / strength0 - 1')} * {_SETS} / ({_SETS} + "
         "reserve_strength_gate_sets_per_wk) + reserve_weight_fitness * "
         f"{_relu('fitness_rel / fitness0 - 1')})",
         "1",
@@ -255,7 +261,7 @@ ASSIGNMENTS: tuple[tuple[str, str, str, str], ...] = (
     # adaptation.py
     (
         "adaptation_efficiency",
-        "recovery / (1 + fatigue / fatigue_adaptation_half)",
+        f"recovery / (1 + {_FATIGUE} / fatigue_adaptation_half)",
         "1",
         "Adaptation efficiency (recovery, blunted by fatigue).",
     ),
@@ -294,7 +300,7 @@ RATES: dict[str, str] = {
     "igf1_ng_mL": "(igf1_target_ng_mL - igf1_ng_mL) / igf1_tau_h",
     "rt_weekly_sets": f"{_N} - rt_weekly_sets / sets_memory_tau_h",
     "strength_rel": f"strength_gain_per_set * {_N} * {_STRENGTH_EFFICACY} * {_M}^0.5 / (1 + "
-    "rt_weekly_sets / strength_volume_half_sets_per_wk) * adaptation_efficiency "
+    f"{_SETS} / strength_volume_half_sets_per_wk) * adaptation_efficiency "
     f"* strength_responsiveness * strength0 * {_STRENGTH_HEADROOM} - "
     "(strength_rel - strength0) / strength_detraining_tau_h",
     "fitness_rel": f"fitness_gain_per_h * (({_X} / 0.6)^2 + fitness_resistance_weight * {_M} * "
@@ -305,7 +311,7 @@ RATES: dict[str, str] = {
     "fatigue": f"fatigue_per_load * (({_X} / 0.6)^2 * 1 per_hour + ({_R} / 0.75) * {_M} * {_N} "
     "/ 3.6) - recovery * fatigue / fatigue_tau_h",
     "reserve_built": "reserve_build_per_h * reserve_drive / (1 + reserve_drive / "
-    "reserve_drive_half) * fatigue / (fatigue + reserve_activity_gate) * "
+    f"reserve_drive_half) * {_FATIGUE} / ({_FATIGUE} + reserve_activity_gate) * "
     "(1 - reserve_built / reserve_max) - "
     "reserve_built / reserve_decay_tau_h",
     "bdnf_brain_auc": "bdnf_brain_rel - 1",

@@ -96,7 +96,7 @@ def clean(value: Any) -> Any:
     if isinstance(value, (int, np.integer)):
         return int(value)
     if isinstance(value, (float, np.floating)):
-        return None if not math.isfinite(value) else round(float(value), 6)
+        return None if not math.isfinite(value) else round(float(value), 6) + 0.0  # no -0.0
     return value
 
 

@@ -79,8 +79,8 @@ def rates(
     )
     # Without a stimulus (at rest) the gain terms are exactly 0: skip their arithmetic.
     gain_s, gain_f = any_positive(stimulus_s), any_positive(impulse)
-    if gain_s or gain_f:
-        efficiency = c.recovery / (1.0 + fatigue / c.fatigue_adaptation_half)
+    if gain_s or gain_f:  # fatigue >= 0: relu keeps rounding below 0 off the denominator
+        efficiency = c.recovery / (1.0 + relu(fatigue) / c.fatigue_adaptation_half)
 
     gained_s = strength - s0
     d_strength = -gained_s / c.strength_detraining_tau_h
@@ -88,7 +88,7 @@ def rates(
         headroom_s = relu(1.0 - gained_s / (c.strength_ceiling_frac * s0))
         d_strength = (
             stimulus_s
-            / (1.0 + weekly_sets / c.strength_volume_half_sets_per_wk)
+            / (1.0 + relu(weekly_sets) / c.strength_volume_half_sets_per_wk)
             * efficiency
             * c.strength_responsiveness
             * s0

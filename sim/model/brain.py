@@ -64,8 +64,11 @@ from typing import Any
 
 import numpy as np
 
-from sim.model.constants import HOURS_PER_YEAR, Constants, relu
+from sim.model.constants import HOURS_PER_YEAR, Constants, at_least, relu
 from sim.model.drive import Drive
+
+INFLAMMATION_FLOOR = 1e-9
+"""Floor of inflammation under its negative power: never reached by a physiological state."""
 
 
 def chronic_drive(c: Constants, fitness: Any) -> Any:
@@ -121,9 +124,11 @@ def rates(
     fatigue: Any,
 ) -> tuple[Any, Any, Any, Any]:
     """Time derivatives of brain BDNF, serum BDNF, built reserve and the brain-BDNF AUC."""
-    potentiation = (1.0 + c.igf1_bdnf_potentiation * benefit) * inflammation ** (
-        -c.bdnf_inflammation_exponent
-    )
+    # Inflammation stays above 1 - inflammation_reduction_max_frac >= 0.5; the floor only
+    # keeps an overshooting trial step from a zero or negative base of the negative power.
+    potentiation = (1.0 + c.igf1_bdnf_potentiation * benefit) * at_least(
+        inflammation, INFLAMMATION_FLOOR
+    ) ** (-c.bdnf_inflammation_exponent)
     chronic = c.genotype * chronic_drive(c, fitness) * potentiation
     acute = c.genotype * acute_drive(c, d, lactate, irisin, ctsb, bdnf_muscle) * potentiation
     d_brain = (1.0 + chronic + acute - brain) / c.bdnf_brain_tau_h
@@ -133,6 +138,9 @@ def rates(
     serum_target = c.bdnf_serum_rest_ng_mL * serum_drive
     d_serum = (serum_target - serum) / c.bdnf_serum_tau_h
     brain_excess = brain - 1.0
+    # Weekly sets and fatigue are >= 0 (relu: rounding below 0 must not flip the sign of
+    # the saturations or make their denominators vanish).
+    weekly_sets, fatigue = relu(weekly_sets), relu(fatigue)
     build = (1.0 + c.reserve_weight_igf1 * benefit) * (
         c.reserve_weight_bdnf * relu(brain_excess)
         + c.reserve_weight_strength

@@ -52,6 +52,17 @@ def relu(x: Any) -> Any:
     return np.maximum(x, 0.0)
 
 
+def at_least(x: Any, lo: float) -> Any:
+    """``max(x, lo)`` for floats and arrays alike; NaN stays NaN (the solver reports it).
+
+    Guards a state raised to a negative power: it is the identity wherever the state is
+    physiological, and keeps a trial step that overshoots from dividing by zero.
+    """
+    if isinstance(x, float):
+        return lo if x < lo else x
+    return np.maximum(x, lo)
+
+
 class Constants:
     """Attribute bag of every parameter plus the derived per-run constants."""
 

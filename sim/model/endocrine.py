@@ -33,7 +33,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sim.model.constants import HOURS_PER_YEAR, Constants
+from sim.model.constants import HOURS_PER_YEAR, Constants, relu
 
 
 def age_years(c: Constants, t: Any) -> Any:
@@ -63,6 +63,7 @@ def rate(c: Constants, t: float, igf1: Any, weekly_sets: Any) -> Any:
     responsive = 1.0 / (
         1.0 + c.exp((age - c.igf1_response_age_mid_yr) / c.igf1_response_age_width_yr)
     )
+    weekly_sets = relu(weekly_sets)  # >= 0; rounding below must not flip the saturation
     volume = weekly_sets / (weekly_sets + c.igf1_rt_half_sets_per_wk)
     target = igf1_baseline_ng_mL(c, t, age) * (1.0 + c.igf1_rt_gain_frac * responsive * volume)
     return (target - igf1) / c.igf1_tau_h

@@ -89,7 +89,9 @@ def rates(
     )
     excess = relu(il6 / c.il6_rest_pg_mL - inflammation)
     d_anti = c.anti_inflammatory_gain_per_h * excess - anti / c.anti_inflammatory_tau_h
-    hill = (anti / c.anti_inflammatory_half) ** c.anti_inflammatory_hill
+    # The signal is >= 0, but a step may leave it ~1e-14 below: relu keeps a fractional
+    # Hill exponent (bounds [1, 6]) off a negative base (a complex power).
+    hill = (relu(anti) / c.anti_inflammatory_half) ** c.anti_inflammatory_hill
     target = 1.0 - c.inflammation_reduction_max_frac * hill / (1.0 + hill)
     d_inflammation = (target - inflammation) / c.inflammation_tau_h
     return d_lactate, d_signal, d_il6, d_anti, d_inflammation

@@ -57,8 +57,10 @@ def rates(
     if d.active:
         mass = c.innervation_frac * d.muscle_mass_frac
         rec = recruitment(d)
-        cap_s = strength**c.signal_capacity_exponent
-        cap_f = fitness**c.signal_capacity_exponent
+        # Strength and fitness stay near their (positive) baselines; relu keeps a trial
+        # step's overshoot off a negative base of the fractional exponent.
+        cap_s = relu(strength) ** c.signal_capacity_exponent
+        cap_f = relu(fitness) ** c.signal_capacity_exponent
         irisin_in = (
             c.irisin_release_per_h * mass * (x * cap_f + c.irisin_resistance_weight * rec * cap_s)
         )

@@ -14,12 +14,17 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Quantity:
-    """A named model quantity: a state variable or an observable derived from the state."""
+    """A named model quantity: a state variable or an observable derived from the state.
+
+    ``signed`` quantities may be negative; every other one is a concentration, level or
+    integral that the equations keep at or above 0 (written outputs clip rounding below 0).
+    """
 
     name: str
     unit: str
     label: str
     description: str
+    signed: bool = False
 
 
 STATES: tuple[Quantity, ...] = (
@@ -105,12 +110,14 @@ OBSERVABLES: tuple[Quantity, ...] = (
         "1",
         "Cognitive reserve",
         "Reserve built by training minus the slow age-related loss (0 at the start).",
+        signed=True,
     ),
     Quantity(
         "cognition_z",
         "SD",
         "Cognition change",
         "Change in a composite cognitive score since the start, in standard deviations.",
+        signed=True,
     ),
     Quantity(
         "igf1_benefit",
