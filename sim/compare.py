@@ -25,6 +25,7 @@ import numpy as np
 from sim import __version__
 from sim.compare_text import headlines
 from sim.errors import InputError, MusclebrainError
+from sim.limits import check_run_size
 from sim.regimen import HOURS_PER_WEEK
 from sim.results import ILLUSTRATIVE, Result
 from sim.simulation import simulate
@@ -102,6 +103,8 @@ def compare(
     -------
     Comparison
     """
+    for scenario in scenarios:  # a run too large is bad input: refused before any runs
+        check_run_size(scenario, scenario.sample_min if sample_min is None else sample_min)
     labels = row_labels([str(s.name) for s in scenarios])
     entries = []
     for i, (label, scenario) in enumerate(zip(labels, scenarios, strict=True), start=1):

@@ -173,14 +173,19 @@ def _fmt(v: float) -> str:
     return "" if isinstance(v, float) and math.isnan(v) else f"{v:.10g}"
 
 
+_CHUNK_ROWS = 65536
+
+
 def write_timeseries(result: Result, path: Path) -> None:
     """``timeseries.csv``: ``time_h`` then the model columns (contract columns first)."""
     names = list(result.columns)
     data = np.column_stack([result.times_h] + [result.columns[n] for n in names])
     with path.open("w", newline="", encoding="utf-8") as fh:
         fh.write(",".join(["time_h", *names]) + "\n")
-        for row in data.tolist():
-            fh.write(",".join(f"{v:.10g}" for v in row) + "\n")
+        # In chunks: a whole table of Python floats would take ~5 times the array's memory.
+        for lo in range(0, len(data), _CHUNK_ROWS):
+            for row in data[lo : lo + _CHUNK_ROWS].tolist():
+                fh.write(",".join(f"{v:.10g}" for v in row) + "\n")
 
 
 def write_bouts(result: Result, path: Path) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+from bisect import bisect_left
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -349,6 +350,54 @@ def _clash(a: Session, b: Session, shift: float) -> bool:
     )
 
 
+# Sessions are sorted by start and each is compared with the ones starting before it ends
+# (the sweep below), so the check costs O(n log n) plus the clashes found, not O(n^2): a week
+# of 2,016 five-minute sessions took 22 s with every pair compared. Candidates are found with
+# a small tolerance and confirmed with :func:`_clash`, so the verdicts (and the messages, in
+# the order of the former pairwise loops) are exactly those of comparing every pair.
+_TOLERANCE_H = 1e-6
+
+
+def _clashing_pairs(ss: tuple[Session, ...]) -> list[tuple[int, int]]:
+    """Pairs ``(j, m)``, ``j < m``, of one week's sessions that overlap (with the week wrap)."""
+    spans = [(s.start_h_of_week, s.end_h_of_week, k) for k, s in enumerate(ss)]
+    # A session past Sunday midnight also occupies the start of the week: [start-168, end-168).
+    spans += [
+        (t0 - HOURS_PER_WEEK, t1 - HOURS_PER_WEEK, k)
+        for t0, t1, k in spans
+        if t1 > HOURS_PER_WEEK - _TOLERANCE_H
+    ]
+    spans.sort()
+    candidates: set[tuple[int, int]] = set()
+    for p, (_, t1, k) in enumerate(spans):
+        q = p + 1
+        while q < len(spans) and spans[q][0] < t1 + _TOLERANCE_H:
+            other = spans[q][2]
+            if other != k:
+                candidates.add((min(k, other), max(k, other)))
+            q += 1
+    shifts = (-HOURS_PER_WEEK, 0.0, HOURS_PER_WEEK)
+    return [
+        (j, m)
+        for j, m in sorted(candidates)
+        if any(_clash(ss[j], ss[m], shift) for shift in shifts)
+    ]
+
+
+def _clashes_into_next(ss: tuple[Session, ...], nxt: tuple[Session, ...]) -> list[tuple[int, int]]:
+    """Pairs ``(j, m)``: session ``j`` of a block runs past Sunday midnight into session ``m``
+    of the next block's first week."""
+    starts = sorted((s.start_h_of_week, m) for m, s in enumerate(nxt))
+    found = []
+    for j, a in enumerate(ss):
+        if not a.end_h_of_week > HOURS_PER_WEEK:
+            continue
+        reach = a.end_h_of_week - HOURS_PER_WEEK + _TOLERANCE_H
+        hits = [m for _, m in starts[: bisect_left(starts, (reach, -1))]]
+        found += [(j, m) for m in sorted(hits) if _clash(a, nxt[m], HOURS_PER_WEEK)]
+    return found
+
+
 def _overlaps(blocks: tuple[Block, ...]) -> list[tuple[str, str]]:
     """Sessions whose weekly spans overlap, within a block (with the week wrap) and across a
     block boundary (a late-Sunday session of one block against the next block's start)."""
@@ -368,15 +417,12 @@ def _overlaps(blocks: tuple[Block, ...]) -> list[tuple[str, str]]:
 
     for i, block in enumerate(blocks):
         ss = block.sessions
-        for j, a in enumerate(ss):
-            for m in range(j + 1, len(ss)):
-                if any(_clash(a, ss[m], s) for s in (-HOURS_PER_WEEK, 0.0, HOURS_PER_WEEK)):
-                    report(i, j, a, i, m, ss[m])
+        for j, m in _clashing_pairs(ss):
+            report(i, j, ss[j], i, m, ss[m])
         if i + 1 < len(blocks):
-            for j, a in enumerate(ss):
-                for m, b in enumerate(blocks[i + 1].sessions):
-                    if a.end_h_of_week > HOURS_PER_WEEK and _clash(a, b, HOURS_PER_WEEK):
-                        report(i, j, a, i + 1, m, b)
+            nxt = blocks[i + 1].sessions
+            for j, m in _clashes_into_next(ss, nxt):
+                report(i, j, ss[j], i + 1, m, nxt[m])
     return found
 
 

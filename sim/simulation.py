@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.limits import check_run_size
 from sim.model.constants import Subject, compile_constants
 from sim.model.drive import REST, Drive
 from sim.model.rhs import initial_state
@@ -130,10 +131,18 @@ def simulate(
     -------
     Result
         Time series, bouts, metrics and provenance.
+
+    Raises
+    ------
+    sim.limits.LimitError
+        Before anything is integrated, if the time series would have more rows than the
+        limit of :mod:`sim.limits` (2,000,000; environment variable ``MUSCLEBRAIN_MAX_ROWS``).
     """
     params = (params or Parameters()).with_overrides(dict(scenario.parameters))
     seed = scenario.seed if seed is None else seed
-    sample_h = (scenario.sample_min if sample_min is None else sample_min) / 60.0
+    sample_min = scenario.sample_min if sample_min is None else sample_min
+    check_run_size(scenario, sample_min)  # before any allocation: refuse what would not fit
+    sample_h = sample_min / 60.0
     horizon = (scenario.duration_weeks + scenario.follow_up_weeks) * HOURS_PER_WEEK
     c = compile_constants(params, subject_from_scenario(scenario))
     body = Physiology(c, sample_h, horizon, scenario.name)

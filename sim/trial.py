@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from sim.cohort import sample_people, simulate_cohort
+from sim.limits import people_per_arm_problem
 from sim.trial_spec import Trial, TrialError, load_trial, trial_from_dict
 from sim.trial_stats import ArmData, summarise
 from sim.trial_tables import people_table
@@ -110,7 +111,9 @@ def run_trial(
     trial
         From :func:`sim.trial_spec.load_trial`.
     n_per_arm, seed
-        Override the trial file's values.
+        Override the trial file's values. ``n_per_arm`` must be at least 2 and at most the
+        limit of :mod:`sim.limits` (100,000; environment variable
+        ``MUSCLEBRAIN_MAX_PEOPLE_PER_ARM``).
     progress
         Called as ``progress(i, n_arms, label)`` before each arm.
 
@@ -118,11 +121,18 @@ def run_trial(
     -------
     TrialResult
         Same trial, size and seed give identical results.
+
+    Raises
+    ------
+    TrialError
+        For ``n_per_arm`` below 2 or above the limit, or a negative seed, before anything runs.
     """
     n = trial.spec.n_per_arm if n_per_arm is None else int(n_per_arm)
     seed = trial.spec.seed if seed is None else int(seed)
-    if n < 2:
-        raise TrialError(f"n_per_arm {n} is invalid: must be at least 2. Fix: use 2 or more.")
+    # Before anybody is sampled: a size beyond the limit (sim.limits) costs nothing.
+    problem = people_per_arm_problem(n, len(trial.scenarios))
+    if problem is not None:
+        raise TrialError(f"{trial.source}: {problem}", path=trial.source)
     if seed < 0:
         raise TrialError(f"seed {seed} is invalid: must be at least 0. Fix: use 0 or more.")
     arms: dict[str, ArmData] = {}

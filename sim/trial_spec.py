@@ -3,7 +3,9 @@
 :func:`load_trial` reads a trial YAML file and :func:`trial_from_dict` validates a parsed
 mapping against :class:`sim.trial_schema.TrialFile`, then loads each arm's scenario (a file
 relative to the trial file, or an inline mapping) and checks that every arm runs to the last
-assessment week. Problems are reported in one :class:`TrialError`, each line with the field
+assessment week. A scenario file must lie in the trial file's folder (or a folder inside it)
+or among the shipped scenarios (``scenarios/``), after ``..`` and symbolic links are resolved;
+a file that is not a scenario is refused without echoing its content. Problems are reported in one :class:`TrialError`, each line with the field
 path, the bad value and the fix.
 """
 
@@ -14,10 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
 from pydantic import ValidationError
 
 from sim.errors import InputError, ScenarioError
-from sim.scenario import Scenario, load_scenario
+from sim.scenario import Scenario, scenario_from_dict
 from sim.trial_schema import TrialFile
 from sim.trial_stats import Design
 from sim.validation import describe, format_problems, format_validation_error
@@ -59,6 +62,90 @@ class Trial:
         )
 
 
+SCENARIO_DIR = Path(__file__).resolve().parents[1] / "scenarios"
+# Fields every scenario file has: a file without them is not treated as a scenario, and its
+# content is never echoed in a message (an arm path may name any file the trial's author likes).
+_REQUIRED = ("name", "duration_weeks")
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def _scenario_file(arm: str, ref: str, base: Path) -> Scenario | list[tuple[str, str]]:
+    """An arm's scenario file: inside the trial file's folder or the shipped scenarios.
+
+    ``..`` and symbolic links are resolved first, so a path cannot leave those folders; a file
+    that does not look like a scenario (no ``name`` and ``duration_weeks``) is reported
+    without echoing any of its content.
+    """
+    where = f"arms.{arm}.scenario"
+    path = base / ref
+    real = path.resolve()
+    folders = (base.resolve(), SCENARIO_DIR)
+    if not any(_inside(real, folder) for folder in folders):
+        return [
+            (
+                where,
+                f"scenario path {ref!r} leads outside the trial file's folder ({base}) to "
+                f"{real}. Fix: put the scenario file in the trial file's folder (or a folder "
+                f"inside it) and give its path from there, name a shipped scenario (e.g. "
+                f"{os.path.relpath(SCENARIO_DIR / 'aerobic.yaml', base)}) or write the "
+                "scenario inline (scenario: {name: ..., duration_weeks: ...}).",
+            )
+        ]
+    if real.is_dir():
+        return [
+            (
+                where,
+                f"scenario path {ref!r} is a folder ({path}), not a scenario file. Fix: give "
+                "the path of a scenario .yaml file in it, relative to the trial file's folder.",
+            )
+        ]
+    if not real.is_file():
+        return [
+            (
+                where,
+                f"scenario file {ref!r} not found (looked for {path}). Fix: correct the "
+                f"path; it is relative to the trial file's folder ({base}).",
+            )
+        ]
+    try:
+        data = read_yaml(path, lambda message: ScenarioError(message, path=str(path)))
+    except ScenarioError as exc:
+        cause = exc.__cause__
+        if not isinstance(cause, yaml.YAMLError):
+            return [(where, f"scenario file {ref!r} is invalid. Fix: correct it:\n{exc}")]
+        mark = getattr(cause, "problem_mark", None)
+        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        return [
+            (
+                where,
+                f"scenario file {ref!r} is not valid YAML{at}. Fix: check that {path} is a "
+                f"scenario file; 'musclebrain validate {path}' shows what is wrong there.",
+            )
+        ]
+    missing = [key for key in _REQUIRED if not (isinstance(data, dict) and key in data)]
+    if missing:
+        what = (
+            "its top level is not a mapping of fields"
+            if not isinstance(data, dict)
+            else f"it has no {' and no '.join(missing)} field"
+        )
+        return [
+            (
+                where,
+                f"{ref!r} is not a scenario file: {what}. Fix: give the path of a scenario "
+                "file (every one starts with name: ... and duration_weeks: ..., see "
+                "scenarios/aerobic.yaml).",
+            )
+        ]
+    try:
+        return scenario_from_dict(data, source=os.fspath(path))
+    except ScenarioError as exc:
+        return [(where, f"scenario file {ref!r} is invalid. Fix: correct it:\n{exc}")]
+
+
 def _scenario(arm: str, ref: Any, base: Path) -> Scenario | list[tuple[str, str]]:
     """An arm's scenario, or the problems found (paths relative to the trial file)."""
     where = f"arms.{arm}.scenario"
@@ -71,19 +158,7 @@ def _scenario(arm: str, ref: Any, base: Path) -> Scenario | list[tuple[str, str]
                 for err in exc.errors()
                 for p, m in describe(Scenario, err)
             ]
-    path = base / ref
-    if not path.is_file():
-        return [
-            (
-                where,
-                f"scenario file {ref!r} not found (looked for {path}). Fix: correct the "
-                f"path; it is relative to the trial file's folder ({base}).",
-            )
-        ]
-    try:
-        return load_scenario(path)
-    except ScenarioError as exc:
-        return [(where, f"scenario file {ref!r} is invalid. Fix: correct it:\n{exc}")]
+    return _scenario_file(arm, str(ref), base)
 
 
 def _horizon_problems(spec: TrialFile, scenarios: dict[str, Scenario]) -> list[tuple[str, str]]:
@@ -166,6 +241,9 @@ def trial_from_dict(
 
 def load_trial(path: str | os.PathLike[str]) -> Trial:
     """Read and validate a trial YAML file; scenario paths are relative to its folder.
+
+    A scenario path must stay inside the trial file's folder or name a shipped scenario
+    (``scenarios/*.yaml``, e.g. ``../aerobic.yaml`` from ``scenarios/trials/``).
 
     Parameters
     ----------

@@ -318,10 +318,10 @@ def test_top_level_must_be_a_mapping() -> None:
 
 
 def test_missing_scenario_file_is_named_with_where_it_was_looked_for(tmp_path: Path) -> None:
-    data = with_change(tiny_trial(), "arms.rt.scenario", "../nowhere.yaml")
+    data = with_change(tiny_trial(), "arms.rt.scenario", "sub/nowhere.yaml")
     expected = (
-        f"t.yaml: arms.rt.scenario: scenario file '../nowhere.yaml' not found (looked "
-        f"for {tmp_path / '../nowhere.yaml'}). Fix: correct the path; it is relative to "
+        f"t.yaml: arms.rt.scenario: scenario file 'sub/nowhere.yaml' not found (looked "
+        f"for {tmp_path / 'sub/nowhere.yaml'}). Fix: correct the path; it is relative to "
         f"the trial file's folder ({tmp_path})."
     )
     assert error_of(data, tmp_path) == expected
@@ -371,11 +371,11 @@ def test_unreadable_trial_files(
 
 
 def test_scenario_paths_are_relative_to_the_trial_file(tmp_path: Path) -> None:
-    (tmp_path / "arms").mkdir()
-    (tmp_path / "rest.yaml").write_text("name: rest\nduration_weeks: 4\n")
-    data = with_change(tiny_trial(), "arms.control.scenario", "../rest.yaml")
-    (tmp_path / "arms" / "t.yaml").write_text(yaml.safe_dump(data))
-    trial = load_trial(tmp_path / "arms" / "t.yaml")
+    (tmp_path / "trials" / "arms").mkdir(parents=True)
+    (tmp_path / "trials" / "arms" / "rest.yaml").write_text("name: rest\nduration_weeks: 4\n")
+    data = with_change(tiny_trial(), "arms.control.scenario", "arms/../arms/rest.yaml")
+    (tmp_path / "trials" / "t.yaml").write_text(yaml.safe_dump(data))
+    trial = load_trial(tmp_path / "trials" / "t.yaml")
     assert trial.scenarios["control"].name == "rest"
 
 
