@@ -30,6 +30,27 @@ def _positive_float(text: str) -> float:
     return value
 
 
+def _people(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 2:
+        raise argparse.ArgumentTypeError(f"{value} is invalid: use a whole number, 2 or more")
+    return value
+
+
+def _check_size(path: str, scenario: Any, sample_min: float | None) -> None:
+    """Refuse, naming the file, a run too large for the row limit (before any work)."""
+    from sim.limits import LimitError, check_run_size, max_rows
+
+    max_rows()  # a badly set limit is the environment's fault, not the file's: said as such
+    try:
+        check_run_size(scenario, scenario.sample_min if sample_min is None else sample_min)
+    except LimitError as exc:
+        raise LimitError(f"{path}: {exc}") from None
+
+
 def _seed(text: str) -> int:
     try:
         value = int(text)
@@ -48,6 +69,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from sim.simulation import simulate
 
     scenario = load_scenario(args.scenario)
+    _check_size(args.scenario, scenario, args.sample_min)
     out = Path(args.out) if args.out else Path("outputs") / scenario.name
     folder = OutputFolder(out, "run", args.force, inputs=(args.scenario,))
     folder.check()  # fail before spending time on the run
@@ -206,6 +228,7 @@ def cmd_export_sbml(args: argparse.Namespace) -> int:
     from sim.scenario import load_scenario
 
     scenario = load_scenario(args.scenario)
+    _check_size(args.scenario, scenario, None)
     export = export_sbml(scenario, Path(args.out), seed=args.seed, overwrite=args.force)
     res, m = export.result, export.result.metrics
     print(f"{scenario.name}: SBML Level 3 Version 2 model -> {export.path}")
@@ -242,7 +265,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--sample-min",
         type=_positive_float,
         default=None,
-        help="output sampling in minutes (default: the scenario's, 60)",
+        help="output sampling in minutes (default: the scenario's, 60); a run of more than "
+        "2,000,000 rows is refused unless MUSCLEBRAIN_MAX_ROWS says more",
     )
     run.add_argument("--seed", type=_seed, default=None, help="override the scenario's seed")
     run.add_argument(
@@ -293,11 +317,12 @@ def build_parser() -> argparse.ArgumentParser:
     tri.add_argument("--out", help="output folder (default outputs/<trial name>/)")
     tri.add_argument(
         "--n-per-arm",
-        type=int,
+        type=_people,
         default=None,
-        help="people per arm (default: the trial file's n_per_arm)",
+        help="people per arm, 2 or more (default: the trial file's n_per_arm; at most "
+        "100,000 unless MUSCLEBRAIN_MAX_PEOPLE_PER_ARM says more)",
     )
-    tri.add_argument("--seed", type=int, default=None, help="override the trial's seed")
+    tri.add_argument("--seed", type=_seed, default=None, help="override the trial's seed")
     tri.add_argument(
         "--force",
         action="store_true",

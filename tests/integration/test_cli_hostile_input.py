@@ -59,7 +59,7 @@ def test_520_weeks_at_one_minute_is_refused_before_anything_runs(
     code, stdout, err = run_cli(["run", str(path), "--sample-min", "1", "--out", str(out)], capsys)
     assert code == 2 and stdout == ""
     assert err == (
-        "error: scenario 'long': 520 weeks (duration_weeks + follow_up_weeks) sampled every "
+        f"error: {path}: scenario 'long': 520 weeks (duration_weeks + follow_up_weeks) sampled every "
         "1 min with 0 sessions would write about 5,241,602 rows of timeseries.csv (about "
         "3.4 GB of memory and 1.3 GB of CSV), above the limit of 2,000,000 rows. Fix: sample "
         "every 3 min or more (--sample-min 3, or sample_min: 3 in the scenario), or shorten "
@@ -142,13 +142,8 @@ def tiny_trial_file(folder: Path, arm_scenario: Any = None) -> Path:
             "and time, raise the limit with the environment variable "
             "MUSCLEBRAIN_MAX_PEOPLE_PER_ARM=10000000.",
         ),
-        (
-            "0",
-            "n_per_arm 0 is invalid: must be at least 2 (an arm's spread needs two people). "
-            "Fix: give --n-per-arm 2 or more, or n_per_arm: 2 or more in the trial file.",
-        ),
     ],
-    ids=["ten-million", "zero"],
+    ids=["ten-million"],
 )
 def test_n_per_arm_out_of_range_is_refused_before_sampling(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], n: str, message: str
@@ -159,6 +154,18 @@ def test_n_per_arm_out_of_range_is_refused_before_sampling(
     assert (code, stdout) == (2, "")
     assert err == f"error: {path}: {message}\n"
     assert not out.exists()
+
+
+def test_fewer_than_two_people_per_arm_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tiny_trial_file(tmp_path)
+    with pytest.raises(SystemExit) as stop:
+        main(["trial", str(path), "--n-per-arm", "0", "--out", str(tmp_path / "out")])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert "argument --n-per-arm: 0 is invalid: use a whole number, 2 or more" in err
+    assert "Traceback" not in err and not (tmp_path / "out").exists()
 
 
 def test_the_people_limit_follows_its_environment_variable(
