@@ -20,7 +20,7 @@ from sim.errors import InputError, ScenarioError
 from sim.scenario import Scenario, load_scenario
 from sim.trial_schema import TrialFile
 from sim.trial_stats import Design
-from sim.validation import describe, format_problems, format_validation_error
+from sim.validation import describe, format_problems, format_validation_error, short_repr
 from sim.yaml_input import read_yaml
 
 
@@ -59,6 +59,10 @@ class Trial:
         )
 
 
+def _cut(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def _scenario(arm: str, ref: Any, base: Path) -> Scenario | list[tuple[str, str]]:
     """An arm's scenario, or the problems found (paths relative to the trial file)."""
     where = f"arms.{arm}.scenario"
@@ -71,19 +75,24 @@ def _scenario(arm: str, ref: Any, base: Path) -> Scenario | list[tuple[str, str]
                 for err in exc.errors()
                 for p, m in describe(Scenario, err)
             ]
-    path = base / ref
-    if not path.is_file():
+    try:
+        path = base / ref
+        found = path.exists()  # a folder, pipe or device: load_scenario says what it is
+    except (OSError, ValueError):  # a name too long, or with a NUL character
+        found = False
+    if not found:
         return [
             (
                 where,
-                f"scenario file {ref!r} not found (looked for {path}). Fix: correct the "
+                f"scenario file {short_repr(ref)} not found (looked for "
+                f"{_cut(str(base / ref))}). Fix: correct the "
                 f"path; it is relative to the trial file's folder ({base}).",
             )
         ]
     try:
         return load_scenario(path)
     except ScenarioError as exc:
-        return [(where, f"scenario file {ref!r} is invalid. Fix: correct it:\n{exc}")]
+        return [(where, f"scenario file {short_repr(ref)} is invalid. Fix: correct it:\n{exc}")]
 
 
 def _horizon_problems(spec: TrialFile, scenarios: dict[str, Scenario]) -> list[tuple[str, str]]:
