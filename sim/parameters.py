@@ -579,7 +579,9 @@ def check_override(name: str, value: object) -> str | None:
     if name not in Parameters.names():
         return unknown_parameter_message(name)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return f"parameter {name!r} must be a number, got {value!r}"
+        from sim.validation import short_repr  # here: sim.validation needs pydantic
+
+        return f"parameter {name!r} must be a number, got {short_repr(value)}"
     lo, hi = Parameters.spec(name)["lower"], Parameters.spec(name)["upper"]
     if not math.isfinite(float(value)) or not lo <= float(value) <= hi:
         return (

@@ -36,6 +36,7 @@ from sim.validation import (
     override_problem,
     render_value,
     rule_error,
+    short_repr,
 )
 from sim.yaml_input import read_yaml
 
@@ -448,7 +449,9 @@ def scenario_from_dict(data: Any, source: str = "<dict>") -> Scenario:
     """
     path = None if source == "<dict>" else source
     if not isinstance(data, dict):
-        kind = "a list" if isinstance(data, list) else f"{type(data).__name__} {data!r:.40}"
+        kind = (
+            "a list" if isinstance(data, list) else f"{type(data).__name__} {short_repr(data, 40)}"
+        )
         raise ScenarioError(
             format_problems(
                 source,

@@ -28,10 +28,11 @@ from pydantic import (
 from sim.cohort import Population
 from sim.model.state import QUANTITIES
 from sim.scenario import Number, Whole
-from sim.validation import render_value, rule_error
+from sim.validation import render_value, rule_error, short_repr
 
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 _POP = Population()
+_MAX_GUESS_CHARS = 100
 
 
 class _Strict(BaseModel):
@@ -156,13 +157,17 @@ class OutcomeSpec(_Strict):
     @classmethod
     def _known(cls, value: str) -> str:
         if value not in QUANTITIES:
-            close = difflib.get_close_matches(value, list(QUANTITIES), n=1, cutoff=0.6)
+            close = (
+                difflib.get_close_matches(value, list(QUANTITIES), n=1, cutoff=0.6)
+                if len(value) <= _MAX_GUESS_CHARS  # a long text is no misspelling (and slow)
+                else []
+            )
             hint = f"; did you mean {close[0]!r}?" if close else "."
             raise rule_error(
                 [
                     (
                         "",
-                        f"unknown outcome {value!r}{hint} Fix: use a model state "
+                        f"unknown outcome {short_repr(value)}{hint} Fix: use a model state "
                         "or observable, e.g. cognition_z, reserve or strength_rel.",
                     )
                 ]
@@ -274,12 +279,16 @@ class TrialFile(_Strict):
                 )
             )
         if self.control not in self.arms:
-            close = difflib.get_close_matches(self.control, list(self.arms), n=1, cutoff=0.6)
+            close = (
+                difflib.get_close_matches(self.control, list(self.arms), n=1, cutoff=0.6)
+                if len(self.control) <= _MAX_GUESS_CHARS
+                else []
+            )
             hint = f"did you mean {close[0]!r}? " if close else ""
             problems.append(
                 (
                     "control",
-                    f"{self.control!r} is not one of the arms; {hint}"
+                    f"{short_repr(self.control)} is not one of the arms; {hint}"
                     f"Fix: use one of {', '.join(self.arms)}.",
                 )
             )
@@ -288,7 +297,7 @@ class TrialFile(_Strict):
             problems.append(
                 (
                     "assessments_weeks",
-                    f"{list(w)} is invalid: it must start at 0 "
+                    f"{short_repr(list(w))} is invalid: it must start at 0 "
                     "(baseline) and increase. Fix: e.g. [0, 24] or [0, 26, 78].",
                 )
             )
@@ -297,7 +306,7 @@ class TrialFile(_Strict):
                 (
                     "outcome.at_week",
                     f"week {self.outcome.at_week} is not an "
-                    f"assessment. Fix: use one of {list(w[1:])} or add it to "
+                    f"assessment. Fix: use one of {short_repr(list(w[1:]), 200)} or add it to "
                     "assessments_weeks.",
                 )
             )

@@ -23,7 +23,7 @@ from sim.errors import InputError, ScenarioError
 from sim.scenario import Scenario, scenario_from_dict
 from sim.trial_schema import TrialFile
 from sim.trial_stats import Design
-from sim.validation import describe, format_problems, format_validation_error
+from sim.validation import describe, format_problems, format_validation_error, short_repr
 from sim.yaml_input import read_yaml
 
 
@@ -81,13 +81,24 @@ def _scenario_file(arm: str, ref: str, base: Path) -> Scenario | list[tuple[str,
     """
     where = f"arms.{arm}.scenario"
     path = base / ref
-    real = path.resolve()
+    try:
+        real = path.resolve()
+        real.exists()
+    except (OSError, ValueError):  # a name too long, or with a NUL character
+        return [
+            (
+                where,
+                f"scenario path {short_repr(ref)} cannot be a file name (too long, or with a "
+                "NUL character). Fix: give the path of a scenario file, relative to the trial "
+                f"file's folder ({base}).",
+            )
+        ]
     folders = (base.resolve(), SCENARIO_DIR)
     if not any(_inside(real, folder) for folder in folders):
         return [
             (
                 where,
-                f"scenario path {ref!r} leads outside the trial file's folder ({base}) to "
+                f"scenario path {short_repr(ref)} leads outside the trial file's folder ({base}) to "
                 f"{real}. Fix: put the scenario file in the trial file's folder (or a folder "
                 f"inside it) and give its path from there, name a shipped scenario (e.g. "
                 f"{os.path.relpath(SCENARIO_DIR / 'aerobic.yaml', base)}) or write the "
@@ -98,7 +109,7 @@ def _scenario_file(arm: str, ref: str, base: Path) -> Scenario | list[tuple[str,
         return [
             (
                 where,
-                f"scenario path {ref!r} is a folder ({path}), not a scenario file. Fix: give "
+                f"scenario path {short_repr(ref)} is a folder ({path}), not a scenario file. Fix: give "
                 "the path of a scenario .yaml file in it, relative to the trial file's folder.",
             )
         ]
@@ -106,7 +117,7 @@ def _scenario_file(arm: str, ref: str, base: Path) -> Scenario | list[tuple[str,
         return [
             (
                 where,
-                f"scenario file {ref!r} not found (looked for {path}). Fix: correct the "
+                f"scenario file {short_repr(ref)} not found (looked for {path}). Fix: correct the "
                 f"path; it is relative to the trial file's folder ({base}).",
             )
         ]
@@ -115,13 +126,13 @@ def _scenario_file(arm: str, ref: str, base: Path) -> Scenario | list[tuple[str,
     except ScenarioError as exc:
         cause = exc.__cause__
         if not isinstance(cause, yaml.YAMLError):
-            return [(where, f"scenario file {ref!r} is invalid. Fix: correct it:\n{exc}")]
+            return [(where, f"scenario file {short_repr(ref)} is invalid. Fix: correct it:\n{exc}")]
         mark = getattr(cause, "problem_mark", None)
         at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         return [
             (
                 where,
-                f"scenario file {ref!r} is not valid YAML{at}. Fix: check that {path} is a "
+                f"scenario file {short_repr(ref)} is not valid YAML{at}. Fix: check that {path} is a "
                 f"scenario file; 'musclebrain validate {path}' shows what is wrong there.",
             )
         ]
@@ -143,7 +154,7 @@ def _scenario_file(arm: str, ref: str, base: Path) -> Scenario | list[tuple[str,
     try:
         return scenario_from_dict(data, source=os.fspath(path))
     except ScenarioError as exc:
-        return [(where, f"scenario file {ref!r} is invalid. Fix: correct it:\n{exc}")]
+        return [(where, f"scenario file {short_repr(ref)} is invalid. Fix: correct it:\n{exc}")]
 
 
 def _scenario(arm: str, ref: Any, base: Path) -> Scenario | list[tuple[str, str]]:

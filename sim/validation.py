@@ -12,13 +12,16 @@ Custom rules raised inside models use :func:`rule_error`, which carries pre-writ
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import math
 import re
+import typing
 from collections.abc import Sequence
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
 from sim.schema_paths import (
@@ -72,24 +75,121 @@ def rule_error(problems: Sequence[tuple[str, str]]) -> PydanticCustomError:
 
 
 def render_value(value: Any, limit: int = 60) -> str:
-    """Short, YAML-like rendering of a bad value for a message."""
+    """Short, YAML-like rendering of a bad value for a message, at most ``limit`` characters.
+
+    Lists, mappings and long text are rendered only as far as the message shows them, so a
+    huge value costs no more than a small one.
+    """
     if value is None:
         text = "null (empty)"
     elif isinstance(value, bool):
         text = str(value).lower()
-    elif isinstance(value, (int, float)):
-        text = f"{value:g}" if isinstance(value, float) else str(value)
+    elif isinstance(value, float):
+        text = f"{value:g}"
+    elif isinstance(value, datetime.date):  # YAML reads 2024-01-01 as a date
+        text = value.isoformat()
     else:
-        text = repr(value)
+        return short_repr(value, limit)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def short_repr(value: Any, limit: int = 60) -> str:
+    """``repr(value)`` for a message, cut to ``limit`` characters without building it whole."""
+    text = _repr_head(value, limit + 1)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _repr_head(value: Any, budget: int) -> str:
+    """``repr(value)``, or a start of it at least ``budget`` characters long.
+
+    The containers a YAML file can hold (lists, tuples, mappings, sets) are walked only as far
+    as needed, text is cut before it is quoted, and nesting is cut at :data:`_REPR_DEPTH`.
+    """
+    parts: list[str] = []
+    size = 0
+
+    def emit(text: str) -> None:
+        nonlocal size
+        parts.append(text)
+        size += len(text)
+
+    def walk(item: Any, depth: int) -> None:
+        if size > budget:
+            return
+        if depth > _REPR_DEPTH and isinstance(item, (dict, list, tuple, set, frozenset)):
+            emit("...")
+        elif isinstance(item, dict):
+            emit("{")
+            for i, (key, val) in enumerate(item.items()):
+                if size > budget:
+                    return
+                emit(", " if i else "")
+                walk(key, depth + 1)
+                emit(": ")
+                walk(val, depth + 1)
+            emit("}")
+        elif isinstance(item, (list, tuple, set, frozenset)) and type(item) in _BRACKETS:
+            opening, closing = _BRACKETS[type(item)]
+            if not item and isinstance(item, (set, frozenset)):
+                emit(repr(item))
+                return
+            emit(opening)
+            for i, element in enumerate(item):
+                if size > budget:
+                    return
+                emit(", " if i else "")
+                walk(element, depth + 1)
+            emit("," + closing if isinstance(item, tuple) and len(item) == 1 else closing)
+        elif isinstance(item, str) and len(item) > budget:
+            emit(_str_head(item, budget))
+        elif isinstance(item, bytes):
+            emit(repr(item[: budget + 1]))
+        elif isinstance(item, int) and not isinstance(item, bool):
+            emit(_int_text(item))
+        else:
+            emit(repr(item)[: budget + 1])
+
+    walk(value, 0)
+    return "".join(parts)
+
+
+def _str_head(text: str, budget: int) -> str:
+    """The start of ``repr(text)`` from ``text[:budget]`` only, in the quotes repr would use."""
+    # repr quotes with " only when the text holds a ' and no "; a last character of the other
+    # kind makes repr of the start choose the same quotes; it and the closing quote are dropped.
+    double = "'" in text and '"' not in text
+    return repr(text[:budget] + ("'" if double else '"'))[:-2]
+
+
+_REPR_DEPTH = 10
+_BRACKETS: dict[type, tuple[str, str]] = {
+    list: ("[", "]"),
+    tuple: ("(", ")"),
+    set: ("{", "}"),
+    frozenset: ("frozenset({", "})"),
+}
+
+
+def _int_text(value: int) -> str:
+    """``str(value)``, or its size for an integer too long to print (Python limits digits)."""
+    try:
+        return str(value)
+    except ValueError:
+        return f"<an integer of {value.bit_length()} bits>"
+
+
+_MAX_GUESS_CHARS = 100
 
 
 def closest(word: str, choices: Sequence[str]) -> str | None:
     """The choice a user most likely meant by ``word``, or ``None``.
 
     A close spelling (ignoring case; no guess between equally close ones) first; otherwise the
-    one choice that ``word`` is the stem of, so that ``age`` finds ``age_years``.
+    one choice that ``word`` is the stem of, so that ``age`` finds ``age_years``. A word over
+    :data:`_MAX_GUESS_CHARS` characters is no misspelling (and too slow to compare).
     """
+    if len(word) > _MAX_GUESS_CHARS:
+        return None
     scores = sorted(
         ((difflib.SequenceMatcher(None, word.lower(), c.lower()).ratio(), c) for c in choices),
         reverse=True,
@@ -187,7 +287,8 @@ def describe(root: type[BaseModel], error: Any) -> list[tuple[str, str]]:
             if not isinstance(value, float) or math.isfinite(value)
             else f"{shown} is not a finite number"
         )
-        fix = f"use a value {range_text(here.field)}"
+        finite = not isinstance(value, float) or math.isfinite(value)
+        fix = f"{'use a value' if finite else 'write a finite number'} {range_text(here.field)}"
     elif kind in ("string_too_short", "string_too_long"):
         what = f"{shown} is invalid: {error['msg'].lower()}"
         fix = (
@@ -197,13 +298,65 @@ def describe(root: type[BaseModel], error: Any) -> list[tuple[str, str]]:
     elif kind == "string_pattern_mismatch":
         what = f"{shown} is invalid: it must match {ctx.get('pattern')}"
         fix = "use letters, digits, '_', '.' and '-' only, starting with a letter or digit"
+    elif kind == "finite_number":
+        what = f"{shown} is not a finite number"
+        fix = f"write {_number_word(here.field)}{_bounds_text(here.field)}"
     elif kind == "invalid_key":
         here = locate(root, loc_t[:-1])
         what, fix = f"key {shown} is not text", "use field names as keys"
-    else:
-        what, fix = f"{shown} is invalid: {error['msg']}", "correct the value"
+    elif kind in ("too_short", "too_long"):
+        what = f"{shown} is invalid: {_lower_first(error['msg'])}"
+        fix = (
+            f"give between {length_limit(here.field, 'min_length')} and "
+            f"{length_limit(here.field, 'max_length')} items"
+        )
+    elif kind == "int_parsing_size":
+        what = f"{shown} is invalid: the number has too many digits"
+        fix = f"write a whole number{_bounds_text(here.field)}"
+    else:  # not met by the current models; still a fix from what the field holds
+        what = f"{shown} is invalid: {_lower_first(error['msg'])}"
+        fix = _fix_for_field(here.field)
     stop = "" if what.endswith("?") else "."
     return [(here.path, f"{what}{stop} Fix: {fix}.")]
+
+
+def _number_word(field: FieldInfo | None) -> str:
+    """``"a whole number"`` for an integer field, else ``"a finite number"``."""
+    return "a whole number" if _holds(field, int) else "a finite number"
+
+
+def _holds(field: FieldInfo | None, tp: type) -> bool:
+    """Whether ``field``'s type (``Optional`` and ``Annotated`` stripped) is ``tp``."""
+    return field is not None and unwrap(field.annotation) is tp
+
+
+def _bounds_text(field: FieldInfo | None) -> str:
+    """``", between 1 and 520"`` for a field with bounds, else ``""``."""
+    return f", {range_text(field)}" if field_bounds(field) else ""
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _fix_for_field(field: FieldInfo | None) -> str:
+    """A concrete fix from what ``field`` holds, for an error type without its own wording."""
+    tp = unwrap(field.annotation) if field is not None else None
+    if typing.get_origin(tp) is typing.Literal:
+        return f"use one of {', '.join(repr(a) for a in typing.get_args(tp))}"
+    if tp in (int, float):
+        return f"write {_number_word(field)}{_bounds_text(field)}"
+    if tp is str:
+        return "write text, in quotes if it could be read as a number or true/false"
+    if tp is bool:
+        return "write true or false"
+    if is_model(tp):
+        return "write a mapping of its fields (key: value lines, indented under the key)"
+    if typing.get_origin(tp) in (tuple, list):
+        return "write a list, one '- ' item a line or [a, b] on one line"
+    if typing.get_origin(tp) is dict:
+        return "write a mapping of names to values (name: value lines, indented under the key)"
+    return "replace it with a value like those in the files in scenarios/ (or delete the line)"
 
 
 def _is_exponent_number(value: str) -> bool:
@@ -228,14 +381,17 @@ def override_problem(msg: str) -> str:
 
 
 def format_problems(
-    source: str, problems: Sequence[tuple[str, str]], limit: int = MAX_LINES
+    source: str, problems: Sequence[tuple[str, str]], limit: int = MAX_LINES, unlisted: int = 0
 ) -> str:
-    """One line per problem, ``source: path: message``, at most ``limit`` then a count."""
+    """One line per problem, ``source: path: message``, at most ``limit`` then a count.
+
+    ``unlisted`` counts further problems that were not worded (they would not be shown).
+    """
     lines = [
         f"{source}: {path}: {msg}" if path else f"{source}: {msg}" for path, msg in problems[:limit]
     ]
-    if len(problems) > limit:
-        lines.append(f"... and {len(problems) - limit} more")
+    if len(problems) + unlisted > limit:
+        lines.append(f"... and {len(problems) + unlisted - limit} more")
     return "\n".join(lines)
 
 
@@ -257,8 +413,14 @@ def format_validation_error(source: str, root: type[BaseModel], exc: ValidationE
         One line per problem; see :func:`format_problems`.
     """
     errors = _drop_explained_missing(root, exc.errors())
-    problems = [p for err in errors for p in describe(root, err)]
-    return format_problems(source, problems)
+    problems: list[tuple[str, str]] = []
+    unlisted = 0
+    for err in errors:
+        if len(problems) <= MAX_LINES:
+            problems += describe(root, err)
+        else:  # beyond what is shown: only counted (describe gives one line per problem)
+            unlisted += len(err["ctx"]["problems"]) if err["type"] == RULE_ERROR else 1
+    return format_problems(source, problems, unlisted=unlisted)
 
 
 def _drop_explained_missing(root: type[BaseModel], errors: Sequence[Any]) -> list[Any]:

@@ -284,7 +284,7 @@ BAD_FIELDS = [
         "nan-sample",
         "sample_min",
         float("nan"),
-        r"sample_min: nan is not a finite number\. Fix: use a value between 1 and 1440",
+        r"sample_min: nan is not a finite number\. Fix: write a finite number between 1 and 1440",
     ),
 ]
 
