@@ -18,7 +18,7 @@ import time
 from typing import Any
 
 from sim.errors import ScenarioError
-from sim.scenario import DAYS, scenario_from_dict
+from sim.input.scenario import DAYS, scenario_from_dict
 
 
 def many_sessions(n: int = 2016, minutes: float = 5.0, step_min: float = 5.0) -> dict[str, Any]:

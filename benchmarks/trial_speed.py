@@ -38,8 +38,8 @@ TARGET_TRIAL_S, TARGET_LARGE_S, TARGET_LARGE_GIB = 10.0, 20.0, 2.0
 
 def single_run(repeats: int) -> float:
     """Median wall time of one ``simulate()`` of the 24-week combined scenario [s]."""
-    from sim.scenario import load_scenario
-    from sim.simulation import simulate
+    from sim.input.scenario import load_scenario
+    from sim.running.simulation import simulate
 
     scenario = load_scenario(SCENARIO)
     simulate(scenario)  # warm-up
@@ -53,7 +53,7 @@ def single_run(repeats: int) -> float:
 
 def trial_run(repeats: int) -> tuple[float, int, dict[str, float]]:
     """Median wall time of the whole trial at 1,000 per arm, people, and per-arm seconds."""
-    from sim.trial import load_trial, run_trial
+    from sim.analyses.trial.run import load_trial, run_trial
 
     trial = load_trial(TRIAL)
     times, arms = [], {}
@@ -76,8 +76,8 @@ def large_child() -> None:
     """In a subprocess: time 10,000 people through 24 weeks; print seconds and peak RSS."""
     import numpy as np
 
-    from sim.cohort import Population, sample_people, simulate_cohort
-    from sim.scenario import load_scenario
+    from sim.input.scenario import load_scenario
+    from sim.running.cohort import Population, sample_people, simulate_cohort
 
     scenario = load_scenario(SCENARIO)
     pop = Population()

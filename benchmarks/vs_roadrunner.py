@@ -6,7 +6,7 @@
    rtol 1e-4 (atol 1e-6), at our own single-run tolerances (rtol 1e-6, atol 1e-8) and at the
    tight ones the agreement test uses (1e-10, 1e-12); the largest error in the reserve of each
    run against the tight one says what accuracy each time buys.
-2. If ``sim.cohort.simulate_cohort`` exists: cohorts of 200 and 1,000 sampled people (1,000
+2. If ``sim.running.cohort.simulate_cohort`` exists: cohorts of 200 and 1,000 sampled people (1,000
    is a trial arm of issue 5), per-individual time against a roadrunner loop, estimated from
    10 timed individuals (each: ``reset``, set that person's constants and initial state,
    simulate to the assessment times). Goal: the cohort >= 20x faster per individual. The
@@ -86,8 +86,8 @@ def roadrunner_model(path: Path, rtol: float, atol: float) -> Any:
 
 def single_run(scenario: Any, path: Path) -> Any:
     """Time simulate() against roadrunner on one scenario; return our result."""
-    from sim.sbml import export_sbml
-    from sim.simulation import simulate
+    from sim.io.sbml.export import export_sbml
+    from sim.running.simulation import simulate
 
     export = export_sbml(scenario, path)
     result = export.result
@@ -131,11 +131,11 @@ def single_run(scenario: Any, path: Path) -> Any:
 
 def cohort_run(scenario: Any, path: Path) -> None:
     """Time the vectorised cohort against a loop of roadrunner runs."""
-    from sim import cohort
+    from sim.input.regimen import HOURS_PER_WEEK
+    from sim.model.parameters import Parameters
     from sim.model.rhs import initial_state
     from sim.model.state import STATE_NAMES
-    from sim.parameters import Parameters
-    from sim.regimen import HOURS_PER_WEEK
+    from sim.running import cohort
 
     pop = cohort.Population()
     per_ours: dict[int, float] = {}
@@ -192,7 +192,7 @@ def cohort_run(scenario: Any, path: Path) -> None:
 
 
 def main() -> None:
-    from sim.scenario import load_scenario
+    from sim.input.scenario import load_scenario
 
     scenario = load_scenario(SCENARIO)
     with tempfile.TemporaryDirectory() as tmp:
@@ -201,9 +201,9 @@ def main() -> None:
             single_run(scenario, path)
         print(f"  (CVODE printed {notes[0]} 't + h = t' notes at event restarts; hidden)")
         try:
-            from sim.cohort import simulate_cohort  # noqa: F401
+            from sim.running.cohort import simulate_cohort  # noqa: F401
         except ImportError:
-            print("sim.cohort.simulate_cohort not available: cohort comparison skipped")
+            print("sim.running.cohort.simulate_cohort not available: cohort comparison skipped")
         else:
             with cvode_chatter() as notes:
                 cohort_run(scenario, path)

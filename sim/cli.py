@@ -42,7 +42,7 @@ def _people(text: str) -> int:
 
 def _check_size(path: str, scenario: Any, sample_min: float | None) -> None:
     """Refuse, naming the file, a run too large for the row limit (before any work)."""
-    from sim.limits import LimitError, check_run_size, max_rows
+    from sim.input.limits import LimitError, check_run_size, max_rows
 
     max_rows()  # a badly set limit is the environment's fault, not the file's: said as such
     try:
@@ -63,10 +63,10 @@ def _seed(text: str) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Run one scenario into an output folder."""
-    from sim.outputs import OutputFolder
-    from sim.results import ILLUSTRATIVE, write_run
-    from sim.scenario import load_scenario
-    from sim.simulation import simulate
+    from sim.input.scenario import load_scenario
+    from sim.io.folders import OutputFolder
+    from sim.running.results import ILLUSTRATIVE, write_run
+    from sim.running.simulation import simulate
 
     scenario = load_scenario(args.scenario)
     _check_size(args.scenario, scenario, args.sample_min)
@@ -78,10 +78,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     with folder.writing() as tmp:
         write_run(result, tmp)
         if not args.no_plots:
-            from sim.plotting import plot_run
+            from sim.presentation.plots.run import plot_run
 
             plot_run(result, tmp / "overview.png")
-    from sim.compare_text import show
+    from sim.presentation.text.compare import show
 
     m = result.metrics
     print(
@@ -96,7 +96,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check scenario files without running them."""
-    from sim.scenario import load_scenario
+    from sim.input.scenario import load_scenario
 
     failed = 0
     for path in args.paths:
@@ -113,7 +113,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def _print_notes(path: str, scenario: Any) -> None:
     """Things a valid scenario does that its author may not expect (on stderr)."""
-    from sim.regimen import sessions_past_end
+    from sim.input.regimen import sessions_past_end
 
     for note in sessions_past_end(scenario):
         print(f"note: {path}: {note}", file=sys.stderr)
@@ -121,11 +121,11 @@ def _print_notes(path: str, scenario: Any) -> None:
 
 def cmd_params(args: argparse.Namespace) -> int:
     """Print the parameter table (optionally with a scenario's overrides applied)."""
-    from sim.paramtable import parameter_table
+    from sim.presentation.text.params import parameter_table
 
     overrides: dict[str, float] = {}
     if args.scenario:
-        from sim.scenario import load_scenario
+        from sim.input.scenario import load_scenario
 
         overrides = dict(load_scenario(args.scenario).parameters)
     print(parameter_table(overrides, markdown=args.markdown))
@@ -138,8 +138,8 @@ def _progress(i: int, n: int, label: str) -> None:
 
 def _report_comparison(comparison: Any, out: Path) -> int:
     """Print the table, the plain-English headlines and the failures; return the exit code."""
-    from sim.compare_text import format_table, headlines
-    from sim.results import ILLUSTRATIVE
+    from sim.presentation.text.compare import format_table, headlines
+    from sim.running.results import ILLUSTRATIVE
 
     print(format_table(comparison))
     lines = headlines(comparison)
@@ -156,8 +156,8 @@ def _report_comparison(comparison: Any, out: Path) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """Run several scenarios into one comparison; exit 1 (after writing the rest) if one fails."""
-    from sim.compare import compare, load_scenarios, write_comparison
-    from sim.outputs import OutputFolder
+    from sim.analyses.compare import compare, load_scenarios, write_comparison
+    from sim.io.folders import OutputFolder
 
     scenarios = load_scenarios(args.scenarios)  # a missing or invalid file: nothing runs
     out = Path(args.out) if args.out else Path("outputs") / "compare"
@@ -176,9 +176,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     replaced without ``--force``: it is the program's own output. Only the files the demo
     wrote are replaced; files a user added there stay.
     """
-    from sim.compare import compare, demo_paths, load_scenarios, write_comparison
-    from sim.compare_text import demo_heading
-    from sim.outputs import OutputFolder
+    from sim.analyses.compare import compare, demo_paths, load_scenarios, write_comparison
+    from sim.io.folders import OutputFolder
+    from sim.presentation.text.compare import demo_heading
 
     out = Path(args.out) if args.out else Path("outputs") / "demo"
     folder = OutputFolder(out, "demo", args.force, replace_own=True)
@@ -193,10 +193,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_trial(args: argparse.Namespace) -> int:
     """Run a virtual trial into ``trial.json``, ``people.csv`` and figures."""
-    from sim.outputs import OutputFolder
-    from sim.results import ILLUSTRATIVE
-    from sim.trial import load_trial, run_trial, write_trial
-    from sim.trial_tables import format_table
+    from sim.analyses.trial.run import load_trial, run_trial, write_trial
+    from sim.io.folders import OutputFolder
+    from sim.presentation.text.trial import format_table
+    from sim.running.results import ILLUSTRATIVE
 
     trial = load_trial(args.trial)
     out = Path(args.out) if args.out else Path("outputs") / trial.name
@@ -222,10 +222,10 @@ def cmd_export_sbml(args: argparse.Namespace) -> int:
     An existing file is replaced (atomically) only with ``--force``, like ``run``'s folder.
     A missing python-libsbml is bad input (exit 2): the message names the extra to install.
     """
+    from sim.input.scenario import load_scenario
+    from sim.io.sbml.export import export_sbml
     from sim.model.state import TIMESERIES_COLUMNS
-    from sim.results import ILLUSTRATIVE
-    from sim.sbml import export_sbml
-    from sim.scenario import load_scenario
+    from sim.running.results import ILLUSTRATIVE
 
     scenario = load_scenario(args.scenario)
     _check_size(args.scenario, scenario, None)

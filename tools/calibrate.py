@@ -4,14 +4,14 @@ Usage::
 
     .venv/bin/python tools/calibrate.py            # report the loss per target, fit, report
     .venv/bin/python tools/calibrate.py --check    # only report the current defaults
-    .venv/bin/python tools/calibrate.py --write    # also rewrite the defaults in sim/parameters.py
+    .venv/bin/python tools/calibrate.py --write    # also rewrite the defaults in sim/model/parameters.py
     .venv/bin/python tools/calibrate.py --robustness  # one-at-a-time +-20 % sensitivity
 
 Each target is a measured quantity with a central value and an acceptable range taken from
 ../shared/evidence/targets.md; the loss is ``((value - centre) / half_width)^2`` and a target is
 met while its value lies inside the range. The fit moves only the parameters listed in
 ``FREE``, each mainly identified by one target; everything else is marked "illustrative" in
-sim/parameters.py because the evidence does not pin it down (e.g. the synergy between myokines,
+sim/model/parameters.py because the evidence does not pin it down (e.g. the synergy between myokines,
 the reserve build rate: only their joint effect on cognition is observed, see docs/model.md).
 
 ``--write`` refuses to write a parameter set that breaks any target, and afterwards the
@@ -32,8 +32,8 @@ from scipy.optimize import least_squares
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sim.calibration import FREE, TARGETS, evaluate, shape_checks  # noqa: E402
-from sim.parameters import DEFAULTS, Parameters  # noqa: E402
+from sim.model.parameters import DEFAULTS, Parameters  # noqa: E402
+from tools.calibration import FREE, TARGETS, evaluate, shape_checks  # noqa: E402
 
 
 def report(p: Parameters, title: str) -> bool:
@@ -69,7 +69,7 @@ def fit(p0: Parameters, max_evals: int) -> Parameters:
 
 
 def write_defaults(p: Parameters, path: Path = ROOT / "sim" / "parameters.py") -> None:
-    """Rewrite the default values of ``FREE`` in sim/parameters.py (4 significant digits)."""
+    """Rewrite the default values of ``FREE`` in sim/model/parameters.py (4 significant digits)."""
     text = path.read_text(encoding="utf-8")
     for name in FREE:
         value = f"{getattr(p, name):.4g}"
@@ -117,7 +117,9 @@ def main() -> int:
             print("\nNot written: the fitted parameters break at least one target.")
             return 1
         write_defaults(fitted)
-        print("\nWritten to sim/parameters.py; now run: .venv/bin/python -m pytest tests/evidence")
+        print(
+            "\nWritten to sim/model/parameters.py; now run: .venv/bin/python -m pytest tests/evidence"
+        )
     return 0
 
 

@@ -7,13 +7,13 @@ Usage::
 
 A generated section sits between ``<!-- NAME:start -->`` and ``<!-- NAME:end -->``:
 
-- ``network``: the signalling diagram, probed from the right-hand side (:mod:`sim.network`);
-- ``params``: the full parameter table (:func:`sim.paramtable.parameter_table`);
+- ``network``: the signalling diagram, probed from the right-hand side (:mod:`tools.network`);
+- ``params``: the full parameter table (:func:`sim.presentation.text.params.parameter_table`);
 - ``symbols-GROUP``: the symbol table of one compartment's equations, with unit, default value
-  and source read from :class:`sim.parameters.Parameters`, the states, the drive and the
+  and source read from :class:`sim.model.parameters.Parameters`, the states, the drive and the
   default participant;
 - ``muscle-mass``: the muscle mass engaged per movement type;
-- ``illustrative``: why each illustrative parameter is illustrative (:mod:`sim.illustrative`).
+- ``illustrative``: why each illustrative parameter is illustrative (:mod:`sim.model.illustrative`).
 
 Everything outside the markers is hand-written and left alone. Parameter values are being
 calibrated, so nothing in a generated section is ever copied by hand.
@@ -32,13 +32,13 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from sim.illustrative import WHY_ILLUSTRATIVE  # noqa: E402
 from sim.model.constants import Constants, Subject  # noqa: E402
 from sim.model.drive import MUSCLE_MASS_FRAC, Drive  # noqa: E402
+from sim.model.illustrative import WHY_ILLUSTRATIVE  # noqa: E402
+from sim.model.parameters import Parameters  # noqa: E402
 from sim.model.state import QUANTITIES, STATE_NAMES  # noqa: E402
-from sim.network import default_constants, mermaid  # noqa: E402
-from sim.parameters import Parameters  # noqa: E402
-from sim.paramtable import parameter_table  # noqa: E402
+from sim.presentation.text.params import parameter_table  # noqa: E402
+from tools.network import default_constants, mermaid  # noqa: E402
 
 MODEL_MD = ROOT / "docs" / "model.md"
 

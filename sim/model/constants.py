@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.parameters import Parameters
+from sim.model.parameters import Parameters
 
 HOURS_PER_YEAR = 8766.0
 

@@ -6,9 +6,9 @@ from typing import Any
 
 import numpy as np
 
-from sim.results import Result
-from sim.scenario import scenario_from_dict
-from sim.simulation import simulate
+from sim.input.scenario import scenario_from_dict
+from sim.running.results import Result
+from sim.running.simulation import simulate
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.parameters import DEFAULTS
+from sim.model.parameters import DEFAULTS
 from tests.evidence.helpers import aerobic, hiit_4x4, resistance, run, single_bout, window
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from sim.model.constants import igf1_age_baseline_ng_mL
 from sim.model.endocrine import igf1_benefit
-from sim.parameters import DEFAULTS
+from sim.model.parameters import DEFAULTS
 from tests.evidence.helpers import aerobic, resistance, run
 
 THRICE_RT = [resistance("mon"), resistance("wed"), resistance("fri")]

@@ -1,7 +1,7 @@
 """Robustness: the targets keep their shape when the free parameters move by ±20 %.
 
-Each draw scales every free parameter (sim.calibration.FREE) by an independent factor in
-[0.8, 1.2]; the qualitative shape of the targets (sim.calibration.shape_checks) must hold.
+Each draw scales every free parameter (tools.calibration.FREE) by an independent factor in
+[0.8, 1.2]; the qualitative shape of the targets (tools.calibration.shape_checks) must hold.
 ``tools/calibrate.py --robustness`` reports one-at-a-time sensitivities; targets that flip
 there are listed as fragile in docs/model.md.
 """
@@ -13,8 +13,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from sim.calibration import FREE, shape_checks
-from sim.parameters import DEFAULTS
+from sim.model.parameters import DEFAULTS
+from tools.calibration import FREE, shape_checks
 
 
 def test_targets_have_their_shape_at_the_defaults():

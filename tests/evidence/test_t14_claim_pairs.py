@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from sim.results import Result
-from sim.scenario import load_scenario
-from sim.simulation import simulate
+from sim.input.scenario import load_scenario
+from sim.running.results import Result
+from sim.running.simulation import simulate
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 

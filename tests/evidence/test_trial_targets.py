@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from sim.trial import TrialResult, load_trial, run_trial
+from sim.analyses.trial.run import TrialResult, load_trial, run_trial
 
 TRIALS = Path(__file__).resolve().parents[2] / "scenarios" / "trials"
 SIZES = {"northey_modalities": 150, "smart": 150, "liu_ambrose": 150, "agueda": 1000}

@@ -23,10 +23,10 @@ import numpy as np
 import pytest
 from scipy.stats import spearmanr
 
-from sim.parameters import Parameters
-from sim.results import Result
-from sim.scenario import load_scenario
-from sim.simulation import simulate
+from sim.input.scenario import load_scenario
+from sim.model.parameters import Parameters
+from sim.running.results import Result
+from sim.running.simulation import simulate
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "scenarios"

@@ -18,8 +18,9 @@ import numpy as np
 import pytest
 import yaml
 
+from sim.analyses.trial.run import TrialError, trial_from_dict
 from sim.cli import main
-from sim.limits import (
+from sim.input.limits import (
     DEFAULT_MAX_PEOPLE_PER_ARM,
     DEFAULT_MAX_ROWS,
     PEOPLE_ENV,
@@ -27,9 +28,8 @@ from sim.limits import (
     check_run_size,
     estimate_rows,
 )
-from sim.scenario import DAYS, HOURS_PER_WEEK, Block, Session, _overlaps, scenario_from_dict
-from sim.trial import TrialError, trial_from_dict
-from sim.trial_spec import SCENARIO_DIR
+from sim.input.scenario import DAYS, HOURS_PER_WEEK, Block, Session, _overlaps, scenario_from_dict
+from sim.input.trial_spec import SCENARIO_DIR
 
 SECRET = "hunter2-do-not-echo"
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from sim.cli import main
-from sim.outputs import MANIFEST
+from sim.io.folders import MANIFEST
 
 SHIPPED = Path(__file__).parents[2] / "scenarios"
 SHORT = "name: short\nduration_weeks: 1\nblocks:\n  - weeks: 1\n    sessions:\n" + (
@@ -85,7 +85,7 @@ def test_a_users_folder_named_like_a_backup_is_kept(short: Path, tmp_path: Path)
 def test_the_demo_run_again_keeps_notes_a_user_added(
     short: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("sim.compare.demo_paths", lambda: [short])
+    monkeypatch.setattr("sim.analyses.compare.demo_paths", lambda: [short])
     out = tmp_path / "demo"
     assert main(["demo", "--out", str(out)]) == 0
     (out / "notes.txt").write_text("n", encoding="utf-8")
@@ -97,7 +97,7 @@ def test_the_demo_run_again_keeps_notes_a_user_added(
 def test_the_demo_does_not_take_over_another_commands_results(
     short: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr("sim.compare.demo_paths", lambda: [short])
+    monkeypatch.setattr("sim.analyses.compare.demo_paths", lambda: [short])
     out = tmp_path / "o"
     assert main(["run", str(short), "--out", str(out), "--no-plots"]) == 0
     assert main(["demo", "--out", str(out)]) == 2
@@ -209,7 +209,7 @@ def test_a_full_disk_is_one_message_and_nothing_half_written(
     def full(*args: object, **kwargs: object) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr("sim.results.write_run", full)
+    monkeypatch.setattr("sim.running.results.write_run", full)
     assert main(["run", str(short), "--out", str(tmp_path / "o"), "--no-plots"]) == 2
     assert_refused(capsys, "No space left on device", "Fix:")
     assert sorted(os.listdir(tmp_path)) == ["in"]
@@ -218,12 +218,12 @@ def test_a_full_disk_is_one_message_and_nothing_half_written(
 SIGNAL_DURING_WRITING = """
 import os, signal, sys
 import sim.__main__  # the program's own start: its early handlers
-import sim.cli, sim.results
-write_run = sim.results.write_run
+import sim.cli, sim.running.results
+write_run = sim.running.results.write_run
 def write_then_signal(result, folder):
     write_run(result, folder)
     os.kill(os.getpid(), signal.{signal})
-sim.results.write_run = write_then_signal
+sim.running.results.write_run = write_then_signal
 sys.exit(sim.cli.main(sys.argv[1:]))
 """
 

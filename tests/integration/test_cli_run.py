@@ -201,7 +201,7 @@ def test_validate_reports_each_file(small_file: Path, tmp_path: Path, capsys) ->
 
 
 def test_params_lists_every_parameter_with_unit_bounds_and_source(small_file: Path, capsys) -> None:
-    from sim.parameters import Parameters
+    from sim.model.parameters import Parameters
 
     assert run_cli("params", "--markdown") == 0
     table = capsys.readouterr().out
@@ -230,9 +230,7 @@ def test_python_dash_m_sim_is_the_same_program(small_file: Path, tmp_path: Path)
 
 
 def test_import_sim_does_not_import_matplotlib() -> None:
-    code = (
-        "import sys, sim, sim.simulation, sim.scenario, sim.cli; print('matplotlib' in sys.modules)"
-    )
+    code = "import sys, sim, sim.running.simulation, sim.input.scenario, sim.cli; print('matplotlib' in sys.modules)"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "False"
 
@@ -243,16 +241,16 @@ def test_solver_failure_exits_1_naming_scenario_and_segment(
     """A numerical failure is the program's fault (exit 1), never a traceback or half files."""
     import numpy as np
 
-    import sim.expint
+    import sim.numerics.expint
     from sim.model.drive import REST
 
-    real = sim.expint.rhs
+    real = sim.numerics.expint.rhs
 
     def blows_up_during_bouts(t, y, c, drive):
         out = real(t, y, c, drive)
         return out if drive == REST else out * np.nan
 
-    monkeypatch.setattr(sim.expint, "rhs", blows_up_during_bouts)
+    monkeypatch.setattr(sim.numerics.expint, "rhs", blows_up_during_bouts)
     path = tmp_path / "walk.yaml"
     path.write_text(
         "name: walk\nduration_weeks: 1\nblocks:\n  - weeks: 1\n    sessions:\n      - {day: tue, "

@@ -1,4 +1,4 @@
-"""Science invariants of whole runs (sim/simulation.py): baseline held without training, dose
+"""Science invariants of whole runs (sim/running/simulation.py): baseline held without training, dose
 monotonicity, non-negativity, and decay after training stops."""
 
 from __future__ import annotations
@@ -6,10 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from sim.input.scenario import scenario_from_dict
 from sim.model.constants import HOURS_PER_YEAR
-from sim.parameters import DEFAULTS
-from sim.scenario import scenario_from_dict
-from sim.simulation import simulate
+from sim.model.parameters import DEFAULTS
+from sim.running.simulation import simulate
 
 
 def weekly(*sessions, weeks=12, follow_up=0, **top):

@@ -1,7 +1,7 @@
 """Every legal parameter value runs: no crash, no NaN or inf, no negative concentration.
 
 "Legal" is what ``musclebrain params`` shows: each parameter's bounds from
-:meth:`sim.parameters.Parameters.spec`. A short regimen exercises every pathway (zone-2 and
+:meth:`sim.model.parameters.Parameters.spec`. A short regimen exercises every pathway (zone-2 and
 intense aerobic work, HIIT, heavy compound and light bodyweight resistance, everyday walking,
 short sleep) and a follow-up week of detraining. Hypothesis draws several overrides at once
 (sometimes all of them, often at a bound); each parameter alone at each bound is checked too.
@@ -25,12 +25,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.cli import main
-from sim.cohort import Population, sample_people, simulate_cohort
+from sim.input.scenario import scenario_from_dict
+from sim.model.parameters import Parameters
 from sim.model.state import QUANTITIES
-from sim.parameters import Parameters
-from sim.results import Result
-from sim.scenario import scenario_from_dict
-from sim.simulation import simulate
+from sim.running.cohort import Population, sample_people, simulate_cohort
+from sim.running.results import Result
+from sim.running.simulation import simulate
 from tests.conftest import SCENARIOS
 
 NAMES = Parameters.names()

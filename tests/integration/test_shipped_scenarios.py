@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from sim.cli import main
-from sim.scenario import load_scenario
-from sim.simulation import simulate
+from sim.input.scenario import load_scenario
+from sim.running.simulation import simulate
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 FILES = sorted(SCENARIOS.glob("*.yaml"))

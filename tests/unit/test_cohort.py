@@ -1,7 +1,7 @@
-"""The cohort engine (sim/cohort.py, sim/cohort_solver.py) against the single-run path.
+"""The cohort engine (sim/running/cohort.py, sim/numerics/cohort_solver.py) against the single-run path.
 
 What the cohort must reproduce (issue 5): one person simulated as a cohort agrees with
-``sim.simulation.simulate`` within 0.5 % on the summary metrics; so does each person of a
+``sim.running.simulation.simulate`` within 0.5 % on the summary metrics; so does each person of a
 mixed cohort, whose integration shares one linear operator and one step size; the same seed
 gives the same cohort; the sampled characteristics follow their documented distributions;
 states stay finite and non-negative; people who attend no session keep the untrained state.
@@ -15,14 +15,14 @@ from typing import Any
 import numpy as np
 import pytest
 
-from sim.cohort import GENOTYPE_CODES, People, Population, sample_people, simulate_cohort
+from sim.input.scenario import load_scenario
 from sim.model.constants import COGNITIVE_STATUSES, igf1_age_baseline_ng_mL
+from sim.model.parameters import DEFAULTS
 from sim.model.rhs import initial_state
 from sim.model.state import IX, STATE_NAMES
-from sim.parameters import DEFAULTS
-from sim.results import compute_metrics
-from sim.scenario import load_scenario
-from sim.simulation import simulate
+from sim.running.cohort import GENOTYPE_CODES, People, Population, sample_people, simulate_cohort
+from sim.running.results import compute_metrics
+from sim.running.simulation import simulate
 from tests.conftest import SCENARIOS
 
 TOLERANCE = 5e-3  # the issue's bar: 0.5 %
@@ -71,7 +71,7 @@ def as_participant(scenario: Any, group: People, i: int) -> Any:
 def weekly_metrics(scenario: Any, group: People, i: int) -> dict[str, float]:
     """Person ``i``'s summary metrics from a cohort run assessed every week.
 
-    The metric definitions are :func:`sim.results.compute_metrics` itself, fed with the
+    The metric definitions are :func:`sim.running.results.compute_metrics` itself, fed with the
     cohort's weekly states instead of the single run's fine time series.
     """
     weeks = tuple(float(w) for w in range(scenario.total_weeks + 1))
@@ -236,7 +236,7 @@ def test_people_who_attend_nothing_keep_the_untrained_trajectory() -> None:
 def initial_state_of(group: People, i: int) -> np.ndarray:
     """Resting state of person ``i`` from the single-run constants of their participant."""
     from sim.model.constants import compile_constants
-    from sim.simulation import subject_from_scenario
+    from sim.running.simulation import subject_from_scenario
 
     scenario = as_participant(load_scenario(SCENARIOS / "sedentary.yaml"), group, i)
     return initial_state(compile_constants(DEFAULTS, subject_from_scenario(scenario)))

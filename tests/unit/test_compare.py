@@ -1,4 +1,4 @@
-"""`musclebrain compare` / `demo` and sim.compare: files, labels, failures, bad input."""
+"""`musclebrain compare` / `demo` and sim.analyses.compare: files, labels, failures, bad input."""
 
 from __future__ import annotations
 
@@ -12,14 +12,14 @@ from typing import Any
 import pytest
 import yaml
 
-import sim.compare
-import sim.compare_plots
+import sim.analyses.compare
+import sim.presentation.plots.compare
+from sim.analyses.compare import compare, representative_bout, row_labels
 from sim.cli import main
-from sim.compare import compare, representative_bout, row_labels
-from sim.compare_text import format_table, headlines
 from sim.errors import MusclebrainError, SolverError
-from sim.outputs import MANIFEST
-from sim.scenario import load_scenario
+from sim.input.scenario import load_scenario
+from sim.io.folders import MANIFEST
+from sim.presentation.text.compare import format_table, headlines
 from tests.conftest import CONTRACT_METRICS as METRICS
 
 FIGURES = {"slow_states.png", "final_bars.png", "acute_response.png"}
@@ -82,13 +82,13 @@ def test_every_comparison_figure_carries_the_watermark(
     pair: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     stamped: list[Any] = []
-    original = sim.compare_plots.stamp
+    original = sim.presentation.plots.compare.stamp
 
     def counting_stamp(fig: Any) -> None:
         stamped.append(fig)
         original(fig)
 
-    monkeypatch.setattr(sim.compare_plots, "stamp", counting_stamp)
+    monkeypatch.setattr(sim.presentation.plots.compare, "stamp", counting_stamp)
     assert main(["compare", *pair, "--out", str(tmp_path / "cmp")]) == 0
     assert len(stamped) == len(FIGURES)
 
@@ -136,14 +136,14 @@ def test_failing_scenario_is_kept_apart_and_exits_1(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    real = sim.compare.simulate
+    real = sim.analyses.compare.simulate
 
     def flaky(scenario: Any, *args: Any, **kwargs: Any) -> Any:
         if scenario.name == "walk":
             raise SolverError("'walk' segment #3: step size too small")
         return real(scenario, *args, **kwargs)
 
-    monkeypatch.setattr(sim.compare, "simulate", flaky)
+    monkeypatch.setattr(sim.analyses.compare, "simulate", flaky)
     out = tmp_path / "cmp"
     assert main(["compare", *pair, "--out", str(out), "--no-plots"]) == 1
     assert [r["scenario"] for r in read_rows(out / "comparison.csv")] == ["lift"]
@@ -157,14 +157,14 @@ def test_unexpected_exception_in_one_run_is_recorded(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     scenarios = [load_scenario(write(tmp_path, "walk")), load_scenario(write(tmp_path, "lift"))]
-    real = sim.compare.simulate
+    real = sim.analyses.compare.simulate
 
     def buggy(scenario: Any, *args: Any, **kwargs: Any) -> Any:
         if scenario.name == "lift":
             raise ZeroDivisionError("division by zero")
         return real(scenario, *args, **kwargs)
 
-    monkeypatch.setattr(sim.compare, "simulate", buggy)
+    monkeypatch.setattr(sim.analyses.compare, "simulate", buggy)
     comparison = compare(scenarios)
     assert [label for label, _ in comparison.results] == ["walk"]
     assert comparison.failures == (("lift", "ZeroDivisionError: division by zero"),)
@@ -178,7 +178,7 @@ def test_missing_file_names_it_runs_nothing_exits_2(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     calls: list[str] = []
-    monkeypatch.setattr(sim.compare, "simulate", lambda s, *a, **k: calls.append(s.name))
+    monkeypatch.setattr(sim.analyses.compare, "simulate", lambda s, *a, **k: calls.append(s.name))
     missing = str(tmp_path / "nope.yaml")
     out = tmp_path / "cmp"
     assert main(["compare", pair[0], missing, pair[1], "--out", str(out)]) == 2
@@ -226,7 +226,7 @@ def test_a_users_folder_is_refused_even_with_force(
 @pytest.fixture
 def tiny_demo(pair: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
     """Point the demo at two tiny scenarios, so these tests stay fast."""
-    monkeypatch.setattr(sim.compare, "demo_paths", lambda: [Path(p) for p in pair])
+    monkeypatch.setattr(sim.analyses.compare, "demo_paths", lambda: [Path(p) for p in pair])
 
 
 @pytest.mark.usefixtures("tiny_demo")
@@ -256,7 +256,7 @@ def test_demo_prints_progress_table_headlines_and_note(
 
 def test_demo_without_shipped_scenarios_says_so(tmp_path: Path) -> None:
     with pytest.raises(MusclebrainError, match=r"shipped scenarios .* not in"):
-        sim.compare.demo_paths(tmp_path)
+        sim.analyses.compare.demo_paths(tmp_path)
 
 
 def test_headlines_name_the_winner_and_the_margin(tmp_path: Path) -> None:
@@ -282,7 +282,7 @@ def test_representative_bout_is_a_completed_mid_training_session(tmp_path: Path)
 
 def test_acute_response_is_minute_resolved_over_six_hours(tmp_path: Path) -> None:
     result = compare([load_scenario(write(tmp_path, "walk"))]).results[0][1]
-    bout, minutes, cols = sim.compare.acute_response(result)
+    bout, minutes, cols = sim.analyses.compare.acute_response(result)
     assert bout is not None
     assert minutes[0] == pytest.approx(0.0) and minutes[-1] == pytest.approx(360.0)
     assert max(abs(d) for d in minutes[1:] - minutes[:-1]) <= 2.0 + 1e-6
@@ -290,5 +290,5 @@ def test_acute_response_is_minute_resolved_over_six_hours(tmp_path: Path) -> Non
 
 
 def test_import_sim_compare_does_not_import_matplotlib() -> None:
-    code = "import sys, sim, sim.compare; sys.exit('matplotlib' in sys.modules)"
+    code = "import sys, sim, sim.analyses.compare; sys.exit('matplotlib' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

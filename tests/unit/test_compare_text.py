@@ -1,4 +1,4 @@
-"""The terminal view of a comparison (sim/compare_text.py): table, headlines, heading."""
+"""The terminal view of a comparison (sim/presentation/text/compare.py): table, headlines, heading."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from sim.compare import Comparison, Entry
-from sim.compare_text import demo_heading, format_table, headlines, show
-from sim.scenario import load_scenario, scenario_from_dict
+from sim.analyses.compare import Comparison, Entry
+from sim.input.scenario import load_scenario, scenario_from_dict
+from sim.presentation.text.compare import demo_heading, format_table, headlines, show
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 

@@ -12,9 +12,9 @@ from types import ModuleType
 
 import pytest
 
-from sim.illustrative import WHY_ILLUSTRATIVE
-from sim.network import coupling_edges, drive_edges, mermaid
-from sim.parameters import Parameters
+from sim.model.illustrative import WHY_ILLUSTRATIVE
+from sim.model.parameters import Parameters
+from tools.network import coupling_edges, drive_edges, mermaid
 
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCES = ROOT / "docs" / "references.md"
@@ -74,7 +74,7 @@ def test_parameter_source_is_illustrative_or_a_reference(name: str) -> None:
 
 def test_every_illustrative_parameter_says_why_and_only_those() -> None:
     """Issue 4: parameters the evidence cannot identify are marked illustrative *with the
-    reason* (sim/illustrative.py, printed in docs/model.md)."""
+    reason* (sim/model/illustrative.py, printed in docs/model.md)."""
     illustrative = {n for n in Parameters.names() if Parameters.spec(n)["source"] == "illustrative"}
     assert set(WHY_ILLUSTRATIVE) == illustrative, (
         f"without a reason: {sorted(illustrative - set(WHY_ILLUSTRATIVE))}; "
@@ -179,5 +179,5 @@ def test_mermaid_draws_every_edge() -> None:
 
 
 def test_import_sim_stays_free_of_matplotlib() -> None:
-    code = "import sys, sim, sim.network; sys.exit('matplotlib' in sys.modules)"
+    code = "import sys, sim, tools.network; sys.exit('matplotlib' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0

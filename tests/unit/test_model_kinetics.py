@@ -14,10 +14,10 @@ import pytest
 
 from sim.model.constants import Subject, compile_constants
 from sim.model.drive import REST, Drive
+from sim.model.parameters import DEFAULTS
 from sim.model.rhs import initial_state, rhs
 from sim.model.state import IX, STATE_NAMES
-from sim.parameters import DEFAULTS
-from sim.solver import integrate_segment
+from sim.numerics.solver import integrate_segment
 
 C = compile_constants(DEFAULTS, Subject())
 
@@ -111,13 +111,13 @@ def test_solver_matches_tight_tolerance_reference():
 
 
 def test_cohort_integrator_agrees_with_lsoda_for_many_people():
-    """The cohort integrator (sim/cohort_solver.py: ETD3RK for N people, one shared operator)
+    """The cohort integrator (sim/numerics/cohort_solver.py: ETD3RK for N people, one shared operator)
     matches tight LSODA person by person, for people who start in different states.
 
     Tolerance: 2e-3 relative, 3e-5 absolute (the cohort's rtol is 2e-3 on changes of slow
     states, 5e-4 on fast ones in the single run).
     """
-    from sim.cohort_solver import CohortIntegrator
+    from sim.numerics.cohort_solver import CohortIntegrator
 
     y0 = np.repeat(initial_state(C)[:, None], 3, axis=1)
     y0[IX.lactate_mmol_L] = [1.0, 4.0, 8.0]

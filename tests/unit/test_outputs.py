@@ -1,4 +1,4 @@
-"""Output folders (sim/outputs.py): only the program's own files are ever replaced, atomically.
+"""Output folders (sim/io/folders.py): only the program's own files are ever replaced, atomically.
 
 Every output folder carries a manifest of the files the program wrote, with their SHA-256.
 A folder is replaced only when it has one; only listed, unchanged files go; anything else in
@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 import sim.cli
 from sim.errors import OutputError
-from sim.outputs import (
+from sim.io.folders import (
     MANIFEST,
     atomic_output_dir,
     check_writable,
@@ -284,7 +284,7 @@ def test_cli_interrupted_run_says_nothing_was_written(
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("sim.results.write_run", interrupted)
+    monkeypatch.setattr("sim.running.results.write_run", interrupted)
     assert sim.cli.main(["run", str(scenario), "--out", str(out), "--force"]) == 130
     assert capsys.readouterr().err == "interrupted; nothing was written\n"
     assert names(out) == [MANIFEST, "old.csv"]

@@ -1,4 +1,4 @@
-"""Figures (sim/plotting.py, sim/compare_plots.py) as a student reads them.
+"""Figures (sim/presentation/plots/run.py, sim/presentation/plots/compare.py) as a student reads them.
 
 Every panel has a title and axis labels, the watermark is on every figure and sits on no
 label, a run without sessions says so, and the scenarios of a comparison stay tellable apart
@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 
-import sim.compare_plots
-import sim.plotting
-from sim.compare import compare
-from sim.plotting import WATERMARK, plot_run
-from sim.scenario import scenario_from_dict
-from sim.simulation import simulate
+import sim.presentation.plots.compare
+import sim.presentation.plots.run
+from sim.analyses.compare import compare
+from sim.input.scenario import scenario_from_dict
+from sim.presentation.plots.run import WATERMARK, plot_run
+from sim.running.simulation import simulate
 
 LIFT = {
     "day": "tue",
@@ -53,7 +53,7 @@ def scenario(name: str, *sessions: dict[str, Any]) -> Any:
 def figures(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     """Every figure the plotting modules stamp, kept for inspection after it is saved."""
     seen: list[Any] = []
-    for module in (sim.plotting, sim.compare_plots):
+    for module in (sim.presentation.plots.run, sim.presentation.plots.compare):
         original = module.stamp
 
         def keep(fig: Any, original: Any = original) -> None:
@@ -114,7 +114,7 @@ def test_comparison_figures_are_labelled_and_watermarked(
     tmp_path: Path, figures: list[Any]
 ) -> None:
     comparison = compare([scenario("lift", LIFT), scenario("walk", WALK), scenario("none")])
-    sim.compare_plots.plot_comparison(comparison, tmp_path)
+    sim.presentation.plots.compare.plot_comparison(comparison, tmp_path)
     assert len(figures) == 3
     for fig in figures:
         assert "illustrative model" in fig._suptitle.get_text()
@@ -125,8 +125,8 @@ def test_comparison_figures_are_labelled_and_watermarked(
 def test_coinciding_scenarios_stay_tellable_apart(tmp_path: Path, figures: list[Any]) -> None:
     """Two identical scenarios draw the same curve; colour and line style still differ."""
     comparison = compare([scenario("walk", WALK), scenario("walk", WALK), scenario("none")])
-    sim.compare_plots.plot_slow_states(comparison, tmp_path / "slow.png")
-    sim.compare_plots.plot_acute(comparison, tmp_path / "acute.png")
+    sim.presentation.plots.compare.plot_slow_states(comparison, tmp_path / "slow.png")
+    sim.presentation.plots.compare.plot_acute(comparison, tmp_path / "acute.png")
     for fig in figures:
         for ax in panels(fig):
             lines = [ln for ln in ax.get_lines() if not ln.get_label().startswith("_")]

@@ -1,4 +1,4 @@
-"""Regimen expansion (sim/regimen.py): dated, sorted, non-overlapping sessions in the horizon."""
+"""Regimen expansion (sim/input/regimen.py): dated, sorted, non-overlapping sessions in the horizon."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import itertools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.regimen import HOURS_PER_WEEK, expand_regimen, sessions_past_end
-from sim.scenario import DAYS, scenario_from_dict
+from sim.input.regimen import HOURS_PER_WEEK, expand_regimen, sessions_past_end
+from sim.input.scenario import DAYS, scenario_from_dict
 
 MODALITY_FIELDS = {
     "aerobic": {"intensity_pct_hrmax": 65},

@@ -1,4 +1,4 @@
-"""The SBML file of `sim.sbml.export_sbml`: level, consistency, ids, units, sources, events.
+"""The SBML file of `sim.io.sbml.export.export_sbml`: level, consistency, ids, units, sources, events.
 
 Needs python-libsbml only (the extra ``[sbml]``); the numerical cross-check against
 libRoadRunner is in ``tests/integration/test_sbml.py``.
@@ -17,11 +17,11 @@ import yaml
 libsbml = pytest.importorskip("libsbml")
 
 from sim.errors import InputError, OutputError  # noqa: E402
+from sim.input.scenario import scenario_from_dict  # noqa: E402
+from sim.io.sbml.export import DRIVE_IDS, SbmlExport, export_sbml, simulate_roadrunner  # noqa: E402
+from sim.model.parameters import Parameters  # noqa: E402
 from sim.model.state import OBSERVABLES, STATE_NAMES  # noqa: E402
-from sim.parameters import Parameters  # noqa: E402
-from sim.results import write_timeseries  # noqa: E402
-from sim.sbml import DRIVE_IDS, SbmlExport, export_sbml, simulate_roadrunner  # noqa: E402
-from sim.scenario import scenario_from_dict  # noqa: E402
+from sim.running.results import write_timeseries  # noqa: E402
 from tests.conftest import SCENARIOS  # noqa: E402
 
 

@@ -1,4 +1,4 @@
-"""The scenario schema and loader (sim/scenario.py, sim/validation.py).
+"""The scenario schema and loader (sim/input/scenario.py, sim/input/messages.py).
 
 Every malformed field must give one ScenarioError whose message names the file, the field path,
 the bad value and the fix; nothing else may escape.
@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.errors import ScenarioError
-from sim.scenario import (
+from sim.input.scenario import (
     AerobicSession,
     HiitSession,
     ResistanceSession,

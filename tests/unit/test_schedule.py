@@ -1,4 +1,4 @@
-"""The SimPy schedule (sim/schedule.py): progression rules, autoregulation and adherence.
+"""The SimPy schedule (sim/running/schedule.py): progression rules, autoregulation and adherence.
 
 A fake body stands in for the physiology so that each rule is checked on its own.
 """
@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from sim.errors import ScenarioError
-from sim.regimen import expand_regimen
-from sim.scenario import scenario_from_dict
-from sim.schedule import Bout, hiit_segments, play
+from sim.input.regimen import expand_regimen
+from sim.input.scenario import scenario_from_dict
+from sim.running.schedule import Bout, hiit_segments, play
 
 
 class FakeBody:

@@ -13,17 +13,17 @@ import math
 import numpy as np
 import pytest
 
-from sim import expint, solver
-from sim.etd3 import phi_functions
-from sim.linear_operator import linear_operator
+from sim.input.scenario import load_scenario, scenario_from_dict
 from sim.model.constants import Subject, compile_constants
 from sim.model.drive import REST, Drive
+from sim.model.parameters import DEFAULTS, Parameters
 from sim.model.rhs import initial_state
 from sim.model.state import IX, N_STATES
-from sim.parameters import DEFAULTS, Parameters
-from sim.scenario import load_scenario, scenario_from_dict
-from sim.schedule import Bout
-from sim.simulation import Physiology, simulate
+from sim.numerics import expint, solver
+from sim.numerics.etd3 import phi_functions
+from sim.numerics.linear_operator import linear_operator
+from sim.running.schedule import Bout
+from sim.running.simulation import Physiology, simulate
 from tests.conftest import SCENARIOS, minimal_scenario
 
 TOLERANCE = 1e-3

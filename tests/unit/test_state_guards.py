@@ -15,10 +15,10 @@ import pytest
 from sim.model import brain, muscle, myokines
 from sim.model.constants import Constants, Subject, at_least, compile_constants, relu
 from sim.model.drive import REST, Drive
+from sim.model.parameters import Parameters
 from sim.model.rhs import initial_state, rhs
 from sim.model.state import IX
-from sim.parameters import Parameters
-from sim.results import tidy_column, tidy_metric
+from sim.running.results import tidy_column, tidy_metric
 
 WORK = Drive(0.7, 0.75, 3.0, 1.0)
 

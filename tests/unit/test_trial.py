@@ -1,7 +1,7 @@
 """Virtual trials: the trial schema, the statistics against closed forms, reproducible outputs.
 
-Covers sim/trial.py, sim/trial_spec.py, sim/trial_schema.py, sim/trial_stats.py,
-sim/trial_formulas.py, sim/trial_tables.py, sim/trial_plots.py and the ``trial`` subcommand.
+Covers sim/analyses/trial/run.py, sim/input/trial_spec.py, sim/input/trial_schema.py, sim/analyses/trial/stats.py,
+sim/analyses/trial/formulas.py, sim/presentation/text/trial.py, sim/presentation/plots/trial.py and the ``trial`` subcommand.
 Simulations here are tiny (a few people, a few weeks); the shipped trials and the evidence
 targets are checked in tests/evidence/test_trial_targets.py.
 """
@@ -20,18 +20,7 @@ import numpy as np
 import pytest
 import yaml
 
-from sim.cli import main
-from sim.cohort import Population
-from sim.errors import InputError
-from sim.trial import (
-    TrialError,
-    arm_streams,
-    load_trial,
-    run_trial,
-    trial_from_dict,
-    write_trial,
-)
-from sim.trial_formulas import (
+from sim.analyses.trial.formulas import (
     completers,
     expected_g,
     hedges_g,
@@ -39,7 +28,18 @@ from sim.trial_formulas import (
     responder_fraction,
     small_sample_correction,
 )
-from sim.trial_schema import PopulationSpec
+from sim.analyses.trial.run import (
+    TrialError,
+    arm_streams,
+    load_trial,
+    run_trial,
+    trial_from_dict,
+    write_trial,
+)
+from sim.cli import main
+from sim.errors import InputError
+from sim.input.trial_schema import PopulationSpec
+from sim.running.cohort import Population
 
 RT = {
     "day": "tue",

@@ -1,12 +1,12 @@
-"""Message helpers (sim/validation.py): what the user most likely meant, one line per mistake."""
+"""Message helpers (sim/input/messages.py): what the user most likely meant, one line per mistake."""
 
 from __future__ import annotations
 
 import pytest
 
 from sim.errors import ScenarioError
-from sim.scenario import scenario_from_dict
-from sim.validation import closest
+from sim.input.messages import closest
+from sim.input.scenario import scenario_from_dict
 
 FIELDS = [
     "age_years",

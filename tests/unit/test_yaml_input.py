@@ -1,7 +1,7 @@
 """The YAML loader against hostile input: limits, keys, merge keys, special files.
 
 Each refusal is one line naming the file, the line and column, what is wrong and the fix; each
-limit is a constant of :mod:`sim.yaml_input`, so the tests set tight ones where that keeps them
+limit is a constant of :mod:`sim.input.yamlfile`, so the tests set tight ones where that keeps them
 fast.
 """
 
@@ -16,12 +16,12 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from sim import yaml_input
+from sim.input import yamlfile as yaml_input
 from sim.errors import ScenarioError
-from sim.scenario import Scenario, load_scenario
-from sim.trial_schema import TrialFile
-from sim.validation import describe, render_value, short_repr
-from sim.yaml_input import read_yaml
+from sim.input.messages import describe, render_value, short_repr
+from sim.input.scenario import Scenario, load_scenario
+from sim.input.trial_schema import TrialFile
+from sim.input.yamlfile import read_yaml
 
 
 def read(tmp_path: Path, text: str) -> Any:

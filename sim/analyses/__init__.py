@@ -1,0 +1,1 @@
+"""Analyses built on runs: comparisons of scenarios and virtual trials."""

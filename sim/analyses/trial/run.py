@@ -1,0 +1,194 @@
+"""Virtual trials: a randomised cohort per arm, simulated and measured, and the trial's outputs.
+
+The trial file and its schema are in :mod:`sim.input.trial_spec` and :mod:`sim.input.trial_schema`
+(:func:`load_trial`, :func:`trial_from_dict`, :class:`Trial` and :class:`TrialError` are
+re-exported here). Each arm gets ``n_per_arm`` freshly sampled people, simulated with
+:func:`sim.running.cohort.simulate_cohort`.
+
+The measured outcome is the model's true value plus independent ``Normal(0, measurement_sd)``
+noise at every assessment. Randomness per arm comes from
+``SeedSequence(seed, spawn_key=(crc32(arm name),))``, spawned into people, schedule and
+measurement streams: arms are independent and reproducible, and adding, removing or reordering
+an arm leaves the other arms' draws unchanged (the scenarios' own ``seed`` fields are not
+used). The statistics are in :mod:`sim.analyses.trial.stats` (closed forms in :mod:`sim.analyses.trial.formulas`),
+the tables in :mod:`sim.presentation.text.trial`, the figures in :mod:`sim.presentation.plots.trial`.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sim.analyses.trial.stats import ArmData, summarise
+from sim.input.limits import people_per_arm_problem
+from sim.input.trial_spec import Trial, TrialError, load_trial, trial_from_dict
+from sim.presentation.text.trial import people_table
+from sim.running.cohort import sample_people, simulate_cohort
+
+__all__ = [
+    "Trial",
+    "TrialError",
+    "TrialResult",
+    "arm_streams",
+    "load_trial",
+    "run_trial",
+    "simulate_arm",
+    "trial_from_dict",
+    "write_trial",
+]
+
+
+@dataclass(frozen=True)
+class TrialResult:
+    """A run trial: the arms' data, the seed and size used, and the ``trial.json`` content."""
+
+    trial: Trial
+    seed: int
+    n_per_arm: int
+    arms: dict[str, ArmData]
+    summary: dict[str, Any]
+
+
+def arm_streams(seed: int, arm: str) -> tuple[np.random.Generator, int, np.random.Generator]:
+    """The arm's people generator, schedule seed and measurement-noise generator."""
+    people, schedule, noise = np.random.SeedSequence(
+        seed, spawn_key=(zlib.crc32(arm.encode("utf-8")),)
+    ).spawn(3)
+    return (
+        np.random.default_rng(people),
+        int(schedule.generate_state(1)[0]),
+        np.random.default_rng(noise),
+    )
+
+
+def simulate_arm(trial: Trial, arm: str, n: int, seed: int) -> ArmData:
+    """Sample ``n`` people for ``arm``, run its scenario and measure them at each assessment."""
+    spec = trial.spec
+    people_rng, schedule_seed, noise_rng = arm_streams(seed, arm)
+    pop = spec.population.to_population()
+    people = sample_people(pop, n, people_rng)
+    weeks = spec.assessments_weeks
+    result = simulate_cohort(
+        trial.scenarios[arm],
+        people,
+        pop,
+        seed=schedule_seed,
+        assessments_weeks=tuple(float(w) for w in weeks),
+    )
+    true = np.asarray(result.columns[spec.outcome.name], dtype=float)
+    noise = noise_rng.normal(0.0, spec.outcome.measurement_sd, true.shape)
+    return ArmData(
+        arm,
+        people,
+        tuple(weeks),
+        int(result.sessions_planned),
+        np.asarray(result.sessions_completed),
+        true,
+        true + noise,
+        np.asarray(result.columns["strength_rel"]),
+        np.asarray(result.columns["fitness_rel"]),
+    )
+
+
+def run_trial(
+    trial: Trial,
+    n_per_arm: int | None = None,
+    seed: int | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> TrialResult:
+    """Simulate every arm and compute the trial's statistics.
+
+    Parameters
+    ----------
+    trial
+        From :func:`sim.input.trial_spec.load_trial`.
+    n_per_arm, seed
+        Override the trial file's values. ``n_per_arm`` must be at least 2 and at most the
+        limit of :mod:`sim.input.limits` (100,000; environment variable
+        ``MUSCLEBRAIN_MAX_PEOPLE_PER_ARM``).
+    progress
+        Called as ``progress(i, n_arms, label)`` before each arm.
+
+    Returns
+    -------
+    TrialResult
+        Same trial, size and seed give identical results.
+
+    Raises
+    ------
+    TrialError
+        For ``n_per_arm`` below 2 or above the limit, or a negative seed, before anything runs.
+    """
+    n = trial.spec.n_per_arm if n_per_arm is None else int(n_per_arm)
+    seed = trial.spec.seed if seed is None else int(seed)
+    # Before anybody is sampled: a size beyond the limit (sim.input.limits) costs nothing.
+    problem = people_per_arm_problem(n, len(trial.scenarios))
+    if problem is not None:
+        raise TrialError(f"{trial.source}: {problem}", path=trial.source)
+    if seed < 0:
+        raise TrialError(f"seed {seed} is invalid: must be at least 0. Fix: use 0 or more.")
+    arms: dict[str, ArmData] = {}
+    for i, arm in enumerate(trial.scenarios, start=1):
+        if progress is not None:
+            progress(i, len(trial.scenarios), f"arm {arm!r} ({n} people)")
+        arms[arm] = simulate_arm(trial, arm, n, seed)
+    return TrialResult(trial, seed, n, arms, _trial_json(trial, seed, n, arms))
+
+
+def _trial_json(trial: Trial, seed: int, n: int, arms: dict[str, ArmData]) -> dict[str, Any]:
+    from sim import __version__
+    from sim.running.results import ILLUSTRATIVE
+
+    design, spec = trial.design(), trial.spec
+    stats = summarise(design, arms)
+    return {
+        "trial": trial.name,
+        "seed": seed,
+        "outcome": spec.outcome.name,
+        "arms": stats["arms"],
+        "subgroups": stats["subgroups"],
+        "consort": stats["consort"],
+        "note": ILLUSTRATIVE,
+        "version": __version__,
+        "control": spec.control,
+        "n_per_arm": n,
+        "assessments_weeks": list(spec.assessments_weeks),
+        "at_week": design.at_week,
+        "measurement_sd": design.measurement_sd,
+        "responder_threshold": design.responder_threshold,
+        "analysis": design.analysis,
+        "completer_rule": design.completer_rule,
+        "arm_scenarios": {a: s.name for a, s in trial.scenarios.items()},
+    }
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, (bool, np.bool_)):
+        return "true" if value else "false"
+    if isinstance(value, (float, np.floating)):
+        return f"{round(float(value), 6) + 0.0:.6g}"  # + 0.0: no "-0"
+    return value
+
+
+def write_trial(result: TrialResult, out: str | os.PathLike[str], plots: bool = True) -> None:
+    """Write ``trial.json``, ``people.csv`` and (optionally) the figures into ``out``."""
+    out = Path(out)
+    text = json.dumps(result.summary, indent=2, ensure_ascii=False)
+    (out / "trial.json").write_text(text + "\n", encoding="utf-8")
+    header, rows = people_table(result.trial.design(), result.arms, result.trial.spec.outcome.name)
+    with (out / "people.csv").open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows([_cell(v) for v in row] for row in rows)
+    if plots:
+        from sim.presentation.plots.trial import plot_trial
+
+        plot_trial(result, out)

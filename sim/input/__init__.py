@@ -1,0 +1,1 @@
+"""Input: the scenario and trial schemas, YAML reading and the messages for bad input."""

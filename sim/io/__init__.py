@@ -1,0 +1,1 @@
+"""Input/output at the edge: output folders written atomically, and the SBML export."""

@@ -1,0 +1,96 @@
+"""Why each ``illustrative`` parameter is illustrative.
+
+A parameter is marked ``source="illustrative"`` in :mod:`sim.model.parameters` when the evidence in
+``docs/references.md`` does not pin its value down. This table gives the reason for each one,
+and what (if anything) constrains it; ``tools/make_docs.py`` prints it in docs/model.md and a
+test checks that every illustrative parameter, and only those, has a reason here.
+"""
+
+from __future__ import annotations
+
+WHY_ILLUSTRATIVE: dict[str, str] = {
+    "lactate_threshold_fitness_shift": (
+        "Training moves the lactate threshold up, but no source gives a shift per unit of VO2max "
+        "gained; set so that 24 weeks of aerobic training move it a few percentage points."
+    ),
+    "il6_signal_build_per_h": (
+        "Intramuscular IL-6 kinetics are not measured in the sources; only plasma IL-6 is. With "
+        "the decay rate it shapes the plasma rise, whose peak and return are fitted (T1)."
+    ),
+    "il6_signal_decay_per_h": (
+        "As for the build-up rate: only the plasma time course (T1) constrains the pair."
+    ),
+    "innervation_frac": (
+        "A teaching switch (denervated or unrecruited muscle releases little, claim C4); 1.0 "
+        "for every healthy participant."
+    ),
+    "anti_inflammatory_tau_h": (
+        "The evidence gives only the delay of the fall of resting inflammation (not before ~8-12 "
+        "weeks, T12), not the memory of the underlying signal; 8 weeks reproduces that delay."
+    ),
+    "anti_inflammatory_half": (
+        "Only the size of the fall (SMD ~0.15-0.45, T12) is observed; this saturation constant "
+        "is chosen jointly with the largest fall to land inside it."
+    ),
+    "ctsb_release_per_h": (
+        "Plasma cathepsin B rises after intense running (Moon 2016), but per-bout kinetics are "
+        "not reported; the release is scaled to a pulse of tens of percent."
+    ),
+    "ctsb_clearance_per_h": "No published clearance kinetics of plasma cathepsin B.",
+    "fgf21_signal_build_per_h": (
+        "Hepatic FGF-21 signalling is not measured; the plasma peak time (~1 h after, "
+        "Khalafi 2020) is fitted through the plasma release and clearance instead."
+    ),
+    "signal_capacity_exponent": (
+        "That stronger and fitter muscle releases more is qualitative in the sources (C6, C7); "
+        "no exponent is measured."
+    ),
+    "bdnf_synergy": (
+        "Synergy between myokines on hippocampal BDNF is a claim of the source articles, not a "
+        "measured interaction (claim C3); only the joint BDNF response (T4, T5) is observed."
+    ),
+    "bdnf_inflammation_exponent": (
+        "Inflammation suppresses BDNF signalling (qualitative); no dose-response is measured."
+    ),
+    "walking_frac_vo2max": (
+        "Everyday walking pace varies widely; a typical light intensity for older adults."
+    ),
+    "sets_memory_tau_h": "A one-week training window, a modelling convention (weekly sets).",
+    "fitness_resistance_weight": (
+        "Resistance training raises VO2max a little in untrained older adults; the size varies "
+        "between studies and is not pinned to a number."
+    ),
+    "fatigue_per_load": (
+        "Banister fatigue has no physical unit; the scale is a convention (1 is about one week "
+        "of moderate training), which the gates and thresholds are expressed in."
+    ),
+    "fatigue_tau_h": (
+        "Fitted Banister fatigue time constants span 6-32 days between athletes; the 7-day "
+        "acute-load convention is used."
+    ),
+    "recovery_sleep_reference_h": "The 7-9 h sleep recommendation, not a measured threshold.",
+    "recovery_sleep_penalty_per_h": (
+        "Short sleep impairs recovery (qualitative); no per-hour effect on fatigue clearance "
+        "is measured."
+    ),
+    "fatigue_adaptation_half": (
+        "Overreaching blunts adaptation (qualitative); chosen so that poor recovery and very "
+        "high volume cost a noticeable part of the gain (claims C11, C14)."
+    ),
+    "reserve_build_per_h": (
+        "Cognitive reserve is a latent construct: only trial effect sizes are observed, jointly "
+        "with the cognition scale; set by hand against the virtual trials (T9, T10)."
+    ),
+    "reserve_max": "The reserve's scale is arbitrary; saturation at 1 fixes it.",
+    "reserve_strength_gate_sets_per_wk": (
+        "Encodes that strength counts while training goes on (Mavros 2017 mediation); the gate "
+        "width is not observed, only that one session a week already helps (Liu-Ambrose 2010)."
+    ),
+    "cognition_z_per_reserve": (
+        "Maps the arbitrary reserve scale to SD units; set with the build rate so that trial "
+        "effects land at ~0.2-0.5 SD (T9, T10)."
+    ),
+    "pathology_z_per_unit": (
+        "Pathology load is a teaching scalar (claim C19), not a measured biomarker scale."
+    ),
+}

@@ -1,0 +1,1 @@
+"""Numerics: the integrators of the model's ODEs, segment by segment between drive changes."""

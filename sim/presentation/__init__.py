@@ -1,0 +1,1 @@
+"""Presentation: figures and text tables for people (never imported by calculation)."""

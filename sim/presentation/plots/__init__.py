@@ -1,0 +1,1 @@
+"""Figures (matplotlib): of a run, of a comparison and of a trial."""

@@ -1,0 +1,221 @@
+"""Figures of a comparison. matplotlib is imported here only, never by ``import sim``.
+
+Three PNG files, each with the "Illustrative model, not clinical" watermark:
+
+- ``slow_states.png``: reserve, brain BDNF (daily mean), IGF-1 with its protective middle
+  range shaded, strength, fitness and cognition over the whole horizon, in weeks;
+- ``final_bars.png``: final cognitive reserve and cognition change, one bar per scenario;
+- ``acute_response.png``: lactate, IL-6, irisin and serum BDNF over the 6 h from the start of
+  one completed session from the middle of each scenario's training, at 2-minute resolution.
+
+One colour per scenario throughout; axis labels (with units) come from :mod:`sim.model.state`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sim.analyses.compare import ACUTE_WINDOW_H, Comparison, acute_response
+from sim.input.regimen import HOURS_PER_WEEK
+from sim.model.state import label
+from sim.presentation.plots.run import WATERMARK, _pyplot, stamp
+from sim.running.results import IGF1_MIDRANGE_NG_ML, Result
+
+RELATIVE = " (1 = the start)"
+
+
+# Line styles cycle with the colours, so that scenarios whose lines coincide (sedentary and
+# aerobic strength, two aerobic sessions' lactate) stay visible and tellable apart.
+LINE_STYLES: tuple[Any, ...] = ("-", "--", "-.", (0, (1, 1.5)))
+
+
+def _colours(comparison: Comparison) -> dict[str, str]:
+    return {lbl: f"C{i % 10}" for i, (lbl, _) in enumerate(comparison.results)}
+
+
+def _styles(comparison: Comparison) -> dict[str, dict[str, Any]]:
+    """Line style and width per scenario: earlier ones wider, so a later identical curve
+    drawn on top leaves the earlier one's edges visible (combined under detraining)."""
+    return {
+        lbl: {"ls": LINE_STYLES[i % len(LINE_STYLES)], "lw": max(1.2, 2.6 - 0.35 * i)}
+        for i, (lbl, _) in enumerate(comparison.results)
+    }
+
+
+def _weekly_mean(result: Result, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """Time-weighted mean of a column per week (acute spikes would hide the trend).
+
+    Returns week midpoints [weeks] and the means.
+    """
+    t, v = result.times_h, result.columns[name]
+    dt = np.diff(t)
+    mid = 0.5 * (v[1:] + v[:-1])
+    week = np.floor(t[:-1] / HOURS_PER_WEEK).astype(int)
+    total = np.bincount(week, weights=mid * dt)
+    span = np.bincount(week, weights=dt)
+    keep = span > 0
+    return np.nonzero(keep)[0] + 0.5, total[keep] / span[keep]
+
+
+def _follow_up(ax: Any, comparison: Comparison) -> None:
+    ends = {(r.training_end_h, r.horizon_h) for _, r in comparison.results}
+    for i, (end, horizon) in enumerate(sorted(ends)):
+        if horizon > end:
+            ax.axvspan(
+                end / HOURS_PER_WEEK,
+                horizon / HOURS_PER_WEEK,
+                color="0.93",
+                zorder=0,
+                label="follow-up, no training" if i == 0 else None,
+            )
+
+
+SLOW_PANELS: tuple[tuple[str, str, str], ...] = (
+    ("reserve", "Cognitive reserve", "Cognitive reserve [model units] (0 = the start)"),
+    ("bdnf_brain_rel", "Brain BDNF, weekly mean", label("bdnf_brain_rel") + RELATIVE),
+    ("igf1_ng_mL", "Serum IGF-1", label("igf1_ng_mL")),
+    ("strength_rel", "Strength (1RM)", label("strength_rel") + RELATIVE),
+    ("fitness_rel", "Aerobic fitness (VO2max)", label("fitness_rel") + RELATIVE),
+    ("cognition_z", "Cognition change", label("cognition_z")),
+)
+
+
+def plot_slow_states(comparison: Comparison, path: Path) -> None:
+    """Slow states of every scenario over the horizon, one panel per state."""
+    plt = _pyplot()
+    colours, styles = _colours(comparison), _styles(comparison)
+    fig, axes = plt.subplots(3, 2, figsize=(13, 11), constrained_layout=True)
+    for ax, (name, title, ylabel) in zip(axes.flat, SLOW_PANELS, strict=True):
+        if name == "igf1_ng_mL":
+            lo, hi = IGF1_MIDRANGE_NG_ML
+            ax.axhspan(
+                lo,
+                hi,
+                color="tab:green",
+                alpha=0.12,
+                label=f"protective middle range ({lo:.0f}-{hi:.0f} ng/mL)",
+            )
+        _follow_up(ax, comparison)
+        for lbl, r in comparison.results:
+            if name == "bdnf_brain_rel":
+                weeks, values = _weekly_mean(r, name)
+            else:
+                weeks, values = r.times_h / HOURS_PER_WEEK, r.columns[name]
+            ax.plot(weeks, values, color=colours[lbl], label=lbl, **styles[lbl])
+        ax.set_title(title)
+        ax.set_xlabel("Week of the programme")
+        ax.set_ylabel(ylabel)
+        ax.grid(alpha=0.3)
+        if name == "reserve":
+            ax.legend(fontsize=7, loc="best")
+        elif name == "igf1_ng_mL":  # only the shaded band: the scenarios are in panel 1
+            handles = [
+                h
+                for h in ax.get_legend_handles_labels()[0]
+                if h.get_label().startswith("protective")
+            ]
+            ax.legend(handles=handles, fontsize=7, loc="best")
+    fig.suptitle(
+        f"How each regimen changes the slow states over the weeks\n({WATERMARK.lower()})",
+        fontsize=13,
+    )
+    stamp(fig)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def plot_final_bars(comparison: Comparison, path: Path) -> None:
+    """Final cognitive reserve and cognition change of every scenario, as bars."""
+    plt = _pyplot()
+    colours = _colours(comparison)
+    labels = [lbl for lbl, _ in comparison.results]
+    follow_up = any(r.horizon_h > r.training_end_h for _, r in comparison.results)
+    when = "at the end (of follow-up, if any)" if follow_up else "after the programme"
+    fig, axes = plt.subplots(
+        1, 2, figsize=(max(9.0, 1.3 * len(labels) + 4), 5.2), constrained_layout=True
+    )
+    panels = (
+        ("reserve_final", f"Cognitive reserve {when}", "Reserve [model units] (0 = the start)"),
+        ("cognition_z_final", f"Cognition change {when}", "Change in cognitive score [SD]"),
+    )
+    x = np.arange(len(labels))
+    for ax, (key, title, ylabel) in zip(axes, panels, strict=True):
+        values = [r.metrics[key] for _, r in comparison.results]
+        bars = ax.bar(x, values, color=[colours[lbl] for lbl in labels])
+        ax.bar_label(bars, fmt="%+.3f", fontsize=8, padding=2)
+        ax.axhline(0.0, color="0.3", lw=0.8)
+        ax.set_xticks(x, labels, rotation=30, ha="right")
+        ax.set_xlabel("Scenario")
+        ax.set_title(title)
+        ax.set_ylabel(ylabel)
+        ax.grid(axis="y", alpha=0.3)
+    fig.suptitle(
+        f"Which regimen leaves the brain better off?\n({WATERMARK.lower()}; bigger is better)",
+        fontsize=12,
+    )
+    stamp(fig)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+ACUTE_PANELS: tuple[tuple[str, str], ...] = (
+    ("lactate_mmol_L", "Blood lactate"),
+    ("il6_pg_mL", "Plasma IL-6"),
+    ("irisin_rel", "Irisin"),
+    ("bdnf_serum_ng_mL", "Serum BDNF"),
+)
+
+
+def _session_name(bout: Any, lbl: str) -> str:
+    if bout is None:
+        return f"{lbl}: no session (resting level)"
+    week = int(bout.start_h // HOURS_PER_WEEK) + 1
+    minutes = (bout.end_h - bout.start_h) * 60.0
+    return f"{lbl}: {bout.modality} session, week {week} ({minutes:.0f} min)"
+
+
+def plot_acute(comparison: Comparison, path: Path) -> None:
+    """Myokines over 6 h from the start of one mid-training session of each scenario."""
+    plt = _pyplot()
+    colours, styles = _colours(comparison), _styles(comparison)
+    fig, axes = plt.subplots(2, 2, figsize=(13, 9), constrained_layout=True)
+    for lbl, r in comparison.results:
+        bout, minutes, cols = acute_response(r)
+        for ax, (name, _) in zip(axes.flat, ACUTE_PANELS, strict=True):
+            ax.plot(
+                minutes,
+                cols[name],
+                color=colours[lbl],
+                label=_session_name(bout, lbl),
+                **styles[lbl],
+            )
+            if bout is not None:
+                ax.axvline((bout.end_h - bout.start_h) * 60.0, color=colours[lbl], lw=0.8, ls=":")
+    for ax, (name, title) in zip(axes.flat, ACUTE_PANELS, strict=True):
+        ax.set_title(title)
+        ax.set_xlabel("Minutes since the session started")
+        ax.set_ylabel(label(name) + (" (1 = rest)" if name.endswith("_rel") else ""))
+        ax.set_xlim(0.0, ACUTE_WINDOW_H * 60.0)
+        ax.grid(alpha=0.3)
+    axes[0, 0].legend(fontsize=7, loc="upper right")
+    fig.suptitle(
+        "One session from the middle of each programme: the acute myokine response\n"
+        f"(thin vertical lines: each session's end; {WATERMARK.lower()})",
+        fontsize=13,
+    )
+    stamp(fig)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def plot_comparison(comparison: Comparison, folder: Path) -> list[Path]:
+    """Write the three comparison figures into ``folder``; return their paths."""
+    folder = Path(folder)
+    paths = [folder / "slow_states.png", folder / "final_bars.png", folder / "acute_response.png"]
+    plot_slow_states(comparison, paths[0])
+    plot_final_bars(comparison, paths[1])
+    plot_acute(comparison, paths[2])
+    return paths

@@ -1,0 +1,1 @@
+"""Text for the terminal: comparison and trial tables, the parameter table."""

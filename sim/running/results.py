@@ -1,0 +1,232 @@
+"""Results: an immutable record of one run, its summary metrics, and its files.
+
+:class:`Result` carries its provenance (the scenario as validated, the parameters, the seed,
+the versions). :func:`write_run` writes ``timeseries.csv``, ``bouts.csv`` and
+``summary.json`` (the contract in DESIGN.md) into a folder.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+
+from sim import __version__
+from sim.input.regimen import HOURS_PER_WEEK
+from sim.model.parameters import Parameters
+from sim.model.rhs import observables
+from sim.model.state import IX, QUANTITIES, STATE_NAMES, TIMESERIES_COLUMNS
+from sim.running.schedule import Bout
+
+ILLUSTRATIVE = (
+    "Illustrative teaching model, not clinical: it predicts nobody's health and "
+    "must not guide diagnosis or training prescriptions."
+)
+IGF1_MIDRANGE_NG_ML = (120.0, 160.0)
+ROUNDING_TOL = 1e-9
+"""Relative size below 0 that counts as rounding (the integrator leaves e.g. -3e-13)."""
+BOUT_COLUMNS = (
+    "start_h",
+    "end_h",
+    "modality",
+    "intensity",
+    "intensity_unit",
+    "load_rel",
+    "relative_intensity",
+    "sets",
+    "completed",
+    "reason",
+)
+
+
+@dataclass(frozen=True)
+class Result:
+    """One simulated scenario: time series, bouts, metrics and provenance."""
+
+    scenario: Any
+    parameters: Parameters
+    seed: int
+    times_h: np.ndarray
+    columns: Mapping[str, np.ndarray]
+    bouts: tuple[Bout, ...]
+    metrics: Mapping[str, float]
+    training_end_h: float
+    horizon_h: float
+    version: str = __version__
+
+    @property
+    def name(self) -> str:
+        """The scenario's name."""
+        return str(self.scenario.name)
+
+    def at(self, name: str, t_h: float) -> float:
+        """A column's value at the sample nearest to ``t_h`` [h]."""
+        i = int(np.argmin(np.abs(self.times_h - t_h)))
+        return float(self.columns[name][i])
+
+
+def tidy_column(name: str, values: Any) -> np.ndarray:
+    """A column as written: rounding below 0 of a non-negative quantity clipped, no -0.0.
+
+    A value of a non-negative quantity (see :class:`sim.model.state.Quantity`) that is
+    below 0 by less than ``ROUNDING_TOL`` of the column's scale becomes 0.0; a larger
+    negative value is left as it is (it would be a model error, not rounding).
+    """
+    v = np.asarray(values, dtype=float) + 0.0  # -0.0 + 0.0 is 0.0; all else unchanged
+    if not QUANTITIES[name].signed and v.size and np.any(v < 0.0):
+        scale = max(1.0, float(np.max(np.abs(v[np.isfinite(v)]), initial=0.0)))
+        v = np.where((v < 0.0) & (v >= -ROUNDING_TOL * scale), 0.0, v)
+    return v
+
+
+def tidy_metric(value: float) -> float:
+    """A summary metric as written: 0.0 when it is 0 up to rounding below, never -0.0."""
+    value = float(value)
+    return 0.0 if -ROUNDING_TOL < value <= 0.0 else value
+
+
+def _time_weighted_mean(t: np.ndarray, v: np.ndarray) -> float:
+    """Trapezoidal time average (written out: ``np.trapz`` was renamed in NumPy 2)."""
+    if len(t) < 2:
+        return float(v[0])
+    return float(np.sum(0.5 * (v[1:] + v[:-1]) * np.diff(t)) / (t[-1] - t[0]))
+
+
+def compute_metrics(
+    times: np.ndarray,
+    cols: Mapping[str, np.ndarray],
+    bouts: tuple[Bout, ...],
+    training_end_h: float,
+) -> dict[str, float]:
+    """Summary metrics of a run; ``*_final`` at the horizon, the others at the end of training."""
+    end = int(np.argmin(np.abs(times - training_end_h)))
+    train = times <= training_end_h + 1e-9
+    s0, f0 = cols["strength_rel"][0], cols["fitness_rel"][0]
+    igf1 = cols["igf1_ng_mL"]
+    lo, hi = IGF1_MIDRANGE_NG_ML
+    inside = ((igf1 >= lo) & (igf1 <= hi)).astype(float)
+    metrics = {
+        "reserve_final": cols["reserve"][-1],
+        "cognition_z_final": cols["cognition_z"][-1],
+        "reserve_end_training": cols["reserve"][end],
+        "cognition_z_end_training": cols["cognition_z"][end],
+        "bdnf_brain_auc": cols["bdnf_brain_auc"][-1],
+        "il6_peak_pg_mL": cols["il6_pg_mL"].max(),
+        "lactate_peak_mmol_L": cols["lactate_mmol_L"].max(),
+        "strength_change_pct": 100.0 * (cols["strength_rel"][end] / s0 - 1.0),
+        "fitness_change_pct": 100.0 * (cols["fitness_rel"][end] / f0 - 1.0),
+        "strength_change_final_pct": 100.0 * (cols["strength_rel"][-1] / s0 - 1.0),
+        "fitness_change_final_pct": 100.0 * (cols["fitness_rel"][-1] / f0 - 1.0),
+        "bdnf_serum_rest_change_pct": 100.0
+        * (cols["bdnf_serum_ng_mL"][end] / cols["bdnf_serum_ng_mL"][0] - 1.0),
+        "inflammation_change_pct": 100.0 * (cols["inflammation_rel"][end] - 1.0),
+        "igf1_change_pct": 100.0 * (igf1[end] / igf1[0] - 1.0),
+        "igf1_mean_ng_mL": _time_weighted_mean(times[train], igf1[train]),
+        "igf1_midrange_fraction": _time_weighted_mean(times, inside),
+        "sessions_planned": float(len(bouts)),
+        "sessions_completed": float(sum(b.completed for b in bouts)),
+    }
+    return {k: tidy_metric(v) for k, v in metrics.items()}
+
+
+def build_result(
+    scenario: Any,
+    params: Parameters,
+    c: Any,
+    seed: int,
+    times: np.ndarray,
+    states: np.ndarray,
+    bouts: list[Bout],
+) -> Result:
+    """Assemble an immutable :class:`Result` from the solver's samples."""
+    cols: dict[str, np.ndarray] = {name: states[:, i] for i, name in enumerate(STATE_NAMES)}
+    cols.update(observables(c, times, states.T))
+    cols = {name: tidy_column(name, cols[name]) for name in TIMESERIES_COLUMNS}
+    for arr in cols.values():
+        arr.setflags(write=False)
+    times.setflags(write=False)
+    training_end = scenario.duration_weeks * HOURS_PER_WEEK
+    horizon = training_end + scenario.follow_up_weeks * HOURS_PER_WEEK
+    metrics = compute_metrics(times, cols, tuple(bouts), training_end)
+    assert states.shape[1] == len(STATE_NAMES) and IX.lactate_mmol_L == 0
+    return Result(
+        scenario,
+        params,
+        seed,
+        times,
+        MappingProxyType(cols),
+        tuple(bouts),
+        MappingProxyType(metrics),
+        training_end,
+        horizon,
+    )
+
+
+def _fmt(v: float) -> str:
+    return "" if isinstance(v, float) and math.isnan(v) else f"{v:.10g}"
+
+
+_CHUNK_ROWS = 65536
+
+
+def write_timeseries(result: Result, path: Path) -> None:
+    """``timeseries.csv``: ``time_h`` then the model columns (contract columns first)."""
+    names = list(result.columns)
+    data = np.column_stack([result.times_h] + [result.columns[n] for n in names])
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        fh.write(",".join(["time_h", *names]) + "\n")
+        # In chunks: a whole table of Python floats would take ~5 times the array's memory.
+        for lo in range(0, len(data), _CHUNK_ROWS):
+            for row in data[lo : lo + _CHUNK_ROWS].tolist():
+                fh.write(",".join(f"{v:.10g}" for v in row) + "\n")
+
+
+def write_bouts(result: Result, path: Path) -> None:
+    """``bouts.csv``: one row per scheduled session, completed or not (with the reason)."""
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(BOUT_COLUMNS)
+        for b in result.bouts:
+            w.writerow(
+                [
+                    _fmt(b.start_h),
+                    _fmt(b.end_h),
+                    b.modality,
+                    _fmt(b.intensity),
+                    b.intensity_unit,
+                    _fmt(b.load_rel),
+                    _fmt(b.relative_intensity),
+                    b.sets,
+                    str(b.completed).lower(),
+                    b.reason,
+                ]
+            )
+
+
+def summary_dict(result: Result) -> dict[str, Any]:
+    """The ``summary.json`` content."""
+    return {
+        "scenario": result.name,
+        "seed": result.seed,
+        "version": result.version,
+        "note": ILLUSTRATIVE,
+        "parameters": result.parameters.as_dict(),
+        "metrics": dict(result.metrics),
+        "scenario_definition": result.scenario.model_dump(mode="json"),
+    }
+
+
+def write_run(result: Result, folder: Path) -> None:
+    """Write the three contract files of a run into an existing folder."""
+    write_timeseries(result, folder / "timeseries.csv")
+    write_bouts(result, folder / "bouts.csv")
+    (folder / "summary.json").write_text(
+        json.dumps(summary_dict(result), indent=2) + "\n", encoding="utf-8"
+    )

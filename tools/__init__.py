@@ -1,0 +1,1 @@
+"""Development tools (calibration, documentation generation): not shipped in the package."""
