@@ -65,7 +65,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     """Run one scenario into an output folder."""
     from sim.input.scenario import load_scenario
     from sim.io.folders import OutputFolder
-    from sim.running.results import ILLUSTRATIVE, write_run
+    from sim.io.run import write_run
+    from sim.running.results import ILLUSTRATIVE
     from sim.running.simulation import simulate
 
     scenario = load_scenario(args.scenario)
@@ -156,7 +157,8 @@ def _report_comparison(comparison: Any, out: Path) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """Run several scenarios into one comparison; exit 1 (after writing the rest) if one fails."""
-    from sim.analyses.compare import compare, load_scenarios, write_comparison
+    from sim.analyses.compare import compare, load_scenarios
+    from sim.io.comparison import write_comparison
     from sim.io.folders import OutputFolder
 
     scenarios = load_scenarios(args.scenarios)  # a missing or invalid file: nothing runs
@@ -176,7 +178,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     replaced without ``--force``: it is the program's own output. Only the files the demo
     wrote are replaced; files a user added there stay.
     """
-    from sim.analyses.compare import compare, demo_paths, load_scenarios, write_comparison
+    from sim.analyses.compare import compare, demo_paths, load_scenarios
+    from sim.io.comparison import write_comparison
     from sim.io.folders import OutputFolder
     from sim.presentation.text.compare import demo_heading
 
@@ -193,8 +196,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_trial(args: argparse.Namespace) -> int:
     """Run a virtual trial into ``trial.json``, ``people.csv`` and figures."""
-    from sim.analyses.trial.run import load_trial, run_trial, write_trial
+    from sim.analyses.trial.run import load_trial, run_trial
     from sim.io.folders import OutputFolder
+    from sim.io.trial import write_trial
     from sim.presentation.text.trial import format_table
     from sim.running.results import ILLUSTRATIVE
 

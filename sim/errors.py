@@ -36,6 +36,18 @@ class ParameterError(InputError):
     """An unknown model parameter name, or a value outside its bounds."""
 
 
+class TrialError(InputError):
+    """A trial file that cannot be read, does not validate, or whose arms do not fit it."""
+
+    def __init__(self, message: str, path: str | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+class LimitError(InputError):
+    """A run or trial whose estimated size is beyond a limit (or a limit set badly)."""
+
+
 class OutputError(InputError):
     """An output folder that exists and is not empty (without ``--force``), or cannot be written."""
 

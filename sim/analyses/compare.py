@@ -12,8 +12,6 @@ No matplotlib here: the figures module is imported only when figures are written
 
 from __future__ import annotations
 
-import csv
-import json
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -22,13 +20,11 @@ from typing import Any
 
 import numpy as np
 
-from sim import __version__
 from sim.errors import InputError, MusclebrainError
 from sim.input.limits import check_run_size
 from sim.input.regimen import HOURS_PER_WEEK
 from sim.input.shipped import SCENARIO_DIR
-from sim.presentation.text.compare import headlines
-from sim.running.results import ILLUSTRATIVE, Result
+from sim.running.results import Result
 from sim.running.simulation import simulate
 
 DEMO_SCENARIOS = ("sedentary", "aerobic", "resistance", "combined")
@@ -192,47 +188,3 @@ def acute_response(
     sel = (source.times_h >= t0 - 1e-9) & (source.times_h <= t0 + window_h + 1e-9)
     minutes = (source.times_h[sel] - t0) * 60.0
     return bout, minutes, {name: col[sel] for name, col in source.columns.items()}
-
-
-def _number(v: float) -> float | None:
-    return None if not math.isfinite(v) else float(v)
-
-
-def comparison_dict(comparison: Comparison, command: str = "compare") -> dict[str, Any]:
-    """The ``comparison.json`` content."""
-    return {
-        "command": command,
-        "version": __version__,
-        "note": ILLUSTRATIVE,
-        "metrics": list(comparison.metric_names),
-        "scenarios": {
-            label: {
-                "scenario": r.name,
-                "seed": r.seed,
-                "description": str(getattr(r.scenario, "description", "")).strip(),
-                "metrics": {k: _number(v) for k, v in r.metrics.items()},
-            }
-            for label, r in comparison.results
-        },
-        "failed": dict(comparison.failures),
-        "headlines": headlines(comparison),
-    }
-
-
-def write_comparison(
-    comparison: Comparison, folder: Path, plots: bool = True, command: str = "compare"
-) -> None:
-    """Write ``comparison.csv``, ``comparison.json`` and (with ``plots``) the figures."""
-    folder = Path(folder)
-    names = comparison.metric_names
-    with (folder / "comparison.csv").open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh, lineterminator="\n")
-        w.writerow(["scenario", *names])
-        for label, r in comparison.results:
-            w.writerow([label, *(f"{r.metrics.get(n, math.nan):.10g}" for n in names)])
-    text = json.dumps(comparison_dict(comparison, command), indent=2) + "\n"
-    (folder / "comparison.json").write_text(text, encoding="utf-8")
-    if plots and comparison.results:
-        from sim.presentation.plots.compare import plot_comparison
-
-        plot_comparison(comparison, folder)

@@ -28,7 +28,17 @@ import math
 import os
 from typing import Any
 
-from sim.errors import InputError
+from sim.errors import LimitError
+from sim.model.vocabulary import HOURS_PER_WEEK
+
+__all__ = [
+    "LimitError",
+    "check_run_size",
+    "estimate_rows",
+    "max_people_per_arm",
+    "max_rows",
+    "people_per_arm_problem",
+]
 
 DEFAULT_MAX_ROWS = 2_000_000
 DEFAULT_MAX_PEOPLE_PER_ARM = 100_000
@@ -44,12 +54,7 @@ CSV_BYTES_PER_ROW = 250
 # the per-person constants.
 BYTES_PER_PERSON = 8_500
 
-HOURS_PER_WEEK = 168.0
 MAX_SAMPLE_MIN = 1440  # the scenario's and --sample-min's upper bound
-
-
-class LimitError(InputError):
-    """A run or trial whose estimated size is beyond a limit (or a limit set badly)."""
 
 
 def _limit(env: str, default: int) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-HOURS_PER_WEEK = 168.0
+from sim.model.vocabulary import HOURS_PER_WEEK
 
 
 @dataclass(frozen=True)

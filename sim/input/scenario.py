@@ -39,9 +39,8 @@ from sim.input.messages import (
 )
 from sim.input.yamlfile import read_yaml
 from sim.model.parameters import check_override
+from sim.model.vocabulary import DAYS, HOURS_PER_WEEK
 
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-HOURS_PER_WEEK = 168.0
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 

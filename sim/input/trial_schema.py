@@ -26,9 +26,9 @@ from pydantic import (
 )
 
 from sim.input.messages import render_value, rule_error, short_repr
+from sim.input.population import Population
 from sim.input.scenario import Number, Whole
 from sim.model.state import QUANTITIES
-from sim.running.cohort import Population
 
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 _POP = Population()

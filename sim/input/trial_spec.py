@@ -19,8 +19,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from sim.analyses.trial.stats import Design
-from sim.errors import InputError, ScenarioError
+from sim.errors import ScenarioError, TrialError
 from sim.input.messages import describe, format_problems, format_validation_error, short_repr
 from sim.input.scenario import Scenario, scenario_from_dict
 from sim.input.shipped import SCENARIO_DIR
@@ -28,12 +27,25 @@ from sim.input.trial_schema import TrialFile
 from sim.input.yamlfile import read_yaml
 
 
-class TrialError(InputError):
-    """A trial file that cannot be read, does not validate, or whose arms do not fit it."""
+@dataclass(frozen=True)
+class Design:
+    """The analysis plan of a trial, as plain values (built from the trial file)."""
 
-    def __init__(self, message: str, path: str | None = None) -> None:
-        super().__init__(message)
-        self.path = path
+    control: str
+    at_week: int
+    measurement_sd: float
+    responder_threshold: float
+    completer_min_fraction: float = 2.0 / 3.0
+    analysis: str = "intention_to_treat"  # or "completers" (per protocol)
+    subgroups: tuple[tuple[str, tuple[tuple[float, float], ...]], ...] = ()
+
+    @property
+    def completer_rule(self) -> str:
+        """The completer rule in words."""
+        return (
+            f"completed at least {self.completer_min_fraction:.3g} of the arm's planned "
+            "sessions (everybody, in an arm with no planned sessions)"
+        )
 
 
 @dataclass(frozen=True)

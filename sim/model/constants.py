@@ -15,11 +15,9 @@ from typing import Any
 import numpy as np
 
 from sim.model.parameters import Parameters
+from sim.model.vocabulary import COGNITIVE_STATUSES, GENOTYPES, HOURS_PER_YEAR
 
-HOURS_PER_YEAR = 8766.0
-
-GENOTYPES = ("val/val", "val/met", "met/met")
-COGNITIVE_STATUSES = ("healthy", "subjective_decline", "mci")
+__all__ = ["COGNITIVE_STATUSES", "GENOTYPES", "HOURS_PER_YEAR"]  # re-exported for the model
 
 
 @dataclass(frozen=True)

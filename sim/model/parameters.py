@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import reprlib
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
@@ -579,9 +580,7 @@ def check_override(name: str, value: object) -> str | None:
     if name not in Parameters.names():
         return unknown_parameter_message(name)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        from sim.input.messages import short_repr  # here: sim.input.messages needs pydantic
-
-        return f"parameter {name!r} must be a number, got {short_repr(value)}"
+        return f"parameter {name!r} must be a number, got {reprlib.repr(value)}"
     lo, hi = Parameters.spec(name)["lower"], Parameters.spec(name)["upper"]
     if not math.isfinite(float(value)) or not lo <= float(value) <= hi:
         return (

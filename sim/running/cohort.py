@@ -23,8 +23,9 @@ from typing import Any
 
 import numpy as np
 
+from sim.input.population import Population
 from sim.input.regimen import HOURS_PER_WEEK, PlannedSession, expand_regimen
-from sim.model.constants import COGNITIVE_STATUSES, Constants, Subject, compile_constants
+from sim.model.constants import COGNITIVE_STATUSES, GENOTYPES, Constants, Subject, compile_constants
 from sim.model.drive import MUSCLE_MASS_FRAC, REST, Drive, vo2max_frac_from_hrmax
 from sim.model.parameters import Parameters
 from sim.model.rhs import initial_state, observables
@@ -34,30 +35,7 @@ from sim.numerics.etd3 import ExponentialSettings
 from sim.running.results import tidy_column
 from sim.running.schedule import hiit_segments, play, progressed_load
 
-GENOTYPE_CODES = ("val/val", "val/met", "met/met")
-
-
-@dataclass(frozen=True)
-class Population:
-    """Distributions individuals are drawn from."""
-
-    age_mean_years: float = 70.0
-    age_sd_years: float = 5.0
-    age_min_years: float = 50.0
-    age_max_years: float = 95.0
-    female_fraction: float = 0.6
-    met_allele_frequency: float = 0.2
-    status_weights: tuple[float, float, float] = (1.0, 0.0, 0.0)
-    strength_cv: float = 0.15
-    fitness_cv: float = 0.15
-    igf1_cv: float = 0.25
-    responsiveness_cv: float = 0.3
-    strength_nonresponder_fraction: float = 0.07
-    fitness_nonresponder_fraction: float = 0.17
-    attendance_concentration: float = 20.0
-    sleep_h: float = 7.5
-    protein_g_per_kg: float = 1.2
-    steps_per_day: float = 0.0
+GENOTYPE_CODES = GENOTYPES  # a person's genotype is an index into this
 
 
 @dataclass(frozen=True)

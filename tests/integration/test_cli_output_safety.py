@@ -209,7 +209,7 @@ def test_a_full_disk_is_one_message_and_nothing_half_written(
     def full(*args: object, **kwargs: object) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr("sim.running.results.write_run", full)
+    monkeypatch.setattr("sim.io.run.write_run", full)
     assert main(["run", str(short), "--out", str(tmp_path / "o"), "--no-plots"]) == 2
     assert_refused(capsys, "No space left on device", "Fix:")
     assert sorted(os.listdir(tmp_path)) == ["in"]
@@ -218,12 +218,12 @@ def test_a_full_disk_is_one_message_and_nothing_half_written(
 SIGNAL_DURING_WRITING = """
 import os, signal, sys
 import sim.__main__  # the program's own start: its early handlers
-import sim.cli, sim.running.results
-write_run = sim.running.results.write_run
+import sim.cli, sim.io.run
+write_run = sim.io.run.write_run
 def write_then_signal(result, folder):
     write_run(result, folder)
     os.kill(os.getpid(), signal.{signal})
-sim.running.results.write_run = write_then_signal
+sim.io.run.write_run = write_then_signal
 sys.exit(sim.cli.main(sys.argv[1:]))
 """
 

@@ -29,8 +29,9 @@ pytest.importorskip("roadrunner")
 
 from sim.cli import main  # noqa: E402
 from sim.input.scenario import load_scenario, scenario_from_dict  # noqa: E402
+from sim.io.run import write_timeseries  # noqa: E402
 from sim.io.sbml.export import export_sbml, simulate_roadrunner  # noqa: E402
-from sim.running.results import compute_metrics, write_timeseries  # noqa: E402
+from sim.running.results import compute_metrics  # noqa: E402
 from tests.conftest import SCENARIOS  # noqa: E402
 
 RTOL = 0.005

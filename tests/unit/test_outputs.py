@@ -284,7 +284,7 @@ def test_cli_interrupted_run_says_nothing_was_written(
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("sim.running.results.write_run", interrupted)
+    monkeypatch.setattr("sim.io.run.write_run", interrupted)
     assert sim.cli.main(["run", str(scenario), "--out", str(out), "--force"]) == 130
     assert capsys.readouterr().err == "interrupted; nothing was written\n"
     assert names(out) == [MANIFEST, "old.csv"]

@@ -18,10 +18,10 @@ libsbml = pytest.importorskip("libsbml")
 
 from sim.errors import InputError, OutputError  # noqa: E402
 from sim.input.scenario import scenario_from_dict  # noqa: E402
+from sim.io.run import write_timeseries  # noqa: E402
 from sim.io.sbml.export import DRIVE_IDS, SbmlExport, export_sbml, simulate_roadrunner  # noqa: E402
 from sim.model.parameters import Parameters  # noqa: E402
 from sim.model.state import OBSERVABLES, STATE_NAMES  # noqa: E402
-from sim.running.results import write_timeseries  # noqa: E402
 from tests.conftest import SCENARIOS  # noqa: E402
 
 

@@ -34,11 +34,11 @@ from sim.analyses.trial.run import (
     load_trial,
     run_trial,
     trial_from_dict,
-    write_trial,
 )
 from sim.cli import main
 from sim.errors import InputError
 from sim.input.trial_schema import PopulationSpec
+from sim.io.trial import write_trial
 from sim.running.cohort import Population
 
 RT = {

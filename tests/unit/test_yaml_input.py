@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from sim.input import yamlfile as yaml_input
 from sim.errors import ScenarioError
+from sim.input import yamlfile as yaml_input
 from sim.input.messages import describe, render_value, short_repr
 from sim.input.scenario import Scenario, load_scenario
 from sim.input.trial_schema import TrialFile

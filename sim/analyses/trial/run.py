@@ -16,13 +16,9 @@ the tables in :mod:`sim.presentation.text.trial`, the figures in :mod:`sim.prese
 
 from __future__ import annotations
 
-import csv
-import json
-import os
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -30,7 +26,6 @@ import numpy as np
 from sim.analyses.trial.stats import ArmData, summarise
 from sim.input.limits import people_per_arm_problem
 from sim.input.trial_spec import Trial, TrialError, load_trial, trial_from_dict
-from sim.presentation.text.trial import people_table
 from sim.running.cohort import sample_people, simulate_cohort
 
 __all__ = [
@@ -42,7 +37,6 @@ __all__ = [
     "run_trial",
     "simulate_arm",
     "trial_from_dict",
-    "write_trial",
 ]
 
 
@@ -168,27 +162,3 @@ def _trial_json(trial: Trial, seed: int, n: int, arms: dict[str, ArmData]) -> di
         "completer_rule": design.completer_rule,
         "arm_scenarios": {a: s.name for a, s in trial.scenarios.items()},
     }
-
-
-def _cell(value: Any) -> Any:
-    if isinstance(value, (bool, np.bool_)):
-        return "true" if value else "false"
-    if isinstance(value, (float, np.floating)):
-        return f"{round(float(value), 6) + 0.0:.6g}"  # + 0.0: no "-0"
-    return value
-
-
-def write_trial(result: TrialResult, out: str | os.PathLike[str], plots: bool = True) -> None:
-    """Write ``trial.json``, ``people.csv`` and (optionally) the figures into ``out``."""
-    out = Path(out)
-    text = json.dumps(result.summary, indent=2, ensure_ascii=False)
-    (out / "trial.json").write_text(text + "\n", encoding="utf-8")
-    header, rows = people_table(result.trial.design(), result.arms, result.trial.spec.outcome.name)
-    with (out / "people.csv").open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows([_cell(v) for v in row] for row in rows)
-    if plots:
-        from sim.presentation.plots.trial import plot_trial
-
-        plot_trial(result, out)

@@ -25,6 +25,7 @@ from sim.analyses.trial.formulas import (
     mean_ci,
     responder_fraction,
 )
+from sim.input.trial_spec import Design
 from sim.model.constants import COGNITIVE_STATUSES
 from sim.running.cohort import GENOTYPE_CODES, People
 
@@ -104,27 +105,6 @@ def clean(value: Any) -> Any:
     if isinstance(value, (float, np.floating)):
         return None if not math.isfinite(value) else round(float(value), 6) + 0.0  # no -0.0
     return value
-
-
-@dataclass(frozen=True)
-class Design:
-    """The analysis plan of a trial, as plain values (built from the trial file)."""
-
-    control: str
-    at_week: int
-    measurement_sd: float
-    responder_threshold: float
-    completer_min_fraction: float = 2.0 / 3.0
-    analysis: str = "intention_to_treat"  # or "completers" (per protocol)
-    subgroups: tuple[tuple[str, tuple[tuple[float, float], ...]], ...] = ()
-
-    @property
-    def completer_rule(self) -> str:
-        """The completer rule in words."""
-        return (
-            f"completed at least {self.completer_min_fraction:.3g} of the arm's planned "
-            "sessions (everybody, in an arm with no planned sessions)"
-        )
 
 
 def analysed(design: Design, arm: ArmData) -> np.ndarray:

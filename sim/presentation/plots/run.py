@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from sim.model.state import label
+from sim.model.vocabulary import HOURS_PER_WEEK
 from sim.running.results import IGF1_MIDRANGE_NG_ML, Result
 
 WATERMARK = "Illustrative model, not clinical"
@@ -45,9 +46,9 @@ def stamp(fig: Any) -> None:
 
 
 def _typical_week(result: Result) -> tuple[float, float]:
-    weeks = max(1, round(result.training_end_h / 168.0))
-    start = 168.0 * (weeks // 2)
-    return start, start + 168.0
+    weeks = max(1, round(result.training_end_h / HOURS_PER_WEEK))
+    start = HOURS_PER_WEEK * (weeks // 2)
+    return start, start + HOURS_PER_WEEK
 
 
 def plot_week(ax: Any, result: Result) -> None:
@@ -92,8 +93,8 @@ def plot_week_metabolites(ax: Any, result: Result) -> None:
 def _training_span(ax: Any, result: Result) -> None:
     if result.horizon_h > result.training_end_h:
         ax.axvspan(
-            result.training_end_h / 168.0,
-            result.horizon_h / 168.0,
+            result.training_end_h / HOURS_PER_WEEK,
+            result.horizon_h / HOURS_PER_WEEK,
             color="0.92",
             zorder=0,  # behind the IGF-1 band and the curves, not over them
             label="follow-up (no training)",
@@ -122,7 +123,7 @@ def plot_slow(
         if name in resting:
             t, v = daily_minimum(t, v)
             text += " (resting: daily minimum)"
-        ax.plot(t / 168.0, v, label=text)
+        ax.plot(t / HOURS_PER_WEEK, v, label=text)
     _training_span(ax, result)
     ax.set_xlabel("Week")
     ax.set_ylabel(ylabel)
@@ -132,7 +133,7 @@ def plot_slow(
 
 def plot_igf1(ax: Any, result: Result) -> None:
     """IGF-1 over the horizon with the protective middle range shaded."""
-    weeks = result.times_h / 168.0
+    weeks = result.times_h / HOURS_PER_WEEK
     lo, hi = IGF1_MIDRANGE_NG_ML
     ax.axhspan(lo, hi, color="tab:green", alpha=0.15, label="protective middle range")
     ax.plot(weeks, result.columns["igf1_ng_mL"], color="tab:brown", label=label("igf1_ng_mL"))
@@ -165,7 +166,7 @@ def plot_calendar(ax: Any, result: Result) -> None:
                 )
     ax.set_yticks(np.arange(7) + 0.4, DAYS)
     ax.set_ylim(7, 0)
-    ax.set_xlim(0, max(1.0, result.horizon_h / 168.0) + 1)
+    ax.set_xlim(0, max(1.0, result.horizon_h / HOURS_PER_WEEK) + 1)
     ax.xaxis.get_major_locator().set_params(integer=True)  # weeks are counted, not measured
     ax.set_xlabel("Week of the programme (1 = the first)")
     ax.set_ylabel("Day of the week")
