@@ -10,7 +10,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
 
-# The metrics summary.json must carry (contract in ../shared/DESIGN.md), written out here
+# The metrics summary.json must carry (the output contract in the README), written out here
 # rather than read from the code, so that the tests check the code against the contract.
 CONTRACT_METRICS = frozenset(
     {

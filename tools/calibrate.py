@@ -8,7 +8,7 @@ Usage::
     .venv/bin/python tools/calibrate.py --robustness  # one-at-a-time +-20 % sensitivity
 
 Each target is a measured quantity with a central value and an acceptable range taken from
-../shared/evidence/targets.md; the loss is ``((value - centre) / half_width)^2`` and a target is
+docs/targets.md; the loss is ``((value - centre) / half_width)^2`` and a target is
 met while its value lies inside the range. The fit moves only the parameters listed in
 ``FREE``, each mainly identified by one target; everything else is marked "illustrative" in
 sim/model/parameters.py because the evidence does not pin it down (e.g. the synergy between myokines,

@@ -1,7 +1,7 @@
 """Quantitative evidence targets and the free parameters they identify.
 
 Each :class:`Target` measures one quantity by running the model on a small in-code regimen
-and compares it with a centre and an acceptable range from ../shared/evidence/targets.md.
+and compares it with a centre and an acceptable range from docs/targets.md.
 Used by ``tools/calibrate.py`` (fitting) and ``tests/evidence/test_robustness.py``.
 """
 

@@ -18,17 +18,15 @@ from bisect import bisect_left
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
     ValidationError,
     field_validator,
     model_validator,
 )
-from pydantic_core import PydanticKnownError
 
 from sim.errors import ScenarioError
+from sim.input.base import Number, StrictModel, Whole
 from sim.input.messages import (
     format_problems,
     format_validation_error,
@@ -74,28 +72,7 @@ def _clock(value: Any) -> Any:
     return f"{int(m.group(1)):02d}:{m.group(2)}"
 
 
-def _number(value: Any) -> Any:
-    # YAML turns `yes` into true and quoted numbers into text: neither is a number here.
-    if isinstance(value, (bool, str)):
-        raise PydanticKnownError("float_type")
-    return value
-
-
-def _whole(value: Any) -> Any:
-    if isinstance(value, (bool, str)):
-        raise PydanticKnownError("int_type")
-    return value
-
-
-Number = Annotated[float, BeforeValidator(_number)]
-Whole = Annotated[int, BeforeValidator(_whole)]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Participant(_Strict):
+class Participant(StrictModel):
     """Who trains: age, sex, BDNF genotype, cognitive status, pathology and optional baselines."""
 
     age_years: Number = Field(default=65.0, ge=18, le=100)
@@ -113,20 +90,20 @@ class Participant(_Strict):
     baseline_igf1_ng_mL: Number | None = Field(default=None, ge=10, le=800)
 
 
-class Recovery(_Strict):
+class Recovery(StrictModel):
     """Habits that set how well fatigue clears and adaptation proceeds."""
 
     sleep_h: Number = Field(default=7.5, ge=3, le=14)
     protein_g_per_kg: Number = Field(default=1.2, ge=0.3, le=4.0)
 
 
-class Background(_Strict):
+class Background(StrictModel):
     """Daily activity outside the sessions."""
 
     steps_per_day: Whole = Field(default=0, ge=0, le=40000)
 
 
-class Session(_Strict):
+class Session(StrictModel):
     """One weekly session slot; the modality subclasses add their intensity fields."""
 
     day: Annotated[
@@ -182,7 +159,7 @@ class AerobicSession(Session):
         return self
 
 
-class Intervals(_Strict):
+class Intervals(StrictModel):
     """HIIT intervals: ``count`` repeats of work then rest."""
 
     count: Whole = Field(ge=1, le=30)
@@ -239,7 +216,7 @@ AnySession = Annotated[
 ]
 
 
-class Block(_Strict):
+class Block(StrictModel):
     """A run of ``weeks`` identical weeks of sessions."""
 
     weeks: Whole = Field(ge=1)
@@ -247,7 +224,7 @@ class Block(_Strict):
     sessions: tuple[AnySession, ...] = ()
 
 
-class Progression(_Strict):
+class Progression(StrictModel):
     """How the load moves over weeks, and when fatigue forces a deload or a skip."""
 
     rule: Annotated[
@@ -276,14 +253,14 @@ class Progression(_Strict):
         return self
 
 
-class Adherence(_Strict):
+class Adherence(StrictModel):
     """Fraction of sessions attended and of the prescribed intensity achieved."""
 
     attendance: Number = Field(default=1.0, ge=0, le=1)
     intensity_fidelity: Number = Field(default=1.0, ge=0.5, le=1.0)
 
 
-class Scenario(_Strict):
+class Scenario(StrictModel):
     """A whole scenario file, validated. Build it with :func:`load_scenario`."""
 
     name: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")

@@ -17,17 +17,15 @@ from dataclasses import fields
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
     field_validator,
     model_validator,
 )
 
+from sim.input.base import Number, StrictModel, Whole
 from sim.input.messages import render_value, rule_error, short_repr
 from sim.input.population import Population
-from sim.input.scenario import Number, Whole
 from sim.model.state import QUANTITIES
 
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
@@ -35,15 +33,11 @@ _POP = Population()
 _MAX_GUESS_CHARS = 100
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
 def _fraction(default: float) -> Any:
     return Field(default=default, ge=0, le=1)
 
 
-class StatusWeights(_Strict):
+class StatusWeights(StrictModel):
     """Shares of cognitive statuses; missing ones count as 0, together they make 1."""
 
     healthy: Number = _fraction(0.0)
@@ -66,7 +60,7 @@ class StatusWeights(_Strict):
         return self
 
 
-class PopulationSpec(_Strict):
+class PopulationSpec(StrictModel):
     """The distributions people are drawn from (the fields of :class:`sim.running.cohort.Population`)."""
 
     age_mean_years: Number = Field(default=_POP.age_mean_years, ge=18, le=100)
@@ -139,14 +133,14 @@ def _path_or_mapping(value: Any) -> Any:
     )
 
 
-class ArmSpec(_Strict):
+class ArmSpec(StrictModel):
     """One arm: its scenario (a file relative to the trial file, or an inline mapping)."""
 
     scenario: Annotated[Any, BeforeValidator(_path_or_mapping)]
     description: str = ""
 
 
-class OutcomeSpec(_Strict):
+class OutcomeSpec(StrictModel):
     """The analysed outcome, its measurement noise per assessment and the primary week."""
 
     name: str = "cognition_z"
@@ -175,7 +169,7 @@ class OutcomeSpec(_Strict):
         return value
 
 
-class ResponderSpec(_Strict):
+class ResponderSpec(StrictModel):
     """Responder threshold on the measured change: a value, or a multiple of measurement_sd."""
 
     threshold: Number | None = Field(default=None, ge=-10, le=10)
@@ -196,7 +190,7 @@ class ResponderSpec(_Strict):
         return self
 
 
-class SubgroupSpec(_Strict):
+class SubgroupSpec(StrictModel):
     """A subgroup analysis: by genotype, cognitive status, sex, or age bands ``[low, high)``."""
 
     field: Literal["age_band", "genotype", "cognitive_status", "sex"]
@@ -241,7 +235,7 @@ class SubgroupSpec(_Strict):
         return self
 
 
-class TrialFile(_Strict):
+class TrialFile(StrictModel):
     """A whole trial file, validated (scenarios not yet resolved: see :func:`sim.input.trial_spec.load_trial`)."""
 
     name: str = Field(min_length=1, max_length=64, pattern=NAME_PATTERN)

@@ -8,8 +8,8 @@ files whose content is unchanged; anything else in the folder (a user's notes, a
 edited) is carried over into the new folder, and a name clash between the two is refused
 before anything changes.
 
-A result is built in a hidden temporary folder beside the target and published in one rename.
-The rename never replaces something that appeared meanwhile: on Linux it uses
+A result is built in a hidden temporary folder beside the target and published in one rename
+(:mod:`sim.io.filesystem`). The rename never replaces something that appeared meanwhile: on Linux it uses
 ``renameat2(RENAME_NOREPLACE)`` and ``renameat2(RENAME_EXCHANGE)``; elsewhere a re-check under
 the lock precedes a plain rename. Concurrent musclebrain processes serialise the check and the
 rename with an advisory lock on the parent folder.
@@ -22,7 +22,6 @@ the input files or a folder containing them.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import errno
 import hashlib
 import json
@@ -30,12 +29,21 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sim.errors import OutputError
+from sim.io.filesystem import (
+    carry_over,
+    os_error,
+    parent_lock,
+    remove,
+    rename_noreplace,
+    swap,
+    umask,
+)
 
 MANIFEST = ".musclebrain-output.json"
 """The file in every output folder that lists what the program wrote there."""
@@ -174,7 +182,7 @@ def resolve_target(
                 )
             given = target
     except OSError as exc:
-        raise _os_error(given, exc, "use this path") from None
+        raise os_error(given, exc, "use this path") from None
     real = Path(os.path.realpath(given))
     cwd, home = Path.cwd().resolve(), Path.home().resolve()
     reason = None
@@ -223,91 +231,6 @@ def check_writable(
     return target
 
 
-# -- renames that never replace what appeared meanwhile ------------------------------------
-
-_AT_FDCWD = -100
-_RENAME_NOREPLACE, _RENAME_EXCHANGE = 1, 2
-
-
-def _renameat2(src: Path, dst: Path, flags: int) -> bool:
-    """``renameat2`` with ``flags``; ``False`` where the system or file system lacks it."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        fn = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    if fn(_AT_FDCWD, os.fsencode(src), _AT_FDCWD, os.fsencode(dst), flags) == 0:
-        return True
-    err = ctypes.get_errno()
-    if err in (errno.ENOSYS, errno.EINVAL):
-        return False
-    raise OSError(err, os.strerror(err), str(dst))
-
-
-def rename_noreplace(src: Path, dst: Path) -> None:
-    """Rename ``src`` to ``dst``; :class:`FileExistsError` if ``dst`` exists, even if empty."""
-    if _renameat2(src, dst, _RENAME_NOREPLACE):
-        return
-    if os.path.lexists(dst):  # fallback: a re-check (under the caller's lock), then the rename
-        raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(dst))
-    os.rename(src, dst)
-
-
-def _swap(new: Path, out: Path) -> Path:
-    """Put folder ``new`` at ``out``; return where the previous ``out`` is now."""
-    if _renameat2(new, out, _RENAME_EXCHANGE):
-        return new
-    old = Path(tempfile.mkdtemp(prefix=".musclebrain-", suffix=".old", dir=out.parent))
-    old.rmdir()  # a fresh unique name: nobody else's folder is ever touched
-    os.rename(out, old)
-    try:
-        rename_noreplace(new, out)
-    except OSError:
-        os.rename(old, out)
-        raise
-    return old
-
-
-@contextmanager
-def _parent_lock(folder: Path) -> Iterator[None]:
-    """An advisory lock on ``folder`` held by one musclebrain process at a time."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - not POSIX: the no-replace renames still hold
-        yield
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)  # closing releases the lock
-
-
-def _carry_over(src: Path, dst: Path) -> None:
-    """Put a copy of ``src`` at ``dst``: hard links where possible, so nothing is duplicated."""
-
-    def link_or_copy(a: str, b: str) -> None:
-        try:
-            os.link(a, b, follow_symlinks=False)
-        except OSError:
-            shutil.copy2(a, b, follow_symlinks=False)
-
-    if src.is_dir() and not src.is_symlink():
-        shutil.copytree(src, dst, symlinks=True, copy_function=link_or_copy)
-    else:
-        link_or_copy(str(src), str(dst))
-
-
-def _remove(path: Path) -> None:
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path)
-    else:
-        path.unlink()
-
-
 def _publish(
     tmp: Path, out: Path, force: bool, command: str, replace_own: bool, before: str
 ) -> None:
@@ -315,7 +238,7 @@ def _publish(
 
     ``before`` is the kind of what was at ``out`` when the run started.
     """
-    with _parent_lock(out.parent):
+    with parent_lock(out.parent):
         state = _inspect(out)
         if state.kind in ("missing", "empty"):
             if state.kind == "empty":
@@ -333,8 +256,8 @@ def _publish(
                 "choose another --out."
             )
         for name in state.foreign:
-            _carry_over(out / name, tmp / name)
-        old = _swap(tmp, out)
+            carry_over(out / name, tmp / name)
+        old = swap(tmp, out)
         _clear_old(old, out, [*state.ours, *state.foreign, MANIFEST])
 
 
@@ -347,7 +270,7 @@ def _clear_old(old: Path, out: Path, names: list[str]) -> None:
     try:
         for name in names:
             if os.path.lexists(old / name):
-                _remove(old / name)
+                remove(old / name)
         for name in sorted(os.listdir(old)):
             with contextlib.suppress(OSError):
                 rename_noreplace(old / name, out / name)
@@ -356,13 +279,6 @@ def _clear_old(old: Path, out: Path, names: list[str]) -> None:
         kept = out.with_name(f"{out.name}.kept-{os.getpid()}")
         os.rename(old, kept)
         print(f"note: files that appeared in {out} during the run are in {kept}", file=sys.stderr)
-
-
-def _umask() -> int:
-    """The process's file-mode creation mask (reading it means setting it; set it back)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 def _write_manifest(folder: Path, command: str) -> None:
@@ -376,14 +292,6 @@ def _write_manifest(folder: Path, command: str) -> None:
     info = {"command": command, "version": __version__, "files": files}
     text = json.dumps(info, indent=2) + "\n"
     (folder / MANIFEST).write_text(text, encoding="utf-8")
-
-
-def _os_error(out: Path, exc: OSError, doing: str) -> OutputError:
-    where = f" ({exc.strerror or exc})"
-    return OutputError(
-        f"{out}: cannot {doing}{where}; nothing there was changed. Fix: free some space, "
-        "check the permissions, or choose another --out."
-    )
 
 
 @contextmanager
@@ -412,15 +320,15 @@ def atomic_output_dir(
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=".musclebrain-", suffix=".tmp", dir=target.parent))
-        tmp.chmod(0o777 & ~_umask())  # mkdtemp makes it private (0700); results are to share
+        tmp.chmod(0o777 & ~umask())  # mkdtemp makes it private (0700); results are to share
     except OSError as exc:
-        raise _os_error(target, exc, "create the output folder") from None
+        raise os_error(target, exc, "create the output folder") from None
     try:
         try:
             yield tmp
             _write_manifest(tmp, command)
         except OSError as exc:
-            raise _os_error(target, exc, "write the results") from None
+            raise os_error(target, exc, "write the results") from None
         try:
             _publish(tmp, target, force, command, replace_own, before)
         except FileExistsError:
@@ -430,7 +338,7 @@ def atomic_output_dir(
                 "musclebrain results), or choose another --out."
             ) from None
         except OSError as exc:
-            raise _os_error(target, exc, "publish the results") from None
+            raise os_error(target, exc, "publish the results") from None
     finally:
         if os.path.lexists(tmp):
             shutil.rmtree(tmp, ignore_errors=True)
@@ -467,78 +375,4 @@ class OutputFolder:
             command=self.command,
             replace_own=self.replace_own,
             inputs=self.inputs,
-        )
-
-
-# -- single files (the SBML export) --------------------------------------------------------
-
-
-def write_file_atomic(
-    text: str, path: Path, overwrite: bool, replaceable: Callable[[Path], bool], kind: str
-) -> None:
-    """Write ``text`` to ``path`` through a temporary file and one rename.
-
-    An existing ``path`` is replaced only with ``overwrite`` and only when it is a regular
-    file that ``replaceable`` accepts (e.g. an SBML document); a folder, a device, a FIFO or
-    any other file is refused. Without ``overwrite`` the rename never replaces a file that
-    appeared meanwhile.
-    """
-    check_file_target(path, overwrite, replaceable, kind)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=".musclebrain-", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise _os_error(path, exc, "create the output file") from None
-    tmp = Path(name)
-    try:
-        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes it private; a result is shared
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        with _parent_lock(path.parent):
-            check_file_target(path, overwrite, replaceable, kind)
-            if overwrite and os.path.lexists(path):
-                os.replace(tmp, path)
-            else:
-                os.link(tmp, path)  # fails, rather than replaces, if the file appeared
-    except FileExistsError:
-        raise OutputError(
-            f"{path}: appeared while the export was working; it was left as it is. Fix: "
-            "run again with --force to replace it, or choose another --out."
-        ) from None
-    except OSError as exc:
-        raise _os_error(path, exc, "write the file") from None
-    finally:
-        if os.path.lexists(tmp):
-            tmp.unlink()
-
-
-def check_file_target(
-    path: Path, overwrite: bool, replaceable: Callable[[Path], bool], kind: str
-) -> None:
-    """Raise :class:`OutputError` unless ``path`` can become the written file."""
-    if path.is_dir():
-        raise OutputError(
-            f"{path}: is a folder. Fix: give --out a file name such as {path / 'model.xml'}."
-        )
-    if os.path.lexists(path):
-        if not overwrite:
-            raise OutputError(
-                f"{path}: the file exists. Fix: pass --force to replace it, or choose another "
-                "--out."
-            )
-        if path.is_symlink() or not path.is_file():
-            raise OutputError(
-                f"{path}: is not a regular file (a device, a FIFO, a link or a socket); "
-                "musclebrain never replaces one, with or without --force. Fix: choose "
-                "another --out."
-            )
-        if not replaceable(path):
-            raise OutputError(
-                f"{path}: is not {kind}, so musclebrain will not replace it, with or without "
-                "--force. Fix: choose another --out."
-            )
-    folder = next(p for p in path.absolute().parents if p.exists())
-    if not folder.is_dir():
-        raise OutputError(
-            f"{path}: {folder} is a file, so it cannot hold the output. Fix: choose another --out."
         )

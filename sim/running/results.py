@@ -2,7 +2,7 @@
 
 :class:`Result` carries its provenance (the scenario as validated, the parameters, the seed,
 the versions). :func:`write_run` writes ``timeseries.csv``, ``bouts.csv`` and
-``summary.json`` (the contract in DESIGN.md) into a folder.
+``summary.json`` (the output contract in the README) into a folder.
 """
 
 from __future__ import annotations

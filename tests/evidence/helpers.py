@@ -1,4 +1,4 @@
-"""Small in-code regimens for the evidence targets (../shared/evidence/targets.md)."""
+"""Small in-code regimens for the evidence targets (docs/targets.md)."""
 
 from __future__ import annotations
 

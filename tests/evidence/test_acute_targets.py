@@ -1,6 +1,6 @@
 """Evidence targets T1-T4 (acute kinetics of one bout), at one-minute resolution.
 
-Targets and sources: ../shared/evidence/targets.md; numbers in ../shared/evidence/literature.md.
+Targets and sources: docs/targets.md; the published numbers in docs/references.md.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Evidence targets T5-T8 and T11-T13 (weeks to months of training and detraining).
 
-Targets and sources: ../shared/evidence/targets.md; numbers in ../shared/evidence/literature.md.
+Targets and sources: docs/targets.md; the published numbers in docs/references.md.
 The ranges are wide on purpose: a target holds when the behaviour has the right shape and
 order of magnitude.
 """

@@ -1,5 +1,5 @@
 """T14: seed claims C7, C9, C10, C12, C13, C15, C16, C17, C21, C22 show in the direction claimed
-when the matching pair of shipped scenarios is compared (../shared/evidence/claims.md).
+when the matching pair of shipped scenarios is compared (docs/claims.md).
 
 One row per claim: the scenario that should come out higher, the one that should come out
 lower, and the summary metric. The fuller checks, with the literature verdicts, are in

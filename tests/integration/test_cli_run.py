@@ -1,4 +1,4 @@
-"""`musclebrain run`, `validate` and `params` against the contracts in DESIGN.md."""
+"""`musclebrain run`, `validate` and `params` against the output contract in the README."""
 
 from __future__ import annotations
 

@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from sim.errors import InputError, MusclebrainError
-from sim.io.folders import check_file_target, write_file_atomic
+from sim.io.files import check_file_target, write_file_atomic
 from sim.io.sbml.build import INSTALL_HINT, build_document, drive_changes, import_libsbml
 from sim.io.sbml.equations import DRIVE_IDS
 from sim.model.parameters import Parameters
