@@ -6,7 +6,8 @@ and drives hold one value per person, so each integration step is one vectorised
 everybody (no Python loop per person per step). The SimPy schedule plays the plan once for
 the whole cohort through :class:`CohortCoach` and :class:`CohortBody`; the numerics (the
 single run's ETD3RK scheme with one linear operator and one step size for everybody) are in
-:mod:`sim.numerics.cohort_solver`.
+:mod:`sim.numerics.cohort_solver`. A single run keeps its own, faster path behind the same
+schedule interface: :mod:`sim.running.simulation` says why, with the measurement.
 
 Population distributions (:class:`Population`; illustrative unless a source is given):
 age normal (clipped); Val66Met genotypes in Hardy-Weinberg proportions from the Met allele
