@@ -4,37 +4,22 @@ Banister-like impulse responses (``hellard2006``; illustrative constants, the fi
 poorly identified). Recovery :math:`\varrho \in (0, 1]` from sleep and protein (claim C11)
 scales fatigue clearance and adaptation; high fatigue :math:`\Psi` blunts adaptation.
 
-Recent weekly sets (volume memory of one week):
-
-.. math:: \dot V = n(t) - V / \tau_V
-
-with :math:`n(t)` the working sets per hour during resistance work.
+Recent weekly sets (volume memory of one week), with :math:`n` the working sets per hour during resistance work.
 
 Strength :math:`S` (``peterson2010``, ``beneka_borde2015``, ``schoenfeld2017``): each set builds
 strength in proportion to its relative intensity above a floor, with diminishing returns
 in weekly volume and a ceiling; gains fade over months without training (``lovell2010``).
 
-.. math::
-    q(r) &= \max(0, r - r_0) / (0.75 - r_0) \\
-    \eta &= \varrho / (1 + \Psi / \Psi_{1/2}) \\
-    \dot S &= k_S\, n\, q(r)\, \sqrt{m}\, \frac{1}{1 + V / V_{1/2}}\, \eta\, \chi_S\, S_0
-            \max\!\Big(0, 1 - \frac{S - S_0}{c_S S_0}\Big) - (S - S_0) / \tau_S
-
 Fitness :math:`F` (``bouchard1999``): impulse :math:`(x / 0.6)^2` per hour of aerobic work
 (intervals count most), a small share of resistance work, and everyday walking.
 
-.. math::
-    w &= (x / 0.6)^2 + w_{FR}\, m\, r + d_{walk} (x_{walk}/0.6)^2 \\
-    \dot F &= k_F\, w\, \eta\, \chi_F\, F_0 \max\!\Big(0, 1 - \frac{F - F_0}{c_F F_0}\Big)
-             - (F - F_0) / \tau_F
-
-Fatigue :math:`\Psi` (training load :math:`\lambda` per hour; 1 ≈ a week of moderate training):
-
-.. math::
-    \lambda &= (x / 0.6)^2 + (r / 0.75)\, m\, n / 3.6 \\
-    \dot \Psi &= \phi \lambda - \varrho\, \Psi / \tau_\Psi
+Fatigue :math:`\Psi` (training load :math:`\lambda` per hour; 1 ≈ a week of moderate training).
 
 :math:`\chi_S, \chi_F` are individual responsiveness factors (1 by default; sampled in cohorts).
+
+The equations are written once, in :mod:`sim.model.equations`, and shown with every symbol's
+parameter, unit and source in ``docs/model.md`` (section 6, generated); a test checks the
+code below against them (``tests/unit/test_equations.py``).
 """
 
 from __future__ import annotations

@@ -4,13 +4,6 @@ Brain BDNF :math:`B` (``rasmussen2009``, ``wrann2013``, ``moon2016``, ``szuhany2
 acute signals are lactate above rest, irisin and cathepsin B rises, the aerobic metabolic
 drive :math:`x` (plus everyday walking) and a weak muscle-BDNF path (``matthews2009``):
 
-.. math::
-    s &= (w_L (\Delta L)_+,\; w_{Ir} (\Delta Ir)_+,\; w_C (\Delta C)_+,\;
-          w_x (x + d_{walk} x_{walk})) \\
-    \Sigma &= \textstyle\sum_i s_i + \gamma \sum_{i<j} s_i s_j + w_{Bm} \Delta B_m \\
-    B^* &= 1 + g\,\big(\Sigma + w_F \max(0, F - F_0)\big)\,(1 + p_G h(G))\, \Phi^{-\kappa} \\
-    \dot B &= (B^* - B) / \tau_B
-
 The pairwise products make the synergy explicit (claim C3: myokines amplify each other). The
 Val66Met factor :math:`g` (``egan2003``) blunts activity-dependent expression and release
 (training-induced, so the fitness-driven part too: ``canivet2015``); inflammation
@@ -18,13 +11,8 @@ Val66Met factor :math:`g` (``egan2003``) blunts activity-dependent expression an
 
 Serum BDNF :math:`S_B` (``ferris2007``, ``nofuji2012``): mostly brain-derived (share
 :math:`\eta`); it follows the fitness-driven part of the brain-BDNF target,
-:math:`B_{chr} = g\, w_F (F - F_0)_+ (1 + p_G h(G)) \Phi^{-\kappa}`, and an acute release that
+the chronic drive :math:`C_B`, and an acute release that
 needs intensity above the ventilatory threshold and clears within 15-60 min.
-
-.. math::
-    u &= \max(0, x - x_{VT}) / (1 - x_{VT}) + w_{RB}\, m \max(0, r - 0.7) / 0.3 \\
-    R &= R_{max}\, g\, B\, u / (u + u_{1/2}) \\
-    \dot S_B &= \big(S_{rest}(1 + \eta\, B_{chr} + R) - S_B\big) / \tau_{SB}
 
 Cognitive reserve :math:`R_b` (``erickson2011``, ``mavros2017``, ``fiataronesingh2014``): built
 by brain BDNF above baseline, strength and fitness gained, amplified by the IGF-1 middle range;
@@ -39,23 +27,16 @@ of training load; gate :math:`\Psi_g`): reserve is built while training goes on,
 fade within weeks of stopping (``ferreira2024``: decline after 10 days to 16 weeks of
 detraining).
 
-.. math::
-    D &= (1 + w_G h(G)) \big(w_B (B-1)_+ + w_S (S/S_0-1)_+ \tfrac{V}{V + V_g}
-         + w_{F} (F/F_0-1)_+\big) \\
-    \dot R_b &= k_R \frac{D}{1 + D / D_{1/2}} \frac{\Psi}{\Psi + \Psi_g}
-               (1 - R_b / R_{max}) - R_b / \tau_R
-
-Observables (see :func:`observables`): ``reserve`` :math:`= R_b - \ell\, \mu\, t_{yr}` with the
-age-related loss :math:`\ell` (×:math:`\mu` in MCI), and
-
-.. math::
-    z = \zeta \big(v R_b - \ell \mu t_{yr}\big) - \pi \big(P(t) e^{-R_b / b} - P_0\big)
-
-where :math:`v` is the vulnerability gain (oldest, subjective decline, MCI: claim C20) and the
-pathology :math:`P(t) = P_0 + \dot P t` costs less cognition when reserve is high (claim C19).
-The start's score already includes the cost of :math:`P_0`; reserve built by training then
+Observables (see :func:`observables`): ``reserve`` is the built reserve less the age-related
+loss :math:`\ell` (×:math:`\mu` in MCI); in ``cognition_z``, :math:`v` is the vulnerability gain (oldest, subjective decline, MCI: claim C20) and the
+pathology :math:`Q(t)` costs less cognition when reserve is high (claim C19).
+The start's score already includes the cost of :math:`Q_0`; reserve built by training then
 buffers it too, so a trained brain with plaques gains more than one without (the vulnerable
 gain most, claim C20); ``reserve_buffer_scale`` sets how strongly (illustrative).
+
+The equations are written once, in :mod:`sim.model.equations`, and shown with every symbol's
+parameter, unit and source in ``docs/model.md`` (sections 4 and 5, generated); a test checks the
+code below against them (``tests/unit/test_equations.py``).
 """
 
 from __future__ import annotations

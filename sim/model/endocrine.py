@@ -1,31 +1,23 @@
 r"""Endocrine: IGF-1, its slow training response and its protective middle range.
 
 Baseline IGF-1 falls with age (``gasco2007``: ~206 ng/mL at 25-39 y, ~103 at ≥60 y, about
-−1.9 %/yr), scaled to the participant's own baseline :math:`s_G` when one is given:
-
-.. math::
-    G_{age}(t) = s_G\, G_{30} (1 - \delta)^{a(t) - 30}, \qquad a(t) = a_0 + t / 8766
+−1.9 %/yr), scaled to the participant's own baseline :math:`s_G` when one is given.
 
 Resistance training raises it slowly (``borst2001``: ~+20 % within 13 weeks, then a plateau,
 1 and 3 sets alike) in younger adults and barely in older ones (``borst2002``); a bout gives
-no acute change (``kraemer1995``), which the slow time constant :math:`\tau_G` ensures:
-
-.. math::
-    G^* &= G_{age}(t) \left(1 + \gamma_G\, \sigma\!\left(\frac{a_{1/2} - a(t)}{w_a}\right)
-          \frac{V}{V + V_{1/2}}\right) \\
-    \dot G &= (G^* - G) / \tau_G
-
-with :math:`V` the recent weekly resistance sets and :math:`\sigma` the logistic function.
+no acute change (``kraemer1995``), which the slow time constant :math:`\tau_G` ensures; :math:`V` is the recent weekly
+resistance sets.
 
 The benefit of IGF-1 is a hump over the middle range (``rahmani2022``: lowest mortality at
-120-160 ng/mL; ``tumati2016``: inverted U for cognition):
-
-.. math::
-    h(G) = \exp\!\left(-\tfrac12 \left(\frac{G - G_{opt}}{w_G}\right)^2\right)
+120-160 ng/mL; ``tumati2016``: inverted U for cognition).
 
 IGF-1 *potentiates* BDNF signalling (``carro2000``): brain BDNF drive is multiplied by
 :math:`1 + p_G h(G)` rather than added to. The U-shape is an epidemiological relation; the
 model uses it as an illustrative benefit curve, not a dose-response to exercise.
+
+The equations are written once, in :mod:`sim.model.equations`, and shown with every symbol's
+parameter, unit and source in ``docs/model.md`` (section 3, generated); a test checks the
+code below against them (``tests/unit/test_equations.py``).
 """
 
 from __future__ import annotations

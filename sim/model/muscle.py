@@ -6,36 +6,22 @@ Symbols: :math:`x` aerobic intensity [fraction of VO2max], :math:`r` resistance 
 
 Lactate (``menzies2010``, ``jssm2015``, ``vargasmolina2020``)
 
-.. math::
-
-    x_{LT} &= x_{LT,0} + s_F (F - F_0) \\
-    E &= E_{LT}\, e^{\beta (x - x_{LT})} [x > 0] + E_{R}\, m\, r / 0.7 \\
-    \dot L &= k_L (L_{rest} + E - L), \quad k_L = \ln 2 / t_{1/2}
-
 IL-6 (``fischer2006``, ``gray2009``): a muscle signal :math:`M` builds while the muscle works
 (so plasma IL-6 rises faster than linearly with duration) and is released into plasma,
 cleared within hours.
 
-.. math::
-
-    a &= \nu\, m\, (x + w_R r) \\
-    \dot M &= b_M a - d_M M \\
-    \dot I_6 &= I_{6,rest} (\rho M) - k_6 (I_6 - I_{6,rest}\, \Phi)
-
 Anti-inflammatory arm (``frontpsychol2023``, ``cytokine2023``): the acute IL-6 excess leaves
 a slow trace :math:`A` that lowers resting inflammation :math:`\Phi` after weeks.
 
-.. math::
-
-    \dot A &= g_A \max(0, I_6 / I_{6,rest} - \Phi) - A / \tau_A \\
-    \dot \Phi &= \big(1 - \phi_{max} \tfrac{a^n}{1 + a^n} - \Phi\big) / \tau_\Phi,
-    \quad a = A / A_{1/2}
-
-The Hill exponent :math:`n` makes the fall sigmoidal: resting inflammation changes little in
+The Hill exponent :math:`n_H` makes the fall sigmoidal: resting inflammation changes little in
 the first weeks and only after ~8-12 weeks of training (``frontpsychol2023``).
 
 Assumptions: lactate production is expressed as its steady-state excess; clearance does not
 speed up during exercise; eccentric damage (late IL-6 peaks) is left out.
+
+The equations are written once, in :mod:`sim.model.equations`, and shown with every symbol's
+parameter, unit and source in ``docs/model.md`` (section 1, generated); a test checks the
+code below against them (``tests/unit/test_equations.py``).
 """
 
 from __future__ import annotations

@@ -4,28 +4,19 @@ Release scales with the muscle mass engaged :math:`m`, innervation :math:`\nu` a
 trained capacity of the muscle (strength :math:`S` for resistance work, fitness :math:`F` for
 aerobic work, raised to :math:`e_c`: the stronger, the larger the signal). All are 1 at rest.
 
-Irisin (``winn2017``, ``cep2024``): small pulses (10-20 %), resistance ≥ endurance.
-
-.. math::
-    \dot{Ir} = k_{Ir}\, \nu m (x F^{e_c} + w_{Ir}\, \rho(r) S^{e_c}) - c_{Ir} (Ir - 1)
-
-with recruitment :math:`\rho(r) = \min(1, r / 0.9)` (near-maximal loads recruit all units).
+Irisin (``winn2017``, ``cep2024``): small pulses (10-20 %), resistance ≥ endurance;
+recruitment :math:`\rho(r)` rises to 1 at 90 % 1RM (near-maximal loads recruit all units).
 
 Cathepsin B (``gaitan2021``): only above a high aerobic intensity :math:`x_{C}`.
-
-.. math::
-    \dot{C} = k_C\, \nu m F^{e_c} \max(0, x - x_C) / (1 - x_C) - c_C (C - 1)
 
 FGF-21 (``khalafi2020``, ``kim2013``): hepatic, so a hepatic signal :math:`H` delays the
 plasma peak to about an hour after the bout.
 
-.. math::
-    \dot H = b_H\, m (x + 0.8 r) - d_H H, \qquad \dot{F_{21}} = k_{21} H - c_{21} (F_{21} - 1)
-
 Muscle BDNF (``matthews2009``, ``mazo2022``): rises for hours after contraction, acts locally.
 
-.. math::
-    \dot{B_m} = k_{Bm}\, \nu m\, \max(\rho(r), x) - c_{Bm} (B_m - 1)
+The equations are written once, in :mod:`sim.model.equations`, and shown with every symbol's
+parameter, unit and source in ``docs/model.md`` (section 2, generated); a test checks the
+code below against them (``tests/unit/test_equations.py``).
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 ``rhs(t, y, c, d)`` returns ``dy/dt`` for state ``y`` (shape ``(N_STATES,)`` or
 ``(N_STATES, N)`` for N individuals), per-run constants ``c`` (see
 :mod:`sim.model.constants`) and the constant drive ``d`` of the current segment. Each
-compartment's equations are in its module's docstring.
+compartment's equations are written once in :mod:`sim.model.equations` (and checked against this
+code by ``tests/unit/test_equations.py``).
 """
 
 from __future__ import annotations
