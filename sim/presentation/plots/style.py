@@ -1,0 +1,107 @@
+"""One look for every figure: a colour-blind-safe palette, line styles, markers and type sizes.
+
+Colours are the Okabe-Ito palette (Okabe & Ito 2008, "Color Universal Design"), which stays
+distinguishable under the common colour-vision deficiencies; each series also gets its own
+line style and marker, so that no two series differ by colour alone (a projector or a grey
+print loses colour too). Type is large enough to read from the back of a lecture room, and
+axes never use offset notation ("1e-12+1.0"): a tick label says the value itself.
+
+Use :func:`figure_style` around the drawing of a figure, :func:`series_style` for the i-th of
+several scenarios or arms, and :func:`quantity_style` for a named model quantity (the same
+quantity has the same look in every figure).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky blue": "#56B4E9",
+    "bluish green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish purple": "#CC79A7",
+}
+"""The eight Okabe-Ito colours; yellow is kept for fills (too pale for a thin line)."""
+
+PALETTE = tuple(
+    OKABE_ITO[n]
+    for n in ("blue", "orange", "bluish green", "vermillion", "reddish purple", "sky blue", "black")
+)
+"""Line colours in the order series get them."""
+
+LINE_STYLES = ("-", "--", "-.", ":")
+MARKERS = ("o", "s", "^", "D", "v", "P", "X")
+
+MIN_FONT_PT = 10.0
+"""No text in a figure is smaller than this (legends and ticks included)."""
+
+RC: dict[str, Any] = {
+    "font.size": 12.0,
+    "axes.titlesize": 13.0,
+    "axes.labelsize": 12.0,
+    "xtick.labelsize": 11.0,
+    "ytick.labelsize": 11.0,
+    "legend.fontsize": 10.5,
+    "figure.titlesize": 14.0,
+    "axes.formatter.useoffset": False,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "lines.linewidth": 2.0,
+    "legend.framealpha": 0.85,
+}
+"""Matplotlib settings every figure is drawn under."""
+
+# A fixed look per quantity: the same colour and line style in every figure.
+_QUANTITY = {
+    "il6_pg_mL": (OKABE_ITO["vermillion"], "-"),
+    "irisin_rel": (OKABE_ITO["bluish green"], "--"),
+    "ctsb_rel": (OKABE_ITO["orange"], "-."),
+    "fgf21_rel": (OKABE_ITO["reddish purple"], ":"),
+    "bdnf_muscle_rel": (OKABE_ITO["sky blue"], "--"),
+    "bdnf_brain_rel": (OKABE_ITO["blue"], "-"),
+    "lactate_mmol_L": (OKABE_ITO["black"], "-"),
+    "bdnf_serum_ng_mL": (OKABE_ITO["blue"], "--"),
+    "igf1_ng_mL": (OKABE_ITO["reddish purple"], "-"),
+    "inflammation_rel": (OKABE_ITO["vermillion"], ":"),
+    "strength_rel": (OKABE_ITO["orange"], "-"),
+    "fitness_rel": (OKABE_ITO["bluish green"], "-"),
+    "fatigue": (OKABE_ITO["black"], ":"),
+    "reserve": (OKABE_ITO["blue"], "-"),
+    "cognition_z": (OKABE_ITO["vermillion"], "--"),
+}
+
+
+def quantity_style(name: str) -> dict[str, Any]:
+    """``color`` and ``linestyle`` of a model quantity, the same in every figure."""
+    color, linestyle = _QUANTITY.get(name, (OKABE_ITO["black"], "-"))
+    return {"color": color, "linestyle": linestyle}
+
+
+def series_style(i: int) -> dict[str, Any]:
+    """``color``, ``linestyle`` and ``marker`` of the i-th series (scenario, arm).
+
+    Colour and line style both change from one series to the next; with 7 colours and 4
+    line styles (coprime counts) no two of the first 28 series share both.
+    """
+    return {
+        "color": PALETTE[i % len(PALETTE)],
+        "linestyle": LINE_STYLES[i % len(LINE_STYLES)],
+        "marker": MARKERS[i % len(MARKERS)],
+    }
+
+
+@contextmanager
+def figure_style() -> Iterator[None]:
+    """Draw inside this for the house look (it changes no global state outside)."""
+    import matplotlib as mpl
+    from cycler import cycler
+
+    rc: dict[str, Any] = {**RC, "axes.prop_cycle": cycler(color=list(PALETTE))}
+    with mpl.rc_context(rc):  # type: ignore[arg-type]  # keys are checked by matplotlib
+        yield
