@@ -65,6 +65,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     """Run one scenario into an output folder."""
     from sim.input.scenario import load_scenario
     from sim.io.folders import OutputFolder
+    from sim.io.report import write_report
     from sim.io.run import write_run
     from sim.running.results import ILLUSTRATIVE
     from sim.running.simulation import simulate
@@ -82,6 +83,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             from sim.presentation.plots.run import plot_run
 
             plot_run(result, tmp / "overview.png")
+        missing = write_report(
+            tmp, f"{scenario.name}: one scenario", "musclebrain run", [(scenario.name, result)]
+        )
     from sim.presentation.text.compare import show
 
     m = result.metrics
@@ -91,6 +95,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         f"{show('{:+.1f}', m['fitness_change_pct'])} %, cognition "
         f"{show('{:+.3f}', m['cognition_z_final'])} SD -> {out}"
     )
+    _print_report(out, missing)
     print(ILLUSTRATIVE)
     return EXIT_OK
 
@@ -137,7 +142,15 @@ def _progress(i: int, n: int, label: str) -> None:
     print(f"[{i}/{n}] simulating {label} ...", file=sys.stderr, flush=True)
 
 
-def _report_comparison(comparison: Any, out: Path) -> int:
+def _print_report(out: Path, missing: str | None) -> None:
+    """Where the report is, or (Jinja2 missing) how to get it."""
+    if missing:
+        print(missing, file=sys.stderr)
+    else:
+        print(f"Report: {out / 'report.html'} (open it in a browser)")
+
+
+def _report_comparison(comparison: Any, out: Path, missing: str | None = None) -> int:
     """Print the table, the plain-English headlines and the failures; return the exit code."""
     from sim.presentation.text.compare import format_table, headlines
     from sim.running.results import ILLUSTRATIVE
@@ -149,6 +162,7 @@ def _report_comparison(comparison: Any, out: Path) -> int:
         print("\n".join(f"- {line}" for line in lines))
     print()
     print(f"Written to {out}")
+    _print_report(out, missing)
     print(ILLUSTRATIVE)
     for label, error in comparison.failures:
         print(f"error: scenario {label!r} failed: {error}", file=sys.stderr)
@@ -160,6 +174,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from sim.analyses.compare import compare, load_scenarios
     from sim.io.comparison import write_comparison
     from sim.io.folders import OutputFolder
+    from sim.io.report import write_comparison_report
 
     scenarios = load_scenarios(args.scenarios)  # a missing or invalid file: nothing runs
     out = Path(args.out) if args.out else Path("outputs") / "compare"
@@ -168,7 +183,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     comparison = compare(scenarios, progress=_progress)
     with folder.writing() as tmp:
         write_comparison(comparison, tmp, plots=not args.no_plots)
-    return _report_comparison(comparison, out)
+        missing = write_comparison_report(tmp, comparison, "Comparison", "musclebrain compare")
+    return _report_comparison(comparison, out, missing)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -181,6 +197,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from sim.analyses.compare import compare, demo_paths, load_scenarios
     from sim.io.comparison import write_comparison
     from sim.io.folders import OutputFolder
+    from sim.io.report import write_comparison_report
     from sim.presentation.text.compare import demo_heading
 
     out = Path(args.out) if args.out else Path("outputs") / "demo"
@@ -190,8 +207,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     comparison = compare(scenarios, progress=_progress)
     with folder.writing() as tmp:
         write_comparison(comparison, tmp, plots=True, command="demo")
+        missing = write_comparison_report(
+            tmp, comparison, "Demo: " + demo_heading(scenarios).rstrip(":"), "musclebrain demo"
+        )
     print(demo_heading(scenarios) + "\n")
-    return _report_comparison(comparison, out)
+    return _report_comparison(comparison, out, missing)
 
 
 def cmd_trial(args: argparse.Namespace) -> int:

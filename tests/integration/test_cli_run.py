@@ -97,6 +97,7 @@ def test_run_writes_the_contract_files(small_file: Path, tmp_path: Path) -> None
         "bouts.csv",
         "summary.json",
         "overview.png",
+        "report.html",  # the self-contained page explaining the run
         ".musclebrain-output.json",  # the manifest of what the program wrote
     }
     header = (out / "timeseries.csv").read_text().splitlines()[0].split(",")

@@ -67,6 +67,7 @@ def test_compare_writes_csv_json_and_figures(pair: list[str], tmp_path: Path) ->
     assert {p.name for p in out.iterdir()} == {
         "comparison.csv",
         "comparison.json",
+        "report.html",
         MANIFEST,
     } | FIGURES
     header = (out / "comparison.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
@@ -100,10 +101,18 @@ def test_same_scenarios_give_identical_comparison_files(pair: list[str], tmp_pat
         assert (tmp_path / "a" / file).read_bytes() == (tmp_path / "b" / file).read_bytes(), file
 
 
-def test_no_plots_writes_only_the_tables(pair: list[str], tmp_path: Path) -> None:
+def test_no_plots_writes_the_tables_and_a_report_without_figures(
+    pair: list[str], tmp_path: Path
+) -> None:
     out = tmp_path / "cmp"
     assert main(["compare", *pair, "--out", str(out), "--no-plots"]) == 0
-    assert {p.name for p in out.iterdir()} == {"comparison.csv", "comparison.json", MANIFEST}
+    assert {p.name for p in out.iterdir()} == {
+        "comparison.csv",
+        "comparison.json",
+        "report.html",
+        MANIFEST,
+    }
+    assert "<img" not in (out / "report.html").read_text(encoding="utf-8")
 
 
 def test_same_name_twice_gets_distinct_rows(tmp_path: Path) -> None:

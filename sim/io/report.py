@@ -1,0 +1,51 @@
+"""``report.html``: the self-contained page written beside a run's or comparison's files."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from sim.presentation.report.context import FIGURE_CAPTIONS, Figure, report_context
+from sim.presentation.report.render import ReportUnavailable, render_report
+
+REPORT = "report.html"
+
+
+def figures_in(folder: Path) -> list[Figure]:
+    """The known figures already drawn in ``folder``, in the order of the captions."""
+    return [
+        Figure(name, caption, (folder / name).read_bytes())
+        for name, caption in FIGURE_CAPTIONS.items()
+        if (folder / name).is_file()
+    ]
+
+
+def write_report(
+    folder: Path,
+    title: str,
+    command: str,
+    results: Sequence[tuple[str, Any]],
+    headlines: Sequence[str] = (),
+) -> str | None:
+    """Write ``report.html`` for ``results`` with the figures already in ``folder``.
+
+    Returns ``None``, or (Jinja2 missing: nothing written) the sentence that says how to get
+    the report, for the caller to print.
+    """
+    folder = Path(folder)
+    try:
+        html = render_report(report_context(title, command, results, figures_in(folder), headlines))
+    except ReportUnavailable as exc:
+        return f"note: {exc}"
+    (folder / REPORT).write_text(html, encoding="utf-8")
+    return None
+
+
+def write_comparison_report(folder: Path, comparison: Any, title: str, command: str) -> str | None:
+    """:func:`write_report` for a comparison's results and its plain-English headlines."""
+    from sim.presentation.text.compare import headlines
+
+    if not comparison.results:
+        return None
+    return write_report(folder, title, command, comparison.results, headlines(comparison))

@@ -1,0 +1,132 @@
+"""The HTML report opened in a real browser (headless Chromium, driven by Playwright).
+
+Checks what a reader relies on: the page loads with no console error, requests nothing but
+``file:`` and ``data:`` URLs (it works offline), every image decodes, it needs no horizontal
+scrolling at 1280 and 1024 px, and the banner saying the model is illustrative comes first.
+Screenshots are saved under ``outputs/screenshots/`` for a person to look at.
+
+Needs Debian's ``chromium`` (``apt-get install chromium``; CI installs it) and the
+``playwright`` package (the ``test`` extra). Without a browser the test is skipped with the
+reason, except under CI (the ``CI`` environment variable), where it fails.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+SHOTS = ROOT / "outputs" / "screenshots"
+WIDTHS = (1280, 1024)
+
+
+def _chromium() -> str:
+    for name in ("chromium", "chromium-browser"):
+        path = shutil.which(name)
+        if path:
+            return path
+    reason = "no Chromium found (apt-get install chromium)"
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}; CI must have it (.ci/run installs it)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser():  # type: ignore[no-untyped-def]
+    executable = _chromium()
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=executable,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def demo_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("demo") / "demo"
+    subprocess.run(
+        [sys.executable, "-m", "sim", "demo", "--out", str(out)],
+        check=True,
+        capture_output=True,
+        cwd=out.parent,
+    )
+    return out / "report.html"
+
+
+@pytest.fixture(scope="module")
+def run_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("run") / "hiit"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sim",
+            "run",
+            str(ROOT / "scenarios" / "hiit.yaml"),
+            "--out",
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+        cwd=out.parent,
+    )
+    return out / "report.html"
+
+
+def _open(browser, report: Path, width: int):  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport={"width": width, "height": 768})
+    errors: list[str] = []
+    requests: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(report.as_uri())
+    page.wait_for_load_state("load")
+    return page, errors, requests
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("which", ["demo", "run"])
+def test_report_in_chromium(browser, demo_report, run_report, which, width):  # type: ignore[no-untyped-def]
+    report = demo_report if which == "demo" else run_report
+    page, errors, requests = _open(browser, report, width)
+    try:
+        assert errors == [], f"console errors: {errors}"
+        foreign = [u for u in requests if not u.startswith(("file:", "data:"))]
+        assert foreign == [], f"requests leaving file:/data: {foreign}"
+        images = page.eval_on_selector_all(
+            "img", "els => els.map(e => [e.complete, e.naturalWidth, e.src.slice(0, 22)])"
+        )
+        assert images, "the report embeds no figure"
+        assert all(done and w > 0 for done, w, _ in images), f"an image did not decode: {images}"
+        assert all(src.startswith("data:image/png") for _, _, src in images)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"horizontal scrolling of {overflow} px at {width} px"
+        first = page.evaluate("document.body.firstElementChild.textContent")
+        assert "not clinical" in first.lower(), f"the page does not open with the banner: {first!r}"
+        headings = page.eval_on_selector_all("h2", "els => els.map(e => e.textContent)")
+        for section in ("participant", "did", "changed", "literature", "leaves out"):
+            assert any(section in h for h in headings), f"no section about {section}: {headings}"
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"report_{which}_{width}.png"), full_page=True)
+    finally:
+        page.close()
