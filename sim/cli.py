@@ -66,7 +66,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from sim.input.scenario import load_scenario
     from sim.io.folders import OutputFolder
     from sim.io.report import write_report
-    from sim.io.run import write_run
+    from sim.io.run import write_run, write_run_figures
     from sim.running.results import ILLUSTRATIVE
     from sim.running.simulation import simulate
 
@@ -80,9 +80,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     with folder.writing() as tmp:
         write_run(result, tmp)
         if not args.no_plots:
-            from sim.presentation.plots.run import plot_run
-
-            plot_run(result, tmp / "overview.png")
+            write_run_figures(result, tmp)
         missing = write_report(
             tmp, f"{scenario.name}: one scenario", "musclebrain run", [(scenario.name, result)]
         )

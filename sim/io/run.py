@@ -63,3 +63,12 @@ def write_run(result: Result, folder: Path) -> None:
     (folder / "summary.json").write_text(
         json.dumps(summary_dict(result), indent=2) + "\n", encoding="utf-8"
     )
+
+
+def write_run_figures(result: Result, folder: Path) -> None:
+    """``session.png`` (one session, hours) and ``overview.png`` (the week and the run)."""
+    from sim.presentation.plots.run import plot_run
+    from sim.presentation.plots.session import plot_session
+
+    plot_session(result, folder / "session.png")
+    plot_run(result, folder / "overview.png")
