@@ -235,6 +235,31 @@ class SubgroupSpec(StrictModel):
         return self
 
 
+class ReferenceSpec(StrictModel):
+    """The published effect the trial file mirrors, drawn as a band beside the virtual one."""
+
+    source: str = Field(min_length=1, max_length=300)
+    measure: Literal["hedges_g", "smd", "cohen_d"] = "hedges_g"
+    value: Number = Field(ge=-5, le=5)
+    ci95: tuple[Number, Number] | None = None
+    arms: tuple[str, ...] = ()
+    note: str = Field(default="", max_length=500)
+
+    @model_validator(mode="after")
+    def _inside(self) -> ReferenceSpec:
+        if self.ci95 is not None and not self.ci95[0] <= self.value <= self.ci95[1]:
+            raise rule_error(
+                [
+                    (
+                        "ci95",
+                        f"{short_repr(list(self.ci95))} does not contain the value "
+                        f"{self.value:g}. Fix: give [lower, upper] around the value.",
+                    )
+                ]
+            )
+        return self
+
+
 class TrialFile(StrictModel):
     """A whole trial file, validated (scenarios not yet resolved: see :func:`sim.input.trial_spec.load_trial`)."""
 
@@ -251,6 +276,7 @@ class TrialFile(StrictModel):
     completer_min_fraction: Number = Field(default=2.0 / 3.0, ge=0, le=1)
     analysis: Literal["intention_to_treat", "completers"] = "intention_to_treat"
     subgroups: tuple[SubgroupSpec, ...] = ()
+    reference: ReferenceSpec | None = None
 
     @model_validator(mode="after")
     def _design(self) -> TrialFile:
@@ -304,6 +330,16 @@ class TrialFile(StrictModel):
                     "assessments_weeks.",
                 )
             )
+        if self.reference is not None:
+            problems += [
+                (
+                    "reference.arms",
+                    f"{short_repr(a)} is not a treated arm. Fix: use some of "
+                    f"{', '.join(x for x in self.arms if x != self.control)}.",
+                )
+                for a in self.reference.arms
+                if a not in self.arms or a == self.control
+            ]
         seen = [s.field for s in self.subgroups]
         problems += [
             ("subgroups", f"{f} appears twice. Fix: keep one.")

@@ -161,4 +161,15 @@ def _trial_json(trial: Trial, seed: int, n: int, arms: dict[str, ArmData]) -> di
         "analysis": design.analysis,
         "completer_rule": design.completer_rule,
         "arm_scenarios": {a: s.name for a, s in trial.scenarios.items()},
+        "reference": _reference(trial),
     }
+
+
+def _reference(trial: Trial) -> dict[str, Any] | None:
+    """The published effect the file mirrors, with the arms it applies to (all treated arms
+    when the file names none)."""
+    ref = trial.spec.reference
+    if ref is None:
+        return None
+    treated = [a for a in trial.scenarios if a != trial.spec.control]
+    return {**ref.model_dump(mode="json"), "arms": list(ref.arms) or treated}

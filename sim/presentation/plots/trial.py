@@ -64,6 +64,23 @@ def _forest(
         ax.legend(fontsize=7, loc="best")
 
 
+def reference_band(ax: Any, reference: dict[str, Any] | None) -> None:
+    """The published effect the trial mirrors: its 95 % CI shaded, its value a line."""
+    if not reference:
+        return
+    source = reference["source"].split(",")[0].split(" (")[0]
+    if reference.get("ci95"):
+        lo, hi = reference["ci95"]
+        ax.axvspan(lo, hi, color="#F0E442", alpha=0.45, lw=0, label=f"published: {source}, 95 % CI")
+    ax.axvline(
+        reference["value"],
+        color="#000000",
+        ls=":",
+        lw=1.5,
+        label=f"published: {source}, {reference['value']:g}",
+    )
+
+
 def plot_effect_sizes(result: TrialResult, path: Path) -> None:
     """Effect sizes per arm, and per subgroup if the trial has subgroups."""
     plt = _pyplot()
@@ -83,6 +100,7 @@ def plot_effect_sizes(result: TrialResult, path: Path) -> None:
     panels = 2 if sub_rows else 1
     height = max(3.0, 0.25 * max(len(arm_rows), len(sub_rows)) + 1.5)
     fig, axes = plt.subplots(1, panels, figsize=(6.0 * panels, height), squeeze=False)
+    reference_band(axes[0][0], s.get("reference"))
     _forest(axes[0][0], arm_rows, f"Arms at week {s['at_week']}")
     if sub_rows:
         _forest(axes[0][1], sub_rows, "Subgroups", legend=False)
@@ -137,6 +155,8 @@ def plot_responders(result: TrialResult, path: Path) -> None:
         ax.hist(change, bins=edges, color=f"C{i}", alpha=0.8)
         ax.axvline(design.responder_threshold, color="k", ls="--", lw=1)
         text = "n/a" if share is None else f"{100 * share:.0f} % responders"
+        if arm.name == result.trial.spec.control:
+            text += " (no training: these are measurement noise)"
         ax.set_ylabel("people", fontsize=8)
         ax.set_title(f"{arm.name}: {text}", fontsize=9, loc="left")
     axes[-1, 0].set_xlabel(
