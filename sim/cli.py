@@ -216,6 +216,7 @@ def cmd_trial(args: argparse.Namespace) -> int:
     """Run a virtual trial into ``trial.json``, ``people.csv`` and figures."""
     from sim.analyses.trial.run import load_trial, run_trial
     from sim.io.folders import OutputFolder
+    from sim.io.report import write_trial_report
     from sim.io.trial import write_trial
     from sim.presentation.text.trial import format_table
     from sim.running.results import ILLUSTRATIVE
@@ -227,6 +228,7 @@ def cmd_trial(args: argparse.Namespace) -> int:
     result = run_trial(trial, n_per_arm=args.n_per_arm, seed=args.seed, progress=_progress)
     with folder.writing() as tmp:
         write_trial(result, tmp, plots=not args.no_plots)
+        missing = write_trial_report(tmp, result)
     s = result.summary
     print(
         f"{trial.name}: {s['outcome']} change at week {s['at_week']}, "
@@ -234,6 +236,7 @@ def cmd_trial(args: argparse.Namespace) -> int:
     )
     print(format_table(s))
     print(f"\nWritten to {out}")
+    _print_report(out, missing)
     print(ILLUSTRATIVE)
     return EXIT_OK
 

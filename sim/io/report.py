@@ -12,11 +12,11 @@ from sim.presentation.report.render import ReportUnavailable, render_report
 REPORT = "report.html"
 
 
-def figures_in(folder: Path) -> list[Figure]:
+def figures_in(folder: Path, captions: dict[str, str] = FIGURE_CAPTIONS) -> list[Figure]:
     """The known figures already drawn in ``folder``, in the order of the captions."""
     return [
         Figure(name, caption, (folder / name).read_bytes())
-        for name, caption in FIGURE_CAPTIONS.items()
+        for name, caption in captions.items()
         if (folder / name).is_file()
     ]
 
@@ -49,3 +49,17 @@ def write_comparison_report(folder: Path, comparison: Any, title: str, command: 
     if not comparison.results:
         return None
     return write_report(folder, title, command, comparison.results, headlines(comparison))
+
+
+def write_trial_report(folder: Path, result: Any, command: str = "musclebrain trial") -> str | None:
+    """``report.html`` of a virtual trial; ``None``, or the note when Jinja2 is missing."""
+    from sim.presentation.report.trial import TRIAL_CAPTIONS, trial_context
+
+    folder = Path(folder)
+    context = trial_context(result, figures_in(folder, TRIAL_CAPTIONS), command)
+    try:
+        html = render_report(context, "trial.html.j2")
+    except ReportUnavailable as exc:
+        return f"note: {exc}"
+    (folder / REPORT).write_text(html, encoding="utf-8")
+    return None

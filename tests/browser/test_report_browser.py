@@ -90,6 +90,19 @@ def run_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out / "report.html"
 
 
+@pytest.fixture(scope="module")
+def trial_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("trial") / "northey"
+    trial = ROOT / "scenarios" / "trials" / "northey_modalities.yaml"
+    subprocess.run(
+        [sys.executable, "-m", "sim", "trial", str(trial), "--n-per-arm", "40", "--out", str(out)],
+        check=True,
+        capture_output=True,
+        cwd=out.parent,
+    )
+    return out / "report.html"
+
+
 def _open(browser, report: Path, width: int):  # type: ignore[no-untyped-def]
     page = browser.new_page(viewport={"width": width, "height": 768})
     errors: list[str] = []
@@ -103,9 +116,9 @@ def _open(browser, report: Path, width: int):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("which", ["demo", "run"])
-def test_report_in_chromium(browser, demo_report, run_report, which, width):  # type: ignore[no-untyped-def]
-    report = demo_report if which == "demo" else run_report
+@pytest.mark.parametrize("which", ["demo", "run", "trial"])
+def test_report_in_chromium(request, browser, which, width):  # type: ignore[no-untyped-def]
+    report = request.getfixturevalue(f"{which}_report")
     page, errors, requests = _open(browser, report, width)
     try:
         assert errors == [], f"console errors: {errors}"
@@ -124,7 +137,7 @@ def test_report_in_chromium(browser, demo_report, run_report, which, width):  # 
         first = page.evaluate("document.body.firstElementChild.textContent")
         assert "not clinical" in first.lower(), f"the page does not open with the banner: {first!r}"
         headings = page.eval_on_selector_all("h2", "els => els.map(e => e.textContent)")
-        for section in ("participant", "did", "changed", "literature", "leaves out"):
+        for section in ("Who", "did", "changed", "literature", "leaves out"):
             assert any(section in h for h in headings), f"no section about {section}: {headings}"
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"report_{which}_{width}.png"), full_page=True)

@@ -128,3 +128,23 @@ def test_run_writes_the_report_into_its_manifest(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert f"Report: {out / 'report.html'}" in proc.stdout
     assert "report.html" in (out / ".musclebrain-output.json").read_text(encoding="utf-8")
+
+
+def test_trial_report_states_the_reference_and_the_noise_of_the_control() -> None:
+    from sim.analyses.trial.run import load_trial, run_trial
+    from sim.presentation.report.trial import trial_context
+
+    result = run_trial(load_trial(SCENARIOS / "trials" / "northey_modalities.yaml"), n_per_arm=20)
+    ctx = trial_context(result, [], "musclebrain trial")
+    assert ctx["reference"]["value"] == 0.29 and ctx["reference"]["ci95"] == [0.17, 0.41]
+    assert ctx["reference"]["arms"] == ["aerobic", "resistance", "combined"]
+    plans = {r["arm"]: r["minutes"] for r in ctx["arm_rows"]}
+    assert plans == {
+        "sedentary (control)": "0",
+        "aerobic": "3,240",  # 72 sessions of 45 min
+        "resistance": "2,400",  # 48 of 50 min
+        "combined": "5,640",
+    }
+    html = render_report(ctx, "trial.html.j2")
+    assert "Northey et al. 2018" in html and "measurement noise" in html
+    assert html.split("<body>", 1)[1].lstrip().startswith('<div class="banner"')

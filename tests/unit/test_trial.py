@@ -575,6 +575,7 @@ def test_cli_trial_writes_outputs_and_prints_the_table(
         ".musclebrain-output.json",
         "effect_sizes.png",
         "people.csv",
+        "report.html",
         "responders.png",
         "trajectories.png",
         "trial.json",

@@ -28,8 +28,9 @@ def inline_markdown(text: str) -> Any:
     return Markup(_CODE.sub(r"<code>\1</code>", html))
 
 
-def render_report(context: dict[str, Any]) -> str:
-    """The page's HTML for a context of :func:`sim.presentation.report.context.report_context`."""
+def render_report(context: dict[str, Any], template: str = "report.html.j2") -> str:
+    """The page's HTML for a context of :func:`sim.presentation.report.context.report_context`
+    (or, with ``template="trial.html.j2"``, of :func:`sim.presentation.report.trial.trial_context`)."""
     try:
         import jinja2
     except ImportError:
@@ -44,4 +45,4 @@ def render_report(context: dict[str, Any]) -> str:
         lstrip_blocks=True,
     )
     env.filters["md"] = inline_markdown
-    return env.get_template("report.html.j2").render(**context)
+    return env.get_template(template).render(**context)
