@@ -1,64 +1,19 @@
-"""Command-line interface: ``musclebrain`` (also ``python -m sim``).
+"""The subcommands: each loads its input, runs, writes through :mod:`sim.io` and prints.
 
-Exit codes: 0 success, 2 bad input (one clear message on stderr, no traceback), 1 internal
-error. Heavy modules (the solver, matplotlib) are imported inside the commands that need them.
+Heavy modules (the solver, matplotlib) are imported inside the commands that need them.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import signal
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from sim import __version__
-from sim.errors import InputError, MusclebrainError
+from sim.cli.args import check_size
+from sim.errors import InputError
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of minutes, got {text!r}") from None
-    if not 1.0 <= value <= 1440.0:
-        raise argparse.ArgumentTypeError(f"{value:g} is outside 1..1440 minutes")
-    return value
-
-
-def _people(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 2:
-        raise argparse.ArgumentTypeError(f"{value} is invalid: use a whole number, 2 or more")
-    return value
-
-
-def _check_size(path: str, scenario: Any, sample_min: float | None) -> None:
-    """Refuse, naming the file, a run too large for the row limit (before any work)."""
-    from sim.input.limits import LimitError, check_run_size, max_rows
-
-    max_rows()  # a badly set limit is the environment's fault, not the file's: said as such
-    try:
-        check_run_size(scenario, scenario.sample_min if sample_min is None else sample_min)
-    except LimitError as exc:
-        raise LimitError(f"{path}: {exc}") from None
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{value} is invalid: use a whole number, 0 or more")
-    return value
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -71,7 +26,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from sim.running.simulation import simulate
 
     scenario = load_scenario(args.scenario)
-    _check_size(args.scenario, scenario, args.sample_min)
+    check_size(args.scenario, scenario, args.sample_min)
     out = Path(args.out) if args.out else Path("outputs") / scenario.name
     folder = OutputFolder(out, "run", args.force, inputs=(args.scenario,))
     folder.check()  # fail before spending time on the run
@@ -253,7 +208,7 @@ def cmd_export_sbml(args: argparse.Namespace) -> int:
     from sim.running.results import ILLUSTRATIVE
 
     scenario = load_scenario(args.scenario)
-    _check_size(args.scenario, scenario, None)
+    check_size(args.scenario, scenario, None)
     export = export_sbml(scenario, Path(args.out), seed=args.seed, overwrite=args.force)
     res, m = export.result, export.result.metrics
     print(f"{scenario.name}: SBML Level 3 Version 2 model -> {export.path}")
@@ -271,142 +226,3 @@ def cmd_export_sbml(args: argparse.Namespace) -> int:
     print(f"  libsbml consistency check: 0 errors, {len(export.warnings)} warnings")
     print(ILLUSTRATIVE)
     return EXIT_OK
-
-
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of all subcommands."""
-    parser = argparse.ArgumentParser(
-        prog="musclebrain",
-        description="Illustrative simulation of muscle-brain signalling under training "
-        "regimens (teaching, not clinical).",
-    )
-    parser.add_argument("--version", action="version", version=f"musclebrain {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    run = sub.add_parser("run", help="run one scenario file")
-    run.add_argument("scenario", help="scenario YAML file")
-    run.add_argument("--out", help="output folder (default outputs/<scenario name>/)")
-    run.add_argument(
-        "--sample-min",
-        type=_positive_float,
-        default=None,
-        help="output sampling in minutes (default: the scenario's, 60); a run of more than "
-        "2,000,000 rows is refused unless MUSCLEBRAIN_MAX_ROWS says more",
-    )
-    run.add_argument("--seed", type=_seed, default=None, help="override the scenario's seed")
-    run.add_argument(
-        "--force",
-        action="store_true",
-        help="replace earlier musclebrain results in --out (only the files it wrote)",
-    )
-    run.add_argument("--no-plots", action="store_true", help="skip the figure")
-    run.set_defaults(func=cmd_run)
-
-    val = sub.add_parser("validate", help="check scenario files without running")
-    val.add_argument("paths", nargs="+", help="scenario YAML files")
-    val.set_defaults(func=cmd_validate)
-
-    par = sub.add_parser("params", help="the parameter table with units, bounds and sources")
-    par.add_argument("--scenario", help="show values with this scenario's overrides")
-    par.add_argument("--markdown", action="store_true", help="print a Markdown table")
-    par.set_defaults(func=cmd_params)
-
-    cmp = sub.add_parser("compare", help="run several scenarios into one comparison")
-    cmp.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="scenario YAML files")
-    cmp.add_argument("--out", help="output folder (default outputs/compare/)")
-    cmp.add_argument(
-        "--force",
-        action="store_true",
-        help="replace earlier musclebrain results in --out (only the files it wrote)",
-    )
-    cmp.add_argument("--no-plots", action="store_true", help="skip the figures")
-    cmp.set_defaults(func=cmd_compare)
-
-    demo = sub.add_parser(
-        "demo",
-        help="the shipped sedentary/aerobic/resistance/combined comparison",
-        description="Run the shipped sedentary, aerobic, resistance and combined scenarios, "
-        "print a table and who wins on what, and write the comparison. An earlier "
-        "demo's output folder is replaced without --force (only the files the demo wrote; "
-        "files you added there stay).",
-    )
-    demo.add_argument("--out", help="output folder (default outputs/demo/)")
-    demo.add_argument(
-        "--force",
-        action="store_true",
-        help="replace the earlier results of another musclebrain command in --out",
-    )
-    demo.set_defaults(func=cmd_demo)
-    tri = sub.add_parser("trial", help="a virtual trial: arms of sampled people, effect sizes")
-    tri.add_argument("trial", help="trial YAML file (see scenarios/trials/)")
-    tri.add_argument("--out", help="output folder (default outputs/<trial name>/)")
-    tri.add_argument(
-        "--n-per-arm",
-        type=_people,
-        default=None,
-        help="people per arm, 2 or more (default: the trial file's n_per_arm; at most "
-        "100,000 unless MUSCLEBRAIN_MAX_PEOPLE_PER_ARM says more)",
-    )
-    tri.add_argument("--seed", type=_seed, default=None, help="override the trial's seed")
-    tri.add_argument(
-        "--force",
-        action="store_true",
-        help="replace earlier musclebrain results in --out (only the files it wrote)",
-    )
-    tri.add_argument("--no-plots", action="store_true", help="skip the figures")
-    tri.set_defaults(func=cmd_trial)
-
-    sbml = sub.add_parser(
-        "export-sbml",
-        help="the model with a scenario's bouts as SBML Level 3 events",
-        description="Write the whole model with the scenario's parameters, initial state and "
-        "the bouts of its run (as SBML events) to an SBML Level 3 file, for COPASI, tellurium "
-        "or libRoadRunner. Needs the extra: pip install 'musclebrain[sbml]'.",
-    )
-    sbml.add_argument("scenario", help="scenario YAML file")
-    sbml.add_argument(
-        "--out",
-        required=True,
-        metavar="FILE.xml",
-        help="SBML file to write (missing folders are created)",
-    )
-    sbml.add_argument(
-        "--seed", type=_seed, default=None, help="override the scenario's seed (attendance)"
-    )
-    sbml.add_argument("--force", action="store_true", help="replace an existing file")
-    sbml.set_defaults(func=cmd_export_sbml)
-    return parser
-
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM, raised like Ctrl-C so that every clean-up on the way out runs the same way."""
-
-
-def _on_sigterm(signum: int, frame: object) -> None:
-    raise Terminated
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point; returns the exit code (130 on Ctrl-C, 143 on SIGTERM)."""
-    try:
-        with contextlib.suppress(ValueError):  # not the main thread: leave the signals alone
-            signal.signal(signal.SIGINT, signal.default_int_handler)
-            signal.signal(signal.SIGTERM, _on_sigterm)
-        args = build_parser().parse_args(argv)
-        return int(args.func(args))
-    except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_INPUT
-    except MusclebrainError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_INTERNAL
-    except Terminated:
-        print("terminated; nothing was written", file=sys.stderr)
-        return 128 + signal.SIGTERM
-    except KeyboardInterrupt:
-        print("interrupted; nothing was written", file=sys.stderr)
-        return 130
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
