@@ -43,15 +43,12 @@ def run(
     name: str,
     overrides: tuple[tuple[str, float], ...] = (),
     follow_up: int | None = None,
-    sedentary: bool = False,
 ) -> Result:
     """A shipped scenario, optionally with parameter overrides or as a variant of itself."""
     s = scenario(name)
     update: dict[str, Any] = {}
     if follow_up is not None:
         update["follow_up_weeks"] = follow_up
-    if sedentary:
-        update["blocks"] = ()
     params = Parameters().with_overrides(dict(overrides)) if overrides else None
     return simulate(s.model_copy(update=update), params, sample_min=CHRONIC_SAMPLE_MIN)
 
@@ -73,9 +70,44 @@ def peak(name: str, column: str) -> float:
     return float(col.max() / col[0])
 
 
+TWINS = {"smart_mci": "smart_mci_sham"}
+"""Untrained twins with their own name; otherwise ``<name>_twin.yaml``, or ``sedentary.yaml``
+when the participant is sedentary.yaml's (test_every_twin_is_its_scenario_untrained checks)."""
+
+
+def twin_name(name: str) -> str:
+    """The shipped scenario that is ``name``'s participant without training."""
+    if name in TWINS:
+        return TWINS[name]
+    return f"{name}_twin" if (SCENARIOS / f"{name}_twin.yaml").exists() else "sedentary"
+
+
+def twin(name: str) -> Result:
+    """The untrained twin's run (a shipped scenario file, so a class can run it too)."""
+    return run(twin_name(name))
+
+
 def gain(name: str, key: str = "cognition_z_end_training") -> float:
-    """A metric's change over the same participant's sedentary twin."""
-    return m(name, key) - run(name, sedentary=True).metrics[key]
+    """A metric's change over the same participant's untrained twin."""
+    return m(name, key) - twin(name).metrics[key]
+
+
+TWINNED = (
+    "combined", "detraining", "smart_mci", "val66met_carrier", "vulnerable_oldest",
+    "vulnerable_subjective_decline", "resistance_once_weekly", "resistance_twice_weekly",
+    "resistance_thrice_weekly",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("name", TWINNED)
+def test_every_twin_is_its_scenario_untrained(name):
+    """The twin a claim compares against is the same participant, recovery, weeks, seed and
+    parameters with no training, so the claim's gain is training's alone."""
+    trained, untrained = scenario(name), scenario(twin_name(name))
+    assert untrained.blocks == () and trained.blocks != ()
+    same = ("participant", "recovery", "duration_weeks", "follow_up_weeks", "seed", "parameters")
+    for field in same:
+        assert getattr(untrained, field) == getattr(trained, field), (name, field)
 
 
 def test_c1_contracting_muscle_releases_myokines():
@@ -201,11 +233,11 @@ def test_c7_stronger_means_more_reserve():
     full = gain("smart_mci")
     no_strength = (
         run("smart_mci", (("reserve_weight_strength", 0.0),)).metrics["cognition_z_end_training"]
-        - run("smart_mci", sedentary=True).metrics["cognition_z_end_training"]
+        - twin("smart_mci").metrics["cognition_z_end_training"]
     )
     no_fitness = (
         run("smart_mci", (("reserve_weight_fitness", 0.0),)).metrics["cognition_z_end_training"]
-        - run("smart_mci", sedentary=True).metrics["cognition_z_end_training"]
+        - twin("smart_mci").metrics["cognition_z_end_training"]
     )
     assert no_strength < 0.5 * full < no_fitness
 
@@ -406,10 +438,7 @@ def test_c19_reserve_buffers_pathology():
     with_pathology = m("pathology_high_reserve", "cognition_z_final") - m(
         "pathology_low_reserve", "cognition_z_final"
     )
-    without = (
-        m("detraining", "cognition_z_final")
-        - run("detraining", sedentary=True).metrics["cognition_z_final"]
-    )
+    without = m("detraining", "cognition_z_final") - twin("detraining").metrics["cognition_z_final"]
     assert with_pathology > without > 0.0
 
 
@@ -431,11 +460,11 @@ def test_c21_val66met_blunts_but_does_not_abolish(key):
     giving smaller, not zero, gains.
     """
     carrier = run("val66met_carrier")
-    twin = run("val66met_carrier", sedentary=True)
+    untrained = twin("val66met_carrier")
     assert (
         0.0
-        < carrier.metrics[key] - twin.metrics[key]
-        < m("combined", key) - run("combined", sedentary=True).metrics[key]
+        < carrier.metrics[key] - untrained.metrics[key]
+        < m("combined", key) - twin("combined").metrics[key]
     )
 
 
