@@ -73,3 +73,13 @@ def dose_note(doses: Sequence[tuple[str, Dose]]) -> str | None:
         f"{high / low:.1f}x the minutes of the one that trained least. Part of any difference is "
         "simply more training; the per-hour column divides each change by the hours trained."
     )
+
+
+def daily_load(bouts: Iterable[Any], days: int) -> list[float]:
+    """Load (minutes x relative intensity) of the completed sessions, day by day from day 0."""
+    load = [0.0] * days
+    for b in bouts:
+        day = int(b.start_h // 24)
+        if b.completed and 0 <= day < days:
+            load[day] += 60.0 * (b.end_h - b.start_h) * b.relative_intensity
+    return load

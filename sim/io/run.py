@@ -66,9 +66,12 @@ def write_run(result: Result, folder: Path) -> None:
 
 
 def write_run_figures(result: Result, folder: Path) -> None:
-    """``session.png`` (one session, hours) and ``overview.png`` (the week and the run)."""
+    """``session.png`` (one session, hours), ``overview.png`` (the week and the run) and
+    ``performance.png`` (daily load, fitness, fatigue and reserve)."""
+    from sim.presentation.plots.performance import plot_performance
     from sim.presentation.plots.run import plot_run
     from sim.presentation.plots.session import plot_session
 
     plot_session(result, folder / "session.png")
     plot_run(result, folder / "overview.png")
+    plot_performance(result, folder / "performance.png")

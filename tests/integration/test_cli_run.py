@@ -97,6 +97,7 @@ def test_run_writes_the_contract_files(small_file: Path, tmp_path: Path) -> None
         "bouts.csv",
         "summary.json",
         "overview.png",
+        "performance.png",
         "session.png",
         "report.html",  # the self-contained page explaining the run
         ".musclebrain-output.json",  # the manifest of what the program wrote
@@ -159,6 +160,7 @@ def test_same_scenario_and_seed_give_identical_files(small_file: Path, tmp_path:
         ".musclebrain-output.json",  # the manifest: the same hashes, so the same bytes
         "bouts.csv",
         "overview.png",
+        "performance.png",
         "report.html",
         "session.png",
         "summary.json",

@@ -78,3 +78,19 @@ def test_the_check_catches_a_default_colour_and_a_small_legend() -> None:
     ax.legend(fontsize=6)
     with pytest.raises(AssertionError):
         check_house_style(fig)
+
+
+def test_performance_view_shows_load_adaptation_fatigue_and_reserve(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from sim.analyses.dose import daily_load
+    from sim.presentation.plots.performance import plot_performance
+
+    result = simulate(load_scenario(SCENARIOS / "detraining.yaml"))
+    fig = plot_performance(result, tmp_path / "p.png")
+    shown = {ln.get_label() for ax in fig.axes for ln in ax.get_lines()}
+    assert {"Aerobic fitness gained", "Strength gained", "Fatigue", "Cognitive reserve"} <= shown
+    bars = fig.axes[0].patches
+    load = daily_load(result.bouts, len(bars))
+    assert [b.get_height() for b in bars] == pytest.approx(load)
+    # detraining.yaml trains 24 weeks, then stops: no load after day 168
+    assert sum(load[:168]) > 0 and sum(load[168:]) == 0
+    check_house_style(fig)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sim.analyses.dose import Dose, dose, dose_note
+from sim.presentation.plots.performance import CAPTION as PERFORMANCE_CAPTION
 from sim.presentation.plots.session import CAPTION as SESSION_CAPTION
 from sim.presentation.report.ledger import matching_rows
 from sim.presentation.text.compare import HEADLINES, show
@@ -30,6 +31,7 @@ LEFT_OUT = (
 
 FIGURE_CAPTIONS = {
     "session.png": SESSION_CAPTION,
+    "performance.png": PERFORMANCE_CAPTION,
     "overview.png": (
         "One typical training week (top), the slow states over the weeks (middle) and the "
         "reserve with cognition (bottom): single sessions pulse and fade, adaptation builds slowly."
