@@ -90,7 +90,15 @@ def test_page_is_self_contained_and_opens_with_the_banner(runs):  # type: ignore
     # no negative zero, no float noise like 1e-14
     assert re.search(r"-0(\.0+)?(?![.\d])", html) is None
     assert re.search(r"\de-\d", html) is None
-    for section in ("participant", "What each arm did", "What changed", "literature", "leaves out"):
+    sections = (
+        "participant",
+        "What each arm did",
+        "What changed",
+        "Why",
+        "literature",
+        "leaves out",
+    )
+    for section in sections:
         assert section in html
 
 

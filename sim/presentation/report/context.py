@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sim.analyses.dose import Dose, dose, dose_note
+from sim.analyses.pathways import BDNF_SOURCES, RESERVE_PARTS, reserve_pathways
 from sim.presentation.plots.performance import CAPTION as PERFORMANCE_CAPTION
 from sim.presentation.plots.session import CAPTION as SESSION_CAPTION
 from sim.presentation.report.ledger import matching_rows
@@ -129,6 +130,40 @@ def change_rows(results: Sequence[tuple[str, Any]], doses: dict[str, Dose]) -> d
     return {"head": head, "rows": rows}
 
 
+def pathway_rows(results: Sequence[tuple[str, Any]]) -> dict[str, Any]:
+    """The "why" tables: each arm's reserve change by pathway, and brain BDNF's sources."""
+    rows, sources = [], []
+    for label, r in results:
+        p = reserve_pathways(r)
+        top = max(RESERVE_PARTS, key=lambda k: p.parts[k])
+        rows.append(
+            {
+                "arm": label,
+                "cells": [show("{:+.3f}", p.parts[k]) for k in RESERVE_PARTS],
+                "total": show("{:+.3f}", p.reserve_change),
+                "largest": (
+                    f"{label}: most of what training built came from {top} "
+                    f"({show('{:+.3f}', p.parts[top])} of {show('{:+.3f}', p.reserve_change)})."
+                    if p.parts[top] > 0
+                    else f"{label}: nothing was built; only losses."
+                ),
+            }
+        )
+        if any(p.bdnf_sources.values()):
+            sources.append(
+                {
+                    "arm": label,
+                    "cells": [show("{:.0f}", 100 * p.bdnf_sources[k]) for k in BDNF_SOURCES],
+                }
+            )
+    return {
+        "parts": list(RESERVE_PARTS),
+        "rows": rows,
+        "sources": list(BDNF_SOURCES),
+        "source_rows": sources,
+    }
+
+
 def report_context(
     title: str,
     command: str,
@@ -154,6 +189,7 @@ def report_context(
         "dose_rows": dose_rows(doses),
         "dose_note": dose_note(doses),
         "changes": change_rows(results, dict(doses)),
+        "why": pathway_rows(results),
         "headlines": list(headlines),
         "claims": matching_rows(names),
         "figures": list(figures),
