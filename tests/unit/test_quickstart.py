@@ -41,3 +41,17 @@ def test_the_core_install_needs_neither_sbml_package() -> None:
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     core = pyproject.split("\ndependencies = [", 1)[1].split("]", 1)[0]
     assert "numpy" in core and "libsbml" not in core and "roadrunner" not in core
+
+
+def test_ci_checks_lint_format_and_types_and_has_chromium_before_the_tests() -> None:
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    tests_at = ci.index(quick_start_commands()[1])
+    before = "\n".join(ci[:tests_at])
+    for check in (
+        "ruff check .",
+        "ruff format --check .",
+        "mypy",
+        "apt-get install -y -qq chromium",
+    ):
+        assert check in before, check
+    assert 'export CI="${CI:-true}"' in before  # the browser test must not skip in CI
