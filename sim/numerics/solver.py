@@ -4,8 +4,8 @@ The drive is piecewise constant and jumps at every bout (and interval) boundary.
 across a jump with an adaptive solver lets it step over short bouts entirely, so every call
 here covers one segment of constant drive, and the caller splits time at every boundary.
 
-Two integrators share that interface; :func:`integrate` runs the one chosen with
-:func:`use_method`:
+Two integrators share that interface; :func:`integrate` runs the one named by its ``method``
+argument (``simulate(..., method=...)`` passes it down; there is no hidden setting):
 
 - :func:`integrate_segment_exp`, the default: an exponential Runge-Kutta method of order 3
   (ETD3RK) in the eigenbasis of a linear operator taken from the model itself. The scheme,
@@ -21,9 +21,6 @@ Cohorts run the same ETD3RK scheme for many people at once (:mod:`sim.numerics.c
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 
 import numpy as np
 
@@ -41,11 +38,10 @@ __all__ = [
     "REFERENCE_RTOL",
     "RTOL",
     "ExponentialSettings",
-    "current_method",
+    "check_method",
     "integrate",
     "integrate_segment",
     "integrate_segment_exp",
-    "use_method",
 ]
 
 # --------------------------------------------------------------------------------------------
@@ -53,42 +49,19 @@ __all__ = [
 # --------------------------------------------------------------------------------------------
 
 METHODS = ("exponential", "lsoda", "reference")
-"""Names accepted by :func:`use_method`: the default, LSODA at its defaults, tight LSODA."""
+"""Solver methods: ``"exponential"`` (the default, ETD3RK), ``"lsoda"`` (LSODA with
+``rtol = 1e-6``, ``atol = 1e-8``) and ``"reference"`` (LSODA with ``rtol = 1e-10``,
+``atol = 1e-12``)."""
 
 REFERENCE_RTOL = 1e-10
 REFERENCE_ATOL = 1e-12
 
-_method: ContextVar[str] = ContextVar("sim_solver_method", default="exponential")
 
-
-@contextmanager
-def use_method(name: str) -> Iterator[None]:
-    """Integrate single runs with another method inside a ``with`` block.
-
-    Parameters
-    ----------
-    name
-        One of :data:`METHODS`: ``"exponential"`` (the default), ``"lsoda"`` (LSODA with
-        ``rtol = 1e-6``, ``atol = 1e-8``) or ``"reference"`` (LSODA with ``rtol = 1e-10``,
-        ``atol = 1e-12``).
-
-    Examples
-    --------
-    >>> with use_method("reference"):  # doctest: +SKIP
-    ...     ref = simulate(scenario)
-    """
+def check_method(name: str) -> str:
+    """``name`` if it is one of :data:`METHODS`, else a ``ValueError`` naming the choices."""
     if name not in METHODS:
-        raise ValueError(f"unknown solver method {name!r}; choose one of {METHODS}")
-    token = _method.set(name)
-    try:
-        yield
-    finally:
-        _method.reset(token)
-
-
-def current_method() -> str:
-    """The method :func:`integrate` uses here (see :func:`use_method`)."""
-    return _method.get()
+        raise ValueError(f"unknown solver method {name!r}; choose one of {', '.join(METHODS)}")
+    return name
 
 
 def integrate(
@@ -99,12 +72,12 @@ def integrate(
     drive: Drive,
     t_out: np.ndarray,
     label: str = "",
+    method: str = "exponential",
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Integrate one person over one segment with the current method (:func:`use_method`).
+    """Integrate one person over one segment with ``method`` (one of :data:`METHODS`).
 
     Parameters and return values are those of :func:`integrate_segment`.
     """
-    method = _method.get()
     if method == "exponential":
         return integrate_segment_exp(c, y0, t0, t1, drive, t_out, label)
     if method == "reference":

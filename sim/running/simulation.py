@@ -30,7 +30,7 @@ from sim.model.drive import REST, Drive
 from sim.model.parameters import Parameters
 from sim.model.rhs import initial_state
 from sim.model.state import STATE_NAMES
-from sim.numerics.solver import integrate
+from sim.numerics.solver import check_method, integrate
 from sim.running.results import Result, build_result
 from sim.running.schedule import Bout, play
 
@@ -50,8 +50,11 @@ class Physiology:
         Scenario name, for error messages.
     """
 
-    def __init__(self, c: Any, sample_h: float, horizon_h: float, label: str) -> None:
+    def __init__(
+        self, c: Any, sample_h: float, horizon_h: float, label: str, method: str = "exponential"
+    ) -> None:
         self.c = c
+        self.method = method
         self.t = 0.0
         self.y = initial_state(c)
         self.grid = np.arange(0.0, horizon_h + 1e-9, sample_h)
@@ -68,7 +71,14 @@ class Physiology:
         t_out = t_out[(t_out > self.t + 1e-9) & (t_out < t1 - 1e-9)]
         self._segment += 1
         states, y1 = integrate(
-            self.c, self.y, self.t, t1, drive, t_out, label=f"{self.label!r} #{self._segment}"
+            self.c,
+            self.y,
+            self.t,
+            t1,
+            drive,
+            t_out,
+            label=f"{self.label!r} #{self._segment}",
+            method=self.method,
         )
         on_grid = hi > lo and abs(self.grid[hi - 1] - t1) < 1e-9
         self._times.append(t_out)
@@ -124,6 +134,7 @@ def simulate(
     params: Parameters | None = None,
     sample_min: float | None = None,
     seed: int | None = None,
+    method: str = "exponential",
 ) -> Result:
     """Run one scenario.
 
@@ -137,6 +148,10 @@ def simulate(
         Output sampling [min]; the scenario's own ``sample_min`` if ``None``.
     seed
         Seed of the attendance draws; the scenario's own ``seed`` if ``None``.
+    method
+        The solver: ``"exponential"`` (the default, an exponential Runge-Kutta method),
+        ``"lsoda"`` or ``"reference"`` (LSODA with tight tolerances); see
+        :mod:`sim.numerics.solver`.
 
     Returns
     -------
@@ -149,6 +164,7 @@ def simulate(
         Before anything is integrated, if the time series would have more rows than the
         limit of :mod:`sim.input.limits` (2,000,000; environment variable ``MUSCLEBRAIN_MAX_ROWS``).
     """
+    check_method(method)
     params = (params or Parameters()).with_overrides(dict(scenario.parameters))
     seed = scenario.seed if seed is None else seed
     sample_min = scenario.sample_min if sample_min is None else sample_min
@@ -156,7 +172,7 @@ def simulate(
     sample_h = sample_min / 60.0
     horizon = (scenario.duration_weeks + scenario.follow_up_weeks) * HOURS_PER_WEEK
     c = compile_constants(params, subject_from_scenario(scenario))
-    body = Physiology(c, sample_h, horizon, scenario.name)
+    body = Physiology(c, sample_h, horizon, scenario.name, method)
     bouts = play(
         expand_regimen(scenario),
         body,

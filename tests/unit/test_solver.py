@@ -56,8 +56,7 @@ def test_default_path_matches_tight_lsoda(name: str) -> None:
     """24 weeks of each shipped programme: all columns, all metrics within 1e-3."""
     scenario = load_scenario(SCENARIOS / f"{name}.yaml")
     result = simulate(scenario)
-    with solver.use_method("reference"):
-        reference = simulate(scenario)
+    reference = simulate(scenario, method="reference")
     assert [b.load_rel for b in result.bouts] == pytest.approx(
         [b.load_rel for b in reference.bouts], rel=1e-6, nan_ok=True
     )
@@ -81,8 +80,11 @@ def _bout(start: float, minutes: float, drive: Drive) -> Bout:
     )
 
 
-def _live(bout: Bout | None, horizon: float = 400.0) -> tuple[np.ndarray, np.ndarray]:
-    body = Physiology(compile_constants(DEFAULTS, Subject()), 1.0, horizon, "long rest")
+def _live(
+    bout: Bout | None, horizon: float = 400.0, method: str = "exponential"
+) -> tuple[np.ndarray, np.ndarray]:
+    c = compile_constants(DEFAULTS, Subject())
+    body = Physiology(c, 1.0, horizon, "long rest", method)
     if bout is not None:
         body.advance(bout.start_h)
         body.perform(bout)
@@ -106,8 +108,7 @@ def test_a_short_bout_inside_a_long_rest_is_not_stepped_over() -> None:
     assert with_bout[after, IX.lactate_mmol_L] > at_rest[IX.lactate_mmol_L] + 0.5
     assert with_bout[-1, IX.fatigue] > rest_only[-1, IX.fatigue] + 1e-3
     assert with_bout[-1, IX.bdnf_brain_auc] > rest_only[-1, IX.bdnf_brain_auc] + 0.05
-    with solver.use_method("reference"):
-        ref_times, reference = _live(bout)
+    ref_times, reference = _live(bout, method="reference")
     np.testing.assert_array_equal(times, ref_times)
     scale = np.maximum(np.abs(reference), FLOOR)
     assert np.max(np.abs(with_bout - reference) / scale) <= TOLERANCE
@@ -121,8 +122,7 @@ def test_coinciding_rates_cost_speed_not_accuracy() -> None:
     op = linear_operator(c, 0.0, initial_state(c))
     assert op.matrix[IX.fgf21_rel, IX.fgf21_signal] == 0.0
     result = simulate(scenario)
-    with solver.use_method("reference"):
-        reference = simulate(scenario)
+    reference = simulate(scenario, method="reference")
     assert_agrees(result, reference)
 
 
@@ -167,16 +167,12 @@ def test_phi_functions_are_smooth_across_the_series_switch() -> None:
     assert p1[-1] == pytest.approx((np.exp(-40.0) - 1.0) / -40.0, rel=1e-14)
 
 
-def test_method_switch_is_scoped_and_checked() -> None:
-    assert solver.current_method() == "exponential"
-    with solver.use_method("reference"):
-        assert solver.current_method() == "reference"
-        with solver.use_method("lsoda"):
-            assert solver.current_method() == "lsoda"
-        assert solver.current_method() == "reference"
-    assert solver.current_method() == "exponential"
-    with pytest.raises(ValueError, match="unknown solver method"), solver.use_method("euler"):
-        pass
+def test_the_method_is_an_argument_and_checked() -> None:
+    scenario = scenario_from_dict(minimal_scenario())
+    for method in solver.METHODS:
+        assert simulate(scenario, method=method).metrics["sessions_completed"] == 2
+    with pytest.raises(ValueError, match="unknown solver method 'euler'; choose one of"):
+        simulate(scenario, method="euler")
 
 
 def test_each_run_gets_its_own_integrator_and_frees_it() -> None:
