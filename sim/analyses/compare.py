@@ -57,6 +57,16 @@ class Comparison:
         """``(label, error message)`` of every scenario that failed."""
         return tuple((e.label, e.error or "") for e in self.entries if e.result is None)
 
+    def to_frame(self) -> Any:
+        """The metrics as a pandas DataFrame: one row per scenario (as ``comparison.csv``)."""
+        from sim.running.frames import pandas
+
+        names = self.metric_names
+        rows = {label: [r.metrics.get(n, math.nan) for n in names] for label, r in self.results}
+        frame = pandas().DataFrame.from_dict(rows, orient="index", columns=list(names))
+        frame.index.name = "scenario"
+        return frame
+
     @property
     def metric_names(self) -> tuple[str, ...]:
         """Metric columns: the first result's order, then any others in order of appearance."""
@@ -98,6 +108,11 @@ def compare(
     Returns
     -------
     Comparison
+
+    Examples
+    --------
+    >>> comparison = compare([load_scenario(f"scenarios/{n}.yaml") for n in ("aerobic", "resistance")])  # doctest: +SKIP
+    >>> comparison.to_frame()  # doctest: +SKIP
     """
     for scenario in scenarios:  # a run too large is bad input: refused before any runs
         check_run_size(scenario, scenario.sample_min if sample_min is None else sample_min)
@@ -183,7 +198,7 @@ def acute_response(
     else:
         t0 = bout.start_h
         weeks = max(1, math.ceil((t0 + window_h) / HOURS_PER_WEEK))
-        short = result.scenario.model_copy(update={"duration_weeks": weeks, "follow_up_weeks": 0})
+        short = result.scenario.first_weeks(weeks)
         source = simulate(short, result.parameters, sample_min, result.seed)
     sel = (source.times_h >= t0 - 1e-9) & (source.times_h <= t0 + window_h + 1e-9)
     minutes = (source.times_h[sel] - t0) * 60.0

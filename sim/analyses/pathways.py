@@ -93,7 +93,12 @@ def fine_run(result: Any, sample_min: float = FINE_SAMPLE_MIN) -> Any:
 
 
 def reserve_pathways(result: Any, sample_min: float = FINE_SAMPLE_MIN) -> Pathways:
-    """The reserve's change over ``result``'s horizon, split into :data:`RESERVE_PARTS`."""
+    """The reserve's change over ``result``'s horizon, split into :data:`RESERVE_PARTS`.
+
+    Examples
+    --------
+    >>> reserve_pathways(simulate(load_scenario("scenarios/resistance.yaml"))).parts  # doctest: +SKIP
+    """
     from sim.running.simulation import subject_from_scenario
 
     run = fine_run(result, sample_min)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import re
 from bisect import bisect_left
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -277,6 +278,62 @@ class Scenario(StrictModel):
     adherence: Adherence = Field(default_factory=Adherence)
     parameters: dict[str, float] = Field(default_factory=dict)
 
+    def with_changes(self, changes: Mapping[str, Any] | None = None, /, **fields: Any) -> Scenario:
+        """A new scenario with some fields changed, validated exactly as a file is.
+
+        Fields are named as keywords or, for nested ones, by dotted paths (list items by
+        index): ``{"participant.age_years": 70, "blocks.0.weeks": 12}``.
+
+        Raises
+        ------
+        ScenarioError
+            Naming the field path, the bad value and the fix, as for a file.
+
+        Examples
+        --------
+        >>> short = scenario.with_changes(duration_weeks=12, **{"blocks.0.weeks": 12})  # doctest: +SKIP
+        """
+        data: Any = _listed(self.model_dump(mode="python"))
+        for path, value in {**(changes or {}), **fields}.items():
+            *parents, last = str(path).split(".")
+            node = data
+            try:
+                for key in parents:
+                    node = node[int(key)] if isinstance(node, list) else node[key]
+                if isinstance(node, list):
+                    node[int(last)] = value
+                else:
+                    node[last] = value
+            except (KeyError, IndexError, ValueError, TypeError):
+                raise ScenarioError(
+                    f"<{self.name} with changes>: {path}: no such field. Fix: name a field "
+                    "of the scenario by its path, e.g. 'participant.age_years' or 'blocks.0.weeks'."
+                ) from None
+        return scenario_from_dict(data, source=f"<{self.name} with changes>")
+
+    def first_weeks(self, weeks: int) -> Scenario:
+        """The first ``weeks`` of the programme, without follow-up (blocks cut to fit).
+
+        The sessions and attendance draws of those weeks are those of the whole scenario, so
+        a short re-run at a finer sampling shows the same sessions.
+        """
+        weeks = max(1, min(int(weeks), self.duration_weeks))
+        blocks, left = [], weeks
+        for block in self.blocks:
+            if left <= 0:
+                break
+            blocks.append(
+                {**_listed(block.model_dump(mode="python")), "weeks": min(block.weeks, left)}
+            )
+            left -= block.weeks
+        return self.with_changes(duration_weeks=weeks, follow_up_weeks=0, blocks=blocks)
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Any:
+        """A copy; with ``update``, validated like :meth:`with_changes` (never skipped)."""
+        if update:
+            return self.with_changes(update)
+        return super().model_copy(deep=deep)
+
     @property
     def total_weeks(self) -> int:
         """Programme plus follow-up weeks."""
@@ -449,6 +506,15 @@ def scenario_from_dict(data: Any, source: str = "<dict>") -> Scenario:
         raise ScenarioError(format_validation_error(source, Scenario, exc), path=path) from None
 
 
+def _listed(data: Any) -> Any:
+    """Tuples of a dumped scenario as lists, so that dotted paths can change their items."""
+    if isinstance(data, dict):
+        return {k: _listed(v) for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [_listed(v) for v in data]
+    return data
+
+
 def load_scenario(path: str | os.PathLike[str]) -> Scenario:
     """Read and validate a scenario YAML file.
 
@@ -467,6 +533,10 @@ def load_scenario(path: str | os.PathLike[str]) -> Scenario:
     ScenarioError
         For a missing, unreadable, empty or malformed file, or any schema violation; the
         message names the file, the field path, the bad value and the fix.
+
+    Examples
+    --------
+    >>> scenario = load_scenario("scenarios/combined.yaml")  # doctest: +SKIP
     """
     source = os.fspath(path)
     data = read_yaml(source, lambda message: ScenarioError(message, path=source))

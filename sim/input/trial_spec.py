@@ -283,6 +283,10 @@ def load_trial(path: str | os.PathLike[str]) -> Trial:
     TrialError
         For a missing, unreadable, empty or malformed file, any schema violation, a missing or
         invalid scenario, or arms whose weeks do not match the assessments.
+
+    Examples
+    --------
+    >>> trial = load_trial("scenarios/trials/smart.yaml")  # doctest: +SKIP
     """
     source = os.fspath(path)
     data = read_yaml(source, lambda message: TrialError(message, path=source))

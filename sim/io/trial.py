@@ -10,8 +10,8 @@ from typing import Any
 
 import numpy as np
 
+from sim.analyses.trial.people import people_table
 from sim.analyses.trial.run import TrialResult
-from sim.presentation.text.trial import people_table
 
 
 def _cell(value: Any) -> Any:

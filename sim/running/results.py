@@ -44,7 +44,17 @@ BOUT_COLUMNS = (
 
 @dataclass(frozen=True)
 class Result:
-    """One simulated scenario: time series, bouts, metrics and provenance."""
+    """One simulated scenario: time series, bouts, metrics and provenance.
+
+    Columns by name: ``result["il6_pg_mL"]`` (``result.column_names`` lists them, in the
+    order of ``timeseries.csv``); ``result.metrics`` holds the ``summary.json`` metrics.
+
+    Examples
+    --------
+    >>> result = simulate(load_scenario("scenarios/combined.yaml"))  # doctest: +SKIP
+    >>> result["reserve"][-1], result.metrics["strength_change_pct"]  # doctest: +SKIP
+    >>> result.to_frame().head()  # doctest: +SKIP
+    """
 
     scenario: Any
     parameters: Parameters
@@ -61,6 +71,39 @@ class Result:
     def name(self) -> str:
         """The scenario's name."""
         return str(self.scenario.name)
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        """The time-series columns, in the order of ``timeseries.csv`` (after ``time_h``)."""
+        return tuple(self.columns)
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        """A column by name; ``"time_h"`` is the sample times."""
+        if name == "time_h":
+            return self.times_h
+        try:
+            return self.columns[name]
+        except KeyError:
+            import difflib
+
+            close = difflib.get_close_matches(name, ["time_h", *self.columns], n=3)
+            hint = f"; did you mean {', '.join(map(repr, close))}?" if close else ""
+            raise KeyError(
+                f"no column {name!r}{hint} (result.column_names lists them all)"
+            ) from None
+
+    def to_frame(self) -> Any:
+        """The time series as a pandas DataFrame: ``time_h`` then the ``timeseries.csv`` columns."""
+        from sim.running.frames import pandas
+
+        return pandas().DataFrame({"time_h": self.times_h, **self.columns})
+
+    def bouts_frame(self) -> Any:
+        """The sessions as a pandas DataFrame with the columns of ``bouts.csv``."""
+        from sim.running.frames import pandas
+
+        rows = [[getattr(b, c) for c in BOUT_COLUMNS] for b in self.bouts]
+        return pandas().DataFrame(rows, columns=list(BOUT_COLUMNS))
 
     def at(self, name: str, t_h: float) -> float:
         """A column's value at the sample nearest to ``t_h`` [h]."""

@@ -163,6 +163,11 @@ def simulate(
     sim.input.limits.LimitError
         Before anything is integrated, if the time series would have more rows than the
         limit of :mod:`sim.input.limits` (2,000,000; environment variable ``MUSCLEBRAIN_MAX_ROWS``).
+
+    Examples
+    --------
+    >>> result = simulate(load_scenario("scenarios/aerobic.yaml"))  # doctest: +SKIP
+    >>> result.metrics["fitness_change_pct"]  # doctest: +SKIP
     """
     check_method(method)
     params = (params or Parameters()).with_overrides(dict(scenario.parameters))

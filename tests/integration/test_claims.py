@@ -56,7 +56,7 @@ def run(
 @functools.cache
 def acute(name: str) -> Result:
     """The scenario's first week at 2-minute resolution (the acute responses)."""
-    s = scenario(name).model_copy(update={"duration_weeks": 1, "follow_up_weeks": 0})
+    s = scenario(name).first_weeks(1)
     return simulate(s, sample_min=ACUTE_SAMPLE_MIN)
 
 

@@ -139,7 +139,7 @@ def test_same_seed_same_cohort_and_results_other_seed_other_people() -> None:
             np.testing.assert_array_equal(getattr(a, f.name), getattr(b, f.name))
     assert not np.array_equal(a.age_years, c.age_years)
     assert not np.array_equal(a.strength_responsiveness, c.strength_responsiveness)
-    scenario = load_scenario(SCENARIOS / "combined.yaml").model_copy(update={"duration_weeks": 4})
+    scenario = load_scenario(SCENARIOS / "combined.yaml").first_weeks(4)
     first, again = (simulate_cohort(scenario, g, pop, seed=5) for g in (a, b))
     np.testing.assert_array_equal(first.states, again.states)
     np.testing.assert_array_equal(first.sessions_completed, again.sessions_completed)

@@ -50,6 +50,14 @@ class TrialResult:
     arms: dict[str, ArmData]
     summary: dict[str, Any]
 
+    def people_frame(self) -> Any:
+        """One row per person as a pandas DataFrame, with the columns of ``people.csv``."""
+        from sim.analyses.trial.people import people_table
+        from sim.running.frames import pandas
+
+        header, rows = people_table(self.trial.design(), self.arms, self.trial.spec.outcome.name)
+        return pandas().DataFrame(rows, columns=header)
+
 
 def arm_streams(seed: int, arm: str) -> tuple[np.random.Generator, int, np.random.Generator]:
     """The arm's people generator, schedule seed and measurement-noise generator."""
@@ -120,6 +128,11 @@ def run_trial(
     ------
     TrialError
         For ``n_per_arm`` below 2 or above the limit, or a negative seed, before anything runs.
+
+    Examples
+    --------
+    >>> result = run_trial(load_trial("scenarios/trials/smart.yaml"), n_per_arm=50)  # doctest: +SKIP
+    >>> result.summary["arms"]["prt"]["hedges_g"]  # doctest: +SKIP
     """
     n = trial.spec.n_per_arm if n_per_arm is None else int(n_per_arm)
     seed = trial.spec.seed if seed is None else int(seed)

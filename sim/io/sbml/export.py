@@ -135,6 +135,10 @@ def export_sbml(
         exists (without ``overwrite``) or cannot be written; checked before the run.
     MusclebrainError
         If libsbml finds errors in the document (a bug in this module).
+
+    Examples
+    --------
+    >>> export_sbml(load_scenario("scenarios/combined.yaml"), Path("combined.xml"))  # doctest: +SKIP
     """
     libsbml = import_libsbml()
     out = Path(path)

@@ -21,7 +21,7 @@ import numpy as np
 from sim.analyses.compare import ACUTE_WINDOW_H, Comparison, acute_response
 from sim.input.regimen import HOURS_PER_WEEK
 from sim.model.state import label
-from sim.presentation.plots.run import WATERMARK, _pyplot, stamp
+from sim.presentation.plots.run import WATERMARK, draw_all, new_figure, stamp
 from sim.running.results import IGF1_MIDRANGE_NG_ML, Result
 
 RELATIVE = " (1 = the start)"
@@ -83,11 +83,11 @@ SLOW_PANELS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def plot_slow_states(comparison: Comparison, path: Path) -> None:
+def plot_slow_states(comparison: Comparison, path: Path | str | None = None) -> Any:
     """Slow states of every scenario over the horizon, one panel per state."""
-    plt = _pyplot()
     colours, styles = _colours(comparison), _styles(comparison)
-    fig, axes = plt.subplots(3, 2, figsize=(13, 11), constrained_layout=True)
+    fig = new_figure(figsize=(13, 11), constrained_layout=True)
+    axes = fig.subplots(3, 2)
     for ax, (name, title, ylabel) in zip(axes.flat, SLOW_PANELS, strict=True):
         if name == "igf1_ng_mL":
             lo, hi = IGF1_MIDRANGE_NG_ML
@@ -123,20 +123,19 @@ def plot_slow_states(comparison: Comparison, path: Path) -> None:
         fontsize=13,
     )
     stamp(fig)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    if path is not None:
+        fig.savefig(path, dpi=110)
+    return fig
 
 
-def plot_final_bars(comparison: Comparison, path: Path) -> None:
+def plot_final_bars(comparison: Comparison, path: Path | str | None = None) -> Any:
     """Final cognitive reserve and cognition change of every scenario, as bars."""
-    plt = _pyplot()
     colours = _colours(comparison)
     labels = [lbl for lbl, _ in comparison.results]
     follow_up = any(r.horizon_h > r.training_end_h for _, r in comparison.results)
     when = "at the end (of follow-up, if any)" if follow_up else "after the programme"
-    fig, axes = plt.subplots(
-        1, 2, figsize=(max(9.0, 1.3 * len(labels) + 4), 5.2), constrained_layout=True
-    )
+    fig = new_figure(figsize=(max(9.0, 1.3 * len(labels) + 4), 5.2), constrained_layout=True)
+    axes = fig.subplots(1, 2)
     panels = (
         ("reserve_final", f"Cognitive reserve {when}", "Reserve [model units] (0 = the start)"),
         ("cognition_z_final", f"Cognition change {when}", "Change in cognitive score [SD]"),
@@ -157,8 +156,9 @@ def plot_final_bars(comparison: Comparison, path: Path) -> None:
         fontsize=12,
     )
     stamp(fig)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    if path is not None:
+        fig.savefig(path, dpi=110)
+    return fig
 
 
 ACUTE_PANELS: tuple[tuple[str, str], ...] = (
@@ -177,11 +177,11 @@ def _session_name(bout: Any, lbl: str) -> str:
     return f"{lbl}: {bout.modality} session, week {week} ({minutes:.0f} min)"
 
 
-def plot_acute(comparison: Comparison, path: Path) -> None:
+def plot_acute(comparison: Comparison, path: Path | str | None = None) -> Any:
     """Myokines over 6 h from the start of one mid-training session of each scenario."""
-    plt = _pyplot()
     colours, styles = _colours(comparison), _styles(comparison)
-    fig, axes = plt.subplots(2, 2, figsize=(13, 9), constrained_layout=True)
+    fig = new_figure(figsize=(13, 9), constrained_layout=True)
+    axes = fig.subplots(2, 2)
     for lbl, r in comparison.results:
         bout, minutes, cols = acute_response(r)
         for ax, (name, _) in zip(axes.flat, ACUTE_PANELS, strict=True):
@@ -207,15 +207,22 @@ def plot_acute(comparison: Comparison, path: Path) -> None:
         fontsize=13,
     )
     stamp(fig)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    if path is not None:
+        fig.savefig(path, dpi=110)
+    return fig
 
 
-def plot_comparison(comparison: Comparison, folder: Path) -> list[Path]:
-    """Write the three comparison figures into ``folder``; return their paths."""
-    folder = Path(folder)
-    paths = [folder / "slow_states.png", folder / "final_bars.png", folder / "acute_response.png"]
-    plot_slow_states(comparison, paths[0])
-    plot_final_bars(comparison, paths[1])
-    plot_acute(comparison, paths[2])
-    return paths
+def plot_comparison(comparison: Comparison, folder: Path | str | None = None) -> dict[str, Any]:
+    """The three comparison figures by file name; written into ``folder`` if given.
+
+    Example
+    -------
+    >>> figs = plot_comparison(compare([aerobic, resistance]))  # doctest: +SKIP
+    >>> figs["slow_states.png"]  # doctest: +SKIP
+    """
+    draw = {
+        "slow_states.png": plot_slow_states,
+        "final_bars.png": plot_final_bars,
+        "acute_response.png": plot_acute,
+    }
+    return draw_all(draw, comparison, folder)

@@ -20,13 +20,18 @@ MODALITY_COLOURS = {"aerobic": "tab:blue", "hiit": "tab:red", "resistance": "tab
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
-def _pyplot() -> Any:
-    import matplotlib
+def new_figure(**kwargs: Any) -> Any:
+    """A :class:`matplotlib.figure.Figure` made without pyplot: no backend is chosen or
+    changed, nothing is kept open, and a notebook shows the returned figure."""
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    return Figure(**kwargs)
 
-    return plt
+
+def draw_all(draw: dict[str, Any], subject: Any, folder: Path | str | None) -> dict[str, Any]:
+    """``{file name: draw[name](subject, path)}``: each figure, written into ``folder`` if given."""
+    out = None if folder is None else Path(folder)
+    return {name: plot(subject, None if out is None else out / name) for name, plot in draw.items()}
 
 
 def stamp(fig: Any) -> None:
@@ -177,10 +182,17 @@ def plot_calendar(ax: Any, result: Result) -> None:
         ax.text(0.5, 0.5, "no sessions", transform=ax.transAxes, ha="center", color="0.4")
 
 
-def plot_run(result: Result, path: Path) -> None:
-    """The multi-panel figure of one run, saved as PNG."""
-    plt = _pyplot()
-    fig, axes = plt.subplots(3, 2, figsize=(13, 11), constrained_layout=True)
+def plot_run(result: Result, path: Path | str | None = None) -> Any:
+    """The multi-panel overview of one run: a typical week, the slow states, the calendar.
+
+    Returns the :class:`matplotlib.figure.Figure`; writes it as PNG to ``path`` if given.
+
+    Example
+    -------
+    >>> fig = plot_run(simulate(load_scenario("scenarios/combined.yaml")))  # doctest: +SKIP
+    """
+    fig = new_figure(figsize=(13, 11), constrained_layout=True)
+    axes = fig.subplots(3, 2)
     plot_week(axes[0, 0], result)
     plot_week_metabolites(axes[0, 1], result)
     plot_slow(
@@ -202,5 +214,6 @@ def plot_run(result: Result, path: Path) -> None:
     plot_calendar(axes[2, 1], result)
     fig.suptitle(f"{result.name}: {WATERMARK.lower()}", fontsize=13)
     stamp(fig)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    if path is not None:
+        fig.savefig(path, dpi=110)
+    return fig

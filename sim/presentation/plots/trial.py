@@ -1,4 +1,4 @@
-"""Figures of a virtual trial; matplotlib is imported here only (via :func:`sim.presentation.plots.run._pyplot`).
+"""Figures of a virtual trial, drawn without pyplot (:func:`sim.presentation.plots.run.new_figure`).
 
 Three PNGs, each with the illustrative-model watermark and the trial's name:
 
@@ -17,7 +17,7 @@ import numpy as np
 
 from sim.analyses.trial.stats import analysed
 from sim.model.state import label
-from sim.presentation.plots.run import _pyplot, stamp
+from sim.presentation.plots.run import draw_all, new_figure, stamp
 
 if TYPE_CHECKING:
     from sim.analyses.trial.run import TrialResult
@@ -25,9 +25,11 @@ if TYPE_CHECKING:
 DPI = 110
 
 
-def _save(fig: Any, path: Path) -> None:
+def _save(fig: Any, path: Path | str | None) -> Any:
     stamp(fig)
-    fig.savefig(path, dpi=DPI, metadata={"Software": None})
+    if path is not None:
+        fig.savefig(path, dpi=DPI, metadata={"Software": None})
+    return fig
 
 
 def _forest(
@@ -81,9 +83,8 @@ def reference_band(ax: Any, reference: dict[str, Any] | None) -> None:
     )
 
 
-def plot_effect_sizes(result: TrialResult, path: Path) -> None:
+def plot_effect_sizes(result: TrialResult, path: Path | str | None = None) -> Any:
     """Effect sizes per arm, and per subgroup if the trial has subgroups."""
-    plt = _pyplot()
     s = result.summary
     arm_rows = [
         (a, e["hedges_g"], e["hedges_g_ci95"], e["expected_g"])
@@ -99,21 +100,21 @@ def plot_effect_sizes(result: TrialResult, path: Path) -> None:
     ]
     panels = 2 if sub_rows else 1
     height = max(3.0, 0.25 * max(len(arm_rows), len(sub_rows)) + 1.5)
-    fig, axes = plt.subplots(1, panels, figsize=(6.0 * panels, height), squeeze=False)
+    fig = new_figure(figsize=(6.0 * panels, height))
+    axes = fig.subplots(1, panels, squeeze=False)
     reference_band(axes[0][0], s.get("reference"))
     _forest(axes[0][0], arm_rows, f"Arms at week {s['at_week']}")
     if sub_rows:
         _forest(axes[0][1], sub_rows, "Subgroups", legend=False)
     fig.suptitle(f"{s['trial']}: effect on {s['outcome']} ({s['analysis'].replace('_', ' ')})")
     fig.tight_layout()
-    _save(fig, path)
-    plt.close(fig)
+    return _save(fig, path)
 
 
-def plot_trajectories(result: TrialResult, path: Path) -> None:
+def plot_trajectories(result: TrialResult, path: Path | str | None = None) -> Any:
     """Mean ± SD of the measured outcome per arm at the assessments; true mean dashed."""
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(7.0, 4.5))
+    fig = new_figure(figsize=(7.0, 4.5))
+    ax = fig.subplots()
     design = result.trial.design()
     for i, arm in enumerate(result.arms.values()):
         pick = analysed(design, arm)
@@ -136,18 +137,15 @@ def plot_trajectories(result: TrialResult, path: Path) -> None:
     ax.set_title(f"{result.trial.name}: {name} per arm (dashed: true mean, no noise)")
     ax.legend(fontsize=8)
     fig.tight_layout()
-    _save(fig, path)
-    plt.close(fig)
+    return _save(fig, path)
 
 
-def plot_responders(result: TrialResult, path: Path) -> None:
+def plot_responders(result: TrialResult, path: Path | str | None = None) -> Any:
     """Histogram of measured changes at the primary week per arm, with the threshold."""
-    plt = _pyplot()
     design = result.trial.design()
     arms = list(result.arms.values())
-    fig, axes = plt.subplots(
-        len(arms), 1, figsize=(7.0, 1.6 * len(arms) + 1.0), sharex=True, squeeze=False
-    )
+    fig = new_figure(figsize=(7.0, 1.6 * len(arms) + 1.0))
+    axes = fig.subplots(len(arms), 1, sharex=True, squeeze=False)
     changes = [arm.change(design.at_week)[analysed(design, arm)] for arm in arms]
     edges = np.histogram_bin_edges(np.concatenate(changes), bins=30)
     for i, (ax, arm, change) in enumerate(zip(axes[:, 0], arms, changes)):
@@ -166,12 +164,19 @@ def plot_responders(result: TrialResult, path: Path) -> None:
     )
     fig.suptitle(f"{result.trial.name}: distribution of changes")
     fig.tight_layout()
-    _save(fig, path)
-    plt.close(fig)
+    return _save(fig, path)
 
 
-def plot_trial(result: TrialResult, out: Path) -> None:
-    """Write the three trial figures into the folder ``out``."""
-    plot_effect_sizes(result, out / "effect_sizes.png")
-    plot_trajectories(result, out / "trajectories.png")
-    plot_responders(result, out / "responders.png")
+def plot_trial(result: TrialResult, out: Path | str | None = None) -> dict[str, Any]:
+    """The three trial figures by file name; written into the folder ``out`` if given.
+
+    Example
+    -------
+    >>> figs = plot_trial(run_trial(load_trial("scenarios/trials/smart.yaml"), n_per_arm=20))  # doctest: +SKIP
+    """
+    draw = {
+        "effect_sizes.png": plot_effect_sizes,
+        "trajectories.png": plot_trajectories,
+        "responders.png": plot_responders,
+    }
+    return draw_all(draw, result, out)
