@@ -120,3 +120,17 @@ def test_trial_people_frame_has_the_people_csv_columns() -> None:
         "trajectories.png",
         "responders.png",
     }
+
+
+def test_the_readme_python_example_runs(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Python API", 1)[1].split("\n## ", 1)[0]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(ROOT)  # the example's paths are relative to the repository
+    namespace: dict[str, object] = {}
+    exec(compile(code, "README.md (Python API)", "exec"), namespace)
+    assert namespace["why"].reserve_change == pytest.approx(  # type: ignore[attr-defined]
+        namespace["result"]["reserve"][-1] - namespace["result"]["reserve"][0]  # type: ignore[index]
+    )
