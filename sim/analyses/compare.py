@@ -161,9 +161,9 @@ def demo_paths(folder: Path | None = None) -> list[Path]:
     missing = [p.name for p in paths if not p.is_file()]
     if missing:
         raise MusclebrainError(
-            f"the shipped scenarios ({', '.join(missing)}) are not in {folder}. The demo reads "
-            "them from the source checkout's scenarios/ folder. Fix: run from a checkout "
-            "installed with `pip install -e .`, or use `musclebrain compare` with your files."
+            f"the shipped scenarios ({', '.join(missing)}) are not in {folder}: the installed "
+            "package is incomplete. Fix: reinstall musclebrain (`pip install --force-reinstall "
+            "musclebrain`), or use `musclebrain compare` with your own files."
         )
     return paths
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import signal
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from sim import __version__
 from sim.cli.args import people, positive_minutes, seed
@@ -24,9 +26,11 @@ from sim.cli.commands import (
     cmd_export_sbml,
     cmd_params,
     cmd_run,
+    cmd_scenarios,
     cmd_trial,
     cmd_validate,
 )
+from sim.cli.help import EPILOGS
 from sim.errors import InputError, MusclebrainError
 
 __all__ = ["EXIT_INPUT", "EXIT_INTERNAL", "EXIT_OK", "build_parser", "main"]
@@ -42,8 +46,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"musclebrain {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    run = sub.add_parser("run", help="run one scenario file")
-    run.add_argument("scenario", help="scenario YAML file")
+    def command(name: str, **kwargs: Any) -> argparse.ArgumentParser:
+        """A subcommand whose help ends with what it writes and examples (EPILOGS)."""
+        return sub.add_parser(
+            name,
+            epilog=EPILOGS[name],
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+            **kwargs,
+        )
+
+    run = command(
+        "run",
+        help="run one scenario file",
+    )
+    run.add_argument("scenario", help="scenario YAML file, or a shipped scenario's name")
     run.add_argument("--out", help="output folder (default outputs/<scenario name>/)")
     run.add_argument(
         "--sample-min",
@@ -61,16 +77,25 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--no-plots", action="store_true", help="skip the figure")
     run.set_defaults(func=cmd_run)
 
-    val = sub.add_parser("validate", help="check scenario files without running")
+    val = command(
+        "validate",
+        help="check scenario files without running",
+    )
     val.add_argument("paths", nargs="+", help="scenario YAML files")
     val.set_defaults(func=cmd_validate)
 
-    par = sub.add_parser("params", help="the parameter table with units, bounds and sources")
+    par = command(
+        "params",
+        help="the parameter table with units, bounds and sources",
+    )
     par.add_argument("--scenario", help="show values with this scenario's overrides")
     par.add_argument("--markdown", action="store_true", help="print a Markdown table")
     par.set_defaults(func=cmd_params)
 
-    cmp = sub.add_parser("compare", help="run several scenarios into one comparison")
+    cmp = command(
+        "compare",
+        help="run several scenarios into one comparison",
+    )
     cmp.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="scenario YAML files")
     cmp.add_argument("--out", help="output folder (default outputs/compare/)")
     cmp.add_argument(
@@ -81,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     cmp.add_argument("--no-plots", action="store_true", help="skip the figures")
     cmp.set_defaults(func=cmd_compare)
 
-    demo = sub.add_parser(
+    demo = command(
         "demo",
         help="the shipped sedentary/aerobic/resistance/combined comparison",
         description="Run the shipped sedentary, aerobic, resistance and combined scenarios, "
@@ -96,7 +121,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="replace the earlier results of another musclebrain command in --out",
     )
     demo.set_defaults(func=cmd_demo)
-    tri = sub.add_parser("trial", help="a virtual trial: arms of sampled people, effect sizes")
+    tri = command(
+        "trial",
+        help="a virtual trial: arms of sampled people, effect sizes",
+    )
     tri.add_argument("trial", help="trial YAML file (see scenarios/trials/)")
     tri.add_argument("--out", help="output folder (default outputs/<trial name>/)")
     tri.add_argument(
@@ -115,7 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     tri.add_argument("--no-plots", action="store_true", help="skip the figures")
     tri.set_defaults(func=cmd_trial)
 
-    sbml = sub.add_parser(
+    sbml = command(
         "export-sbml",
         help="the model with a scenario's bouts as SBML Level 3 events",
         description="Write the whole model with the scenario's parameters, initial state and "
@@ -134,6 +162,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sbml.add_argument("--force", action="store_true", help="replace an existing file")
     sbml.set_defaults(func=cmd_export_sbml)
+
+    lst = sub.add_parser(
+        "scenarios",
+        help="list the shipped scenarios and trials, each with its lesson",
+        epilog=EPILOGS["scenarios"],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    lst.set_defaults(func=cmd_scenarios)
     return parser
 
 
@@ -165,6 +201,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; nothing was written", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader went away (``musclebrain params | head``): end quietly, as a pipe does
+        with contextlib.suppress(OSError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        return 128 + signal.SIGPIPE
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -12,20 +12,34 @@ from typing import Any
 
 from sim.cli.args import check_size
 from sim.errors import InputError
+from sim.input.shipped import other_kind, resolve_scenario, resolve_trial
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 
 
+def load_scenario_checked(path: str) -> Any:
+    """:func:`load_scenario`, saying so when the file is a trial file."""
+    from sim.input.scenario import load_scenario
+
+    try:
+        return load_scenario(path)
+    except InputError:
+        hint = other_kind(path, "scenario")
+        if hint:
+            raise InputError(hint) from None
+        raise
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """Run one scenario into an output folder."""
-    from sim.input.scenario import load_scenario
     from sim.io.folders import OutputFolder
     from sim.io.report import write_report
     from sim.io.run import write_run, write_run_figures
     from sim.running.results import ILLUSTRATIVE
     from sim.running.simulation import simulate
 
-    scenario = load_scenario(args.scenario)
+    args.scenario = resolve_scenario(args.scenario)
+    scenario = load_scenario_checked(args.scenario)
     check_size(args.scenario, scenario, args.sample_min)
     out = Path(args.out) if args.out else Path("outputs") / scenario.name
     folder = OutputFolder(out, "run", args.force, inputs=(args.scenario,))
@@ -55,12 +69,12 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check scenario files without running them."""
-    from sim.input.scenario import load_scenario
 
     failed = 0
     for path in args.paths:
         try:
-            scenario = load_scenario(path)
+            path = resolve_scenario(path)
+            scenario = load_scenario_checked(path)
         except InputError as exc:
             failed += 1
             print(f"invalid: {exc}", file=sys.stderr)
@@ -129,6 +143,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from sim.io.folders import OutputFolder
     from sim.io.report import write_comparison_report
 
+    args.scenarios = [resolve_scenario(p) for p in args.scenarios]
     scenarios = load_scenarios(args.scenarios)  # a missing or invalid file: nothing runs
     out = Path(args.out) if args.out else Path("outputs") / "compare"
     folder = OutputFolder(out, "compare", args.force, inputs=tuple(args.scenarios))
@@ -176,7 +191,14 @@ def cmd_trial(args: argparse.Namespace) -> int:
     from sim.presentation.text.trial import format_table
     from sim.running.results import ILLUSTRATIVE
 
-    trial = load_trial(args.trial)
+    args.trial = resolve_trial(args.trial)
+    try:
+        trial = load_trial(args.trial)
+    except InputError:
+        hint = other_kind(args.trial, "trial")
+        if hint:
+            raise InputError(hint) from None
+        raise
     out = Path(args.out) if args.out else Path("outputs") / trial.name
     folder = OutputFolder(out, "trial", args.force, inputs=(args.trial,))
     folder.check()  # fail before spending time on the run
@@ -202,12 +224,12 @@ def cmd_export_sbml(args: argparse.Namespace) -> int:
     An existing file is replaced (atomically) only with ``--force``, like ``run``'s folder.
     A missing python-libsbml is bad input (exit 2): the message names the extra to install.
     """
-    from sim.input.scenario import load_scenario
     from sim.io.sbml.export import export_sbml
     from sim.model.state import TIMESERIES_COLUMNS
     from sim.running.results import ILLUSTRATIVE
 
-    scenario = load_scenario(args.scenario)
+    args.scenario = resolve_scenario(args.scenario)
+    scenario = load_scenario_checked(args.scenario)
     check_size(args.scenario, scenario, None)
     export = export_sbml(scenario, Path(args.out), seed=args.seed, overwrite=args.force)
     res, m = export.result, export.result.metrics
@@ -225,4 +247,27 @@ def cmd_export_sbml(args: argparse.Namespace) -> int:
         print(f"libsbml: {warning}", file=sys.stderr)
     print(f"  libsbml consistency check: 0 errors, {len(export.warnings)} warnings")
     print(ILLUSTRATIVE)
+    return EXIT_OK
+
+
+def cmd_scenarios(args: argparse.Namespace) -> int:
+    """List the shipped scenarios and trials, each with the lesson it teaches."""
+    import textwrap
+
+    from sim.input.shipped import lesson, shipped_scenarios, shipped_trials
+    from sim.input.yamlfile import read_yaml
+
+    for title, command, files in (
+        ("scenarios", "run", shipped_scenarios()),
+        ("trials", "trial", shipped_trials()),
+    ):
+        print(f"Shipped {title} (run one by name: musclebrain {command} NAME):")
+        for f in files:
+            data = read_yaml(f, InputError)
+            text = lesson(data.get("description", "") if isinstance(data, dict) else "", 400)
+            print(f"  {f.stem}")
+            print(textwrap.fill(text[:1].upper() + text[1:] + ".", 100, initial_indent=" " * 6,
+                                subsequent_indent=" " * 6))  # fmt: skip
+        print()
+    print("Illustrative teaching model, not clinical.")
     return EXIT_OK

@@ -257,6 +257,9 @@ def describe(root: type[BaseModel], error: Any) -> list[tuple[str, str]]:
             if kind == "union_tag_invalid"
             else f"add '{disc}: ...' with one of {member_tags}"
         )
+        everyday = MODALITY_WORDS.get(str(ctx.get("tag", "")).strip().lower())
+        if disc == "modality" and everyday:
+            fix = everyday
     elif kind == "literal_error":
         expected = str(ctx.get("expected", ""))
         what = f"{shown} is not allowed{_did_you_mean(value, _quoted(expected))}"
@@ -289,6 +292,9 @@ def describe(root: type[BaseModel], error: Any) -> list[tuple[str, str]]:
         )
         finite = not isinstance(value, float) or math.isfinite(value)
         fix = f"{'use a value' if finite else 'write a finite number'} {range_text(here.field)}"
+        scaled = _scale_hint(value, field_bounds(here.field))
+        if scaled:
+            what, fix = f"{what}; {scaled[0]}", scaled[1]
     elif kind in ("string_too_short", "string_too_long"):
         what = f"{shown} is invalid: {error['msg'].lower()}"
         fix = (
@@ -337,6 +343,41 @@ def _bounds_text(field: FieldInfo | None) -> str:
 
 def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
+
+
+MODALITY_WORDS = {
+    **dict.fromkeys(
+        ("walking", "walk", "running", "run", "jogging", "cycling", "bike", "swimming", "rowing"),
+        "use 'aerobic' (walking, running, cycling and swimming are aerobic work: give "
+        "intensity_pct_hrmax or intensity_pct_vo2max), or 'hiit' for intervals",
+    ),
+    **dict.fromkeys(
+        ("weights", "lifting", "strength", "weight_training", "bands", "bodyweight"),
+        "use 'resistance' (with sets, reps, intensity_pct_1rm and movements)",
+    ),
+    "intervals": "use 'hiit'",
+}
+"""Everyday words for a modality and the fix that names the model's modality."""
+
+
+def _scale_hint(value: Any, bounds: dict[str, Any]) -> tuple[str, str] | None:
+    """A percentage written as a fraction (0.7 for 70), or a fraction as a percentage (85 for
+    0.85): what it looks like, and the fix with the value rewritten."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return None
+    low = bounds.get("ge", bounds.get("gt"))
+    high = bounds.get("le", bounds.get("lt"))
+    if low is not None and low > 1 and 0 < value <= 1 and (high is None or high >= 100 * value):
+        return (
+            "it looks like a fraction where a percentage is asked for",
+            f"write it as a percentage: {100 * value:g} (not {value:g})",
+        )
+    if high is not None and high <= 1 and 2 < value <= 100:  # 1.5 is a slip, 85 a percentage
+        return (
+            "it looks like a percentage where a fraction is asked for",
+            f"write it as a fraction: {value / 100:g} (not {value:g})",
+        )
+    return None
 
 
 def _fix_for_field(field: FieldInfo | None) -> str:

@@ -1,0 +1,56 @@
+"""The end of each subcommand's ``--help``: what it writes, and examples to copy."""
+
+from __future__ import annotations
+
+EPILOGS = {
+    "run": """writes (in --out, default outputs/<scenario name>/):
+  timeseries.csv, bouts.csv, summary.json, report.html,
+  and without --no-plots: overview.png, session.png, performance.png
+
+examples:
+  musclebrain run combined                       # a shipped scenario by name
+  musclebrain run scenarios/aerobic.yaml --out outputs/aerobic --force
+  musclebrain run my_plan.yaml --sample-min 5 --no-plots""",
+    "validate": """writes nothing; prints ok or what is wrong (with the fix) for each file
+
+examples:
+  musclebrain validate my_plan.yaml
+  musclebrain validate scenarios/*.yaml""",
+    "params": """writes nothing; prints the table (name, value, unit, bounds, source)
+
+examples:
+  musclebrain params | less
+  musclebrain params --scenario scenarios/resistance_denervated.yaml
+  musclebrain params --markdown > parameters.md""",
+    "compare": """writes (in --out, default outputs/compare/):
+  comparison.csv, comparison.json, report.html,
+  and without --no-plots: slow_states.png, final_bars.png, acute_response.png
+
+examples:
+  musclebrain compare aerobic resistance combined
+  musclebrain compare scenarios/resistance_twice_weekly.yaml my_plan.yaml --out outputs/mine""",
+    "demo": """writes (in --out, default outputs/demo/): comparison.csv, comparison.json,
+  report.html, slow_states.png, final_bars.png, acute_response.png
+
+examples:
+  musclebrain demo
+  musclebrain demo --out outputs/class""",
+    "trial": """writes (in --out, default outputs/<trial name>/):
+  trial.json, people.csv, report.html,
+  and without --no-plots: effect_sizes.png, trajectories.png, responders.png
+
+examples:
+  musclebrain trial northey_modalities           # a shipped trial by name
+  musclebrain trial scenarios/trials/smart.yaml --n-per-arm 500 --seed 7""",
+    "export-sbml": """writes the SBML Level 3 file named by --out (needs the [sbml] extra)
+
+examples:
+  musclebrain export-sbml combined --out combined.xml
+  musclebrain export-sbml scenarios/hiit.yaml --out hiit.xml --force""",
+    "scenarios": """writes nothing; lists each shipped scenario and trial with its lesson
+
+examples:
+  musclebrain scenarios
+  musclebrain run resistance_static_load         # then run one by its name""",
+}
+"""Per subcommand: the files it writes and examples."""
