@@ -42,6 +42,10 @@ def stamp(fig: Any) -> None:
     """
     from matplotlib.layout_engine import ConstrainedLayoutEngine
 
+    from sim.presentation.plots.style import readable_axes
+
+    readable_axes(fig)
+
     engine = fig.get_layout_engine()
     if isinstance(engine, ConstrainedLayoutEngine):
         engine.set(rect=(0.0, 0.025, 1.0, 0.975))

@@ -105,3 +105,22 @@ def figure_style() -> Iterator[None]:
     rc: dict[str, Any] = {**RC, "axes.prop_cycle": cycler(color=list(PALETTE))}
     with mpl.rc_context(rc):  # type: ignore[arg-type]  # keys are checked by matplotlib
         yield
+
+
+def readable_axes(fig: Any) -> None:
+    """No offset notation ("1e-12+1") on any axis, and a flat line gets a visible band.
+
+    A series that does not move (a control arm, IGF-1 within hours) would otherwise get an
+    axis a few 1e-16 wide, which magnifies rounding into a jagged line.
+    """
+    import contextlib
+
+    for ax in fig.axes:
+        for axis in ("x", "y"):
+            with contextlib.suppress(AttributeError, TypeError):  # not a scalar axis
+                ax.ticklabel_format(axis=axis, useOffset=False)
+        lo, hi = ax.get_ylim()
+        middle = 0.5 * (lo + hi)
+        if ax.get_yscale() == "linear" and abs(hi - lo) < 1e-6 * max(1.0, abs(middle)):
+            pad = max(0.05 * abs(middle), 0.05)
+            ax.set_ylim(middle - pad, middle + pad)
