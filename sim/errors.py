@@ -54,3 +54,11 @@ class OutputError(InputError):
 
 class SolverError(MusclebrainError):
     """The ODE integration failed on a segment; names scenario, segment and the solver's message."""
+
+
+class ReportUnavailable(InputError):
+    """``report.html`` cannot be written: Jinja2 (the ``[report]`` extra) is not installed."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that every clean-up on the way out runs the same way."""

@@ -31,7 +31,7 @@ from sim.cli.commands import (
     cmd_validate,
 )
 from sim.cli.help import EPILOGS
-from sim.errors import InputError, MusclebrainError
+from sim.errors import InputError, MusclebrainError, Terminated
 
 __all__ = ["EXIT_INPUT", "EXIT_INTERNAL", "EXIT_OK", "build_parser", "main"]
 
@@ -171,10 +171,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     lst.set_defaults(func=cmd_scenarios)
     return parser
-
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM, raised like Ctrl-C so that every clean-up on the way out runs the same way."""
 
 
 def _on_sigterm(signum: int, frame: object) -> None:

@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from sim.errors import ReportUnavailable
 from sim.presentation.report.context import FIGURE_CAPTIONS, Figure, report_context
-from sim.presentation.report.render import ReportUnavailable, render_report
+from sim.presentation.report.render import render_report
 
 REPORT = "report.html"
 

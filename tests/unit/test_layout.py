@@ -151,3 +151,19 @@ def test_development_tools_do_not_ship_in_the_package() -> None:
         assert not any(m.split(".")[0] == "tools" for m in imports(path, only_sim=False)), path
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     assert 'include = ["sim", "sim.*"]' in text  # the wheel holds sim only, never tools/
+
+
+def test_every_public_exception_is_in_the_errors_module() -> None:
+    """Exceptions users may catch live in ``sim.errors``; elsewhere only private helpers."""
+    outside = []
+    for path in modules():
+        if path.name == "errors.py" and path.parent == SIM:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef) and not node.name.startswith("_"):
+                bases = {ast.unparse(b) for b in node.bases}
+                if any(
+                    b.endswith(("Error", "Exception", "Interrupt", "Unavailable")) for b in bases
+                ):
+                    outside.append(f"{path.relative_to(ROOT)}: {node.name}")
+    assert not outside, outside

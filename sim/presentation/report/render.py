@@ -5,17 +5,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sim.errors import InputError
+from sim.errors import ReportUnavailable
 
 INSTALL_HINT = "pip install 'musclebrain[report]'"
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _CODE = re.compile(r"`([^`]+)`")
 _ITALIC = re.compile(r"(?<![*\w])\*(?!\s)([^*]+?)\*(?![*\w])")
-
-
-class ReportUnavailable(InputError):
-    """Jinja2 is not installed: the report cannot be written (the rest of the output can)."""
 
 
 def inline_markdown(text: str) -> Any:
