@@ -58,49 +58,32 @@ def browser():  # type: ignore[no-untyped-def]
         b.close()
 
 
-@pytest.fixture(scope="module")
-def demo_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("demo") / "demo"
+def _report(factory: pytest.TempPathFactory, name: str, *command: str) -> Path:
+    """Run ``musclebrain COMMAND ... --out <tmp>/name`` and return its report.html."""
+    out = factory.mktemp(name) / name
     subprocess.run(
-        [sys.executable, "-m", "sim", "demo", "--out", str(out)],
+        [sys.executable, "-m", "sim", *command, "--out", str(out)],
         check=True,
         capture_output=True,
         cwd=out.parent,
     )
     return out / "report.html"
+
+
+@pytest.fixture(scope="module")
+def demo_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _report(tmp_path_factory, "demo", "demo")
 
 
 @pytest.fixture(scope="module")
 def run_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("run") / "hiit"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "sim",
-            "run",
-            str(ROOT / "scenarios" / "hiit.yaml"),
-            "--out",
-            str(out),
-        ],
-        check=True,
-        capture_output=True,
-        cwd=out.parent,
-    )
-    return out / "report.html"
+    return _report(tmp_path_factory, "hiit", "run", str(ROOT / "scenarios" / "hiit.yaml"))
 
 
 @pytest.fixture(scope="module")
 def trial_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("trial") / "northey"
     trial = ROOT / "scenarios" / "trials" / "northey_modalities.yaml"
-    subprocess.run(
-        [sys.executable, "-m", "sim", "trial", str(trial), "--n-per-arm", "40", "--out", str(out)],
-        check=True,
-        capture_output=True,
-        cwd=out.parent,
-    )
-    return out / "report.html"
+    return _report(tmp_path_factory, "northey", "trial", str(trial), "--n-per-arm", "40")
 
 
 def _open(browser, report: Path, width: int):  # type: ignore[no-untyped-def]
