@@ -8,6 +8,7 @@ frozen. YAML reads ``yes`` as true and quoted numbers as text; :data:`Number` an
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict
@@ -18,6 +19,18 @@ class StrictModel(BaseModel):
     """Base of every input schema: unknown keys refused, values frozen once validated."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Any:
+        """A copy; with ``update``, validated again (pydantic's own copy would skip it).
+
+        Raises
+        ------
+        pydantic.ValidationError
+            When the updated values do not validate (naming each field, value and rule).
+        """
+        if update:
+            return type(self).model_validate({**self.model_dump(mode="python"), **update})
+        return super().model_copy(deep=deep)
 
 
 def _number(value: Any) -> Any:

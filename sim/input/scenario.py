@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    BaseModel,
     BeforeValidator,
     Field,
     ValidationError,
@@ -36,6 +37,7 @@ from sim.input.messages import (
     rule_error,
     short_repr,
 )
+from sim.input.shipped import shipped_file
 from sim.input.yamlfile import read_yaml
 from sim.model.parameters import check_override
 from sim.model.vocabulary import DAYS, HOURS_PER_WEEK
@@ -301,9 +303,9 @@ class Scenario(StrictModel):
                 for key in parents:
                     node = node[int(key)] if isinstance(node, list) else node[key]
                 if isinstance(node, list):
-                    node[int(last)] = value
+                    node[int(last)] = _listed(value)
                 else:
-                    node[last] = value
+                    node[last] = _listed(value)
             except (KeyError, IndexError, ValueError, TypeError):
                 raise ScenarioError(
                     f"<{self.name} with changes>: {path}: no such field. Fix: name a field "
@@ -507,7 +509,13 @@ def scenario_from_dict(data: Any, source: str = "<dict>") -> Scenario:
 
 
 def _listed(data: Any) -> Any:
-    """Tuples of a dumped scenario as lists, so that dotted paths can change their items."""
+    """Tuples of a dumped scenario as lists, so that dotted paths can change their items.
+
+    A model given as a new value (``update={"participant": participant}``) becomes a mapping,
+    so it is validated again with the rest rather than taken as it is.
+    """
+    if isinstance(data, BaseModel):
+        return _listed(data.model_dump(mode="python"))
     if isinstance(data, dict):
         return {k: _listed(v) for k, v in data.items()}
     if isinstance(data, (list, tuple)):
@@ -516,12 +524,13 @@ def _listed(data: Any) -> Any:
 
 
 def load_scenario(path: str | os.PathLike[str]) -> Scenario:
-    """Read and validate a scenario YAML file.
+    """Read and validate a scenario YAML file, or a shipped scenario by name.
 
     Parameters
     ----------
     path
-        The scenario file.
+        The scenario file, or the name of a shipped scenario (``"combined"``; the names
+        ``musclebrain scenarios`` lists) when no file of that name exists.
 
     Returns
     -------
@@ -537,7 +546,9 @@ def load_scenario(path: str | os.PathLike[str]) -> Scenario:
     Examples
     --------
     >>> scenario = load_scenario("scenarios/combined.yaml")  # doctest: +SKIP
+    >>> scenario = load_scenario("combined")  # the shipped one, from any folder  # doctest: +SKIP
     """
     source = os.fspath(path)
+    source = shipped_file(source) or source
     data = read_yaml(source, lambda message: ScenarioError(message, path=source))
     return scenario_from_dict(data, source=source)

@@ -39,18 +39,32 @@ def shipped_trials() -> list[Path]:
     return sorted((scenario_dir() / "trials").glob("*.yaml"))
 
 
-def _by_name(text: str, folder: Path, kind: str, listing: list[Path]) -> str:
+def _is_path(text: str) -> bool:
+    """Whether ``text`` is meant as a file path rather than a shipped file's name."""
+    return Path(text).exists() or "/" in text or "\\" in text or text.endswith((".yaml", ".yml"))
+
+
+def shipped_file(text: str, trial: bool = False) -> str | None:
+    """The shipped scenario (or trial) file named ``text``; None for a path or an unknown name."""
+    if _is_path(text):
+        return None
+    folder = scenario_dir() / "trials" if trial else scenario_dir()
+    candidate = folder / f"{text.strip().replace('-', '_')}.yaml"
+    return str(candidate) if candidate.is_file() else None
+
+
+def _by_name(text: str, trial: bool, kind: str, listing: list[Path]) -> str:
     """``text`` itself if it names a file; else the shipped ``kind`` of that name."""
     from sim.errors import InputError
 
-    if Path(text).exists() or "/" in text or "\\" in text or text.endswith((".yaml", ".yml")):
+    if _is_path(text):
         return text
-    stem = text.strip().replace("-", "_")
-    candidate = folder / f"{stem}.yaml"
-    if candidate.is_file():
-        return str(candidate)
+    found = shipped_file(text, trial)
+    if found is not None:
+        return found
     import difflib
 
+    stem = text.strip().replace("-", "_")
     names = [p.stem for p in listing]
     close = difflib.get_close_matches(stem, names, n=3, cutoff=0.6)
     hint = f"did you mean {', '.join(close)}? " if close else ""
@@ -62,12 +76,12 @@ def _by_name(text: str, folder: Path, kind: str, listing: list[Path]) -> str:
 
 def resolve_scenario(text: str) -> str:
     """A scenario argument as a path: a file as given, or a shipped scenario by name."""
-    return _by_name(text, scenario_dir(), "scenario", shipped_scenarios())
+    return _by_name(text, False, "scenario", shipped_scenarios())
 
 
 def resolve_trial(text: str) -> str:
     """A trial argument as a path: a file as given, or a shipped trial by name."""
-    return _by_name(text, scenario_dir() / "trials", "trial", shipped_trials())
+    return _by_name(text, True, "trial", shipped_trials())
 
 
 def lesson(description: str, width: int = 200) -> str:

@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from sim.errors import ScenarioError, TrialError
 from sim.input.messages import describe, format_problems, format_validation_error, short_repr
 from sim.input.scenario import Scenario, scenario_from_dict
-from sim.input.shipped import SCENARIO_DIR
+from sim.input.shipped import SCENARIO_DIR, shipped_file
 from sim.input.trial_schema import TrialFile
 from sim.input.yamlfile import read_yaml
 
@@ -263,7 +263,9 @@ def trial_from_dict(
 
 
 def load_trial(path: str | os.PathLike[str]) -> Trial:
-    """Read and validate a trial YAML file; scenario paths are relative to its folder.
+    """Read and validate a trial YAML file (or a shipped trial by name, e.g. ``"smart"``).
+
+    Scenario paths in it are relative to its folder.
 
     A scenario path must stay inside the trial file's folder or name a shipped scenario
     (``scenarios/*.yaml``, e.g. ``../aerobic.yaml`` from ``scenarios/trials/``).
@@ -271,7 +273,8 @@ def load_trial(path: str | os.PathLike[str]) -> Trial:
     Parameters
     ----------
     path
-        The trial file.
+        The trial file, or the name of a shipped trial (``"smart"``) when no file of that
+        name exists.
 
     Returns
     -------
@@ -287,7 +290,9 @@ def load_trial(path: str | os.PathLike[str]) -> Trial:
     Examples
     --------
     >>> trial = load_trial("scenarios/trials/smart.yaml")  # doctest: +SKIP
+    >>> trial = load_trial("smart")  # the shipped one, from any folder  # doctest: +SKIP
     """
     source = os.fspath(path)
+    source = shipped_file(source, trial=True) or source
     data = read_yaml(source, lambda message: TrialError(message, path=source))
     return trial_from_dict(data, source=source, base_dir=Path(source).parent)

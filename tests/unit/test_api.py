@@ -8,6 +8,7 @@ import sys
 import matplotlib
 import numpy as np
 import pytest
+from pydantic import ValidationError
 
 import sim
 from sim.errors import ScenarioError
@@ -41,6 +42,16 @@ def test_import_sim_stays_light() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_shipped_scenarios_and_trials_load_by_name_from_any_folder(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)
+    assert sim.load_scenario("combined") == sim.load_scenario(SCENARIOS / "combined.yaml")
+    assert sim.load_trial("smart").spec.name == "smart"
+    with pytest.raises(ScenarioError, match="file not found"):
+        sim.load_scenario("combind")  # no file and no shipped scenario of that name
+    (tmp_path / "combined").write_text("name: mine\nduration_weeks: 2\n", encoding="utf-8")
+    assert sim.load_scenario("combined").name == "mine"  # a file of that name comes first
 
 
 @pytest.fixture(scope="module")
@@ -86,6 +97,14 @@ def test_with_changes_revalidates(combined) -> None:  # type: ignore[no-untyped-
         combined.with_changes({"participant.age_years": 200})
     with pytest.raises(ScenarioError, match="no such field"):
         combined.with_changes({"nothing.here": 1})
+    # a part copied with pydantic's model_copy is validated too, alone and inside a scenario
+    with pytest.raises(ValidationError, match="age_years"):
+        combined.participant.model_copy(update={"age_years": 200})
+    unchecked = combined.participant.model_construct(
+        **{**combined.participant.model_dump(), "age_years": 200}
+    )
+    with pytest.raises(ScenarioError, match=r"participant\.age_years: 200 is invalid"):
+        combined.model_copy(update={"participant": unchecked})
     assert combined.first_weeks(4).duration_weeks == 4
     assert sum(b.weeks for b in combined.first_weeks(4).blocks) == 4
 
