@@ -43,7 +43,14 @@ class Entry:
 
 @dataclass(frozen=True)
 class Comparison:
-    """Several runs side by side; failures are kept apart from results."""
+    """Several runs side by side; failures are kept apart from results.
+
+    Examples
+    --------
+    >>> comparison = compare([load_scenario("aerobic"), load_scenario("resistance")])  # doctest: +SKIP
+    >>> comparison.to_frame()["reserve_final"]  # one row per scenario  # doctest: +SKIP
+    >>> figs = plot_comparison(comparison)  # doctest: +SKIP
+    """
 
     entries: tuple[Entry, ...]
 

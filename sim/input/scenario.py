@@ -264,7 +264,17 @@ class Adherence(StrictModel):
 
 
 class Scenario(StrictModel):
-    """A whole scenario file, validated. Build it with :func:`load_scenario`."""
+    """A whole scenario file, validated. Build it with :func:`load_scenario`.
+
+    Frozen: change it with :meth:`with_changes` (or ``model_copy(update=...)``), which
+    returns a new scenario validated exactly as a file is.
+
+    Examples
+    --------
+    >>> scenario = load_scenario("combined")  # doctest: +SKIP
+    >>> scenario.duration_weeks, [b.weeks for b in scenario.blocks]  # doctest: +SKIP
+    >>> older = scenario.with_changes({"participant.age_years": 75})  # doctest: +SKIP
+    """
 
     name: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
     description: str = ""
@@ -481,6 +491,10 @@ def scenario_from_dict(data: Any, source: str = "<dict>") -> Scenario:
     ------
     ScenarioError
         One message listing every problem with field path, bad value and fix.
+
+    Examples
+    --------
+    >>> scenario = scenario_from_dict({"name": "rest", "duration_weeks": 4})  # doctest: +SKIP
     """
     path = None if source == "<dict>" else source
     if not isinstance(data, dict):

@@ -50,7 +50,13 @@ class Design:
 
 @dataclass(frozen=True)
 class Trial:
-    """A validated trial file with each arm's scenario resolved and checked."""
+    """A validated trial file with each arm's scenario resolved and checked.
+
+    Examples
+    --------
+    >>> trial = load_trial("smart")  # doctest: +SKIP
+    >>> trial.name, list(trial.scenarios)  # doctest: +SKIP
+    """
 
     spec: TrialFile
     scenarios: dict[str, Scenario]

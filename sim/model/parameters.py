@@ -32,7 +32,13 @@ ILL = "illustrative"
 
 @dataclass(frozen=True)
 class Parameters:
-    """Default model parameters (time in hours). Build variants with :meth:`with_overrides`."""
+    """Default model parameters (time in hours). Build variants with :meth:`with_overrides`.
+
+    Examples
+    --------
+    >>> params = Parameters().with_overrides({"il6_rest_pg_mL": 1.5})  # doctest: +SKIP
+    >>> result = simulate(load_scenario("combined"), params)  # doctest: +SKIP
+    """
 
     # --- muscle & metabolites -------------------------------------------------------------
     lactate_rest_mmol_L: float = _p(1.0, 0.5, 2.0, "Resting blood lactate.", "menzies2010", M)

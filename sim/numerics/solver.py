@@ -21,6 +21,7 @@ Cohorts run the same ETD3RK scheme for many people at once (:mod:`sim.numerics.c
 from __future__ import annotations
 
 import warnings
+from typing import Literal
 
 import numpy as np
 
@@ -38,6 +39,7 @@ __all__ = [
     "REFERENCE_RTOL",
     "RTOL",
     "ExponentialSettings",
+    "Method",
     "check_method",
     "integrate",
     "integrate_segment",
@@ -48,7 +50,10 @@ __all__ = [
 # Choosing the integrator of single runs
 # --------------------------------------------------------------------------------------------
 
-METHODS = ("exponential", "lsoda", "reference")
+Method = Literal["exponential", "lsoda", "reference"]
+"""The name of a solver method, for type hints (``simulate(..., method=...)``)."""
+
+METHODS: tuple[Method, ...] = ("exponential", "lsoda", "reference")
 """Solver methods: ``"exponential"`` (the default, ETD3RK), ``"lsoda"`` (LSODA with
 ``rtol = 1e-6``, ``atol = 1e-8``) and ``"reference"`` (LSODA with ``rtol = 1e-10``,
 ``atol = 1e-12``)."""

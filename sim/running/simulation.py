@@ -25,12 +25,13 @@ import numpy as np
 
 from sim.input.limits import check_run_size
 from sim.input.regimen import HOURS_PER_WEEK, expand_regimen
+from sim.input.scenario import Scenario
 from sim.model.constants import Subject, compile_constants
 from sim.model.drive import REST, Drive
 from sim.model.parameters import Parameters
 from sim.model.rhs import initial_state
 from sim.model.state import STATE_NAMES
-from sim.numerics.solver import check_method, integrate
+from sim.numerics.solver import Method, check_method, integrate
 from sim.running.results import Result, build_result
 from sim.running.schedule import Bout, play
 
@@ -130,11 +131,11 @@ def subject_from_scenario(scenario: Any) -> Subject:
 
 
 def simulate(
-    scenario: Any,
+    scenario: Scenario,
     params: Parameters | None = None,
     sample_min: float | None = None,
     seed: int | None = None,
-    method: str = "exponential",
+    method: Method = "exponential",
 ) -> Result:
     """Run one scenario.
 

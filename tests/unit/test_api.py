@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import inspect
 import subprocess
 import sys
+import typing
 
 import matplotlib
 import numpy as np
@@ -28,8 +30,14 @@ def test_the_namespace_holds_the_documented_api_with_docstrings() -> None:
         obj = getattr(sim, name)
         if name != "__version__":
             assert (obj.__doc__ or "").strip(), f"sim.{name} has no docstring"
-    for name in ("load_scenario", "simulate", "compare", "load_trial", "run_trial"):
-        assert ">>>" in getattr(sim, name).__doc__, f"sim.{name} has no example"
+    for name in sim.__all__:
+        obj = getattr(sim, name)
+        if inspect.isfunction(obj):  # every public function: an example and resolvable types
+            assert ">>>" in obj.__doc__, f"sim.{name} has no example"
+            hints = typing.get_type_hints(obj)
+            assert set(inspect.signature(obj).parameters) | {"return"} <= set(hints), name
+        elif inspect.isclass(obj) and not issubclass(obj, Exception):
+            assert ">>>" in (obj.__doc__ or ""), f"sim.{name} has no example"
     with pytest.raises(AttributeError, match="no attribute 'simulation'"):
         sim.simulation  # noqa: B018
 

@@ -42,7 +42,14 @@ __all__ = [
 
 @dataclass(frozen=True)
 class TrialResult:
-    """A run trial: the arms' data, the seed and size used, and the ``trial.json`` content."""
+    """A run trial: the arms' data, the seed and size used, and the ``trial.json`` content.
+
+    Examples
+    --------
+    >>> trial = run_trial(load_trial("smart"), n_per_arm=10)  # doctest: +SKIP
+    >>> trial.summary["arms"]["prt"]["hedges_g"]  # doctest: +SKIP
+    >>> trial.people_frame().head()  # the columns of people.csv  # doctest: +SKIP
+    """
 
     trial: Trial
     seed: int

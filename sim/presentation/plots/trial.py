@@ -11,16 +11,14 @@ Three PNGs, each with the illustrative-model watermark and the trial's name:
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
+from sim.analyses.trial.run import TrialResult
 from sim.analyses.trial.stats import analysed
 from sim.model.state import label
 from sim.presentation.plots.run import draw_all, new_figure, stamp
-
-if TYPE_CHECKING:
-    from sim.analyses.trial.run import TrialResult
 
 DPI = 110
 
@@ -172,7 +170,8 @@ def plot_trial(result: TrialResult, out: Path | str | None = None) -> dict[str, 
 
     Example
     -------
-    >>> figs = plot_trial(run_trial(load_trial("scenarios/trials/smart.yaml"), n_per_arm=20))  # doctest: +SKIP
+    >>> figs = plot_trial(run_trial(load_trial("smart"), n_per_arm=20))  # doctest: +SKIP
+    >>> figs["effect_sizes.png"]  # a matplotlib Figure  # doctest: +SKIP
     """
     draw = {
         "effect_sizes.png": plot_effect_sizes,
