@@ -62,6 +62,11 @@ def test_shipped_scenarios_and_trials_load_by_name_from_any_folder(tmp_path, mon
     assert sim.load_scenario("combined").name == "mine"  # a file of that name comes first
 
 
+def pd_read_csv(path, **options):  # type: ignore[no-untyped-def]
+    """A written CSV file as pandas reads it (the test skips without pandas)."""
+    return pytest.importorskip("pandas").read_csv(path, **options)
+
+
 @pytest.fixture(scope="module")
 def combined():  # type: ignore[no-untyped-def]
     return sim.load_scenario(SCENARIOS / "combined.yaml")
@@ -72,7 +77,7 @@ def result(combined):  # type: ignore[no-untyped-def]
     return sim.simulate(combined)
 
 
-def test_result_columns_by_name_and_as_a_frame(result) -> None:  # type: ignore[no-untyped-def]
+def test_result_columns_by_name_and_as_a_frame(result, tmp_path) -> None:  # type: ignore[no-untyped-def]
     assert result["il6_pg_mL"] is result.columns["il6_pg_mL"]
     assert result["time_h"] is result.times_h
     with pytest.raises(KeyError, match="did you mean 'il6_pg_mL'"):
@@ -83,6 +88,15 @@ def test_result_columns_by_name_and_as_a_frame(result) -> None:  # type: ignore[
     np.testing.assert_array_equal(frame["reserve"].to_numpy(), result["reserve"])
     bouts = result.bouts_frame()
     assert len(bouts) == 120 and list(bouts.columns)[:2] == ["start_h", "end_h"]
+    # the frames hold what the files hold: the same columns, the same values (to the files' digits)
+    from sim.io.run import write_bouts, write_timeseries
+
+    write_timeseries(result, tmp_path / "timeseries.csv")
+    write_bouts(result, tmp_path / "bouts.csv")
+    written = pd_read_csv(tmp_path / "timeseries.csv")
+    assert list(written.columns) == list(frame.columns)
+    np.testing.assert_allclose(written.to_numpy(), frame.to_numpy(), rtol=1e-9, atol=1e-12)
+    assert list(pd_read_csv(tmp_path / "bouts.csv").columns) == list(bouts.columns)
 
 
 def test_to_frame_without_pandas_says_how_to_install_it(result, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -131,17 +145,33 @@ def test_plots_return_figures_and_leave_the_backend_alone(result, tmp_path) -> N
     assert not list(tmp_path.iterdir())  # nothing saved unless asked
     sim.plot_run(result, tmp_path / "o.png")
     assert (tmp_path / "o.png").is_file()
+    (tmp_path / "o.png").unlink()
     assert matplotlib.get_backend() == backend
     frame = comparison.to_frame()
     assert list(frame.index) == ["aerobic", "sedentary"]
+    from sim.io.comparison import write_comparison
+
+    write_comparison(comparison, tmp_path, plots=False)
+    written = pd_read_csv(tmp_path / "comparison.csv", index_col="scenario")
+    assert [written.index.name, *written.columns] == [frame.index.name, *frame.columns]
+    np.testing.assert_allclose(written.to_numpy(), frame.to_numpy(), rtol=1e-9)
     assert frame.loc["aerobic", "fitness_change_pct"] > 5.0
 
 
-def test_trial_people_frame_has_the_people_csv_columns() -> None:
+def test_trial_people_frame_has_the_people_csv_columns(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from sim.io.trial import write_trial
+
     trial = sim.run_trial(sim.load_trial(SCENARIOS / "trials" / "agueda.yaml"), n_per_arm=5)
     frame = trial.people_frame()
     assert len(frame) == 5 * len(trial.arms)
     assert list(frame.columns)[:2] == ["arm", "id"]
+    write_trial(trial, tmp_path, plots=False)
+    written = pd_read_csv(tmp_path / "people.csv")
+    assert list(written.columns) == list(frame.columns)
+    numbers = frame.select_dtypes("number").columns
+    np.testing.assert_allclose(
+        written[numbers].to_numpy(float), frame[numbers].to_numpy(float), rtol=1e-5, atol=1e-6
+    )
     assert sim.plot_trial(trial).keys() == {
         "effect_sizes.png",
         "trajectories.png",
