@@ -49,6 +49,13 @@ def _by_name(text: str, folder: Path, kind: str, listing: list[Path]) -> str:
     candidate = folder / f"{stem}.yaml"
     if candidate.is_file():
         return str(candidate)
+    other, command = ("trial", "trial") if kind == "scenario" else ("scenario", "run")
+    other_folder = scenario_dir() / "trials" if kind == "scenario" else scenario_dir()
+    if (other_folder / f"{stem}.yaml").is_file():
+        raise InputError(
+            f"{text}: a shipped {other}, not a {kind}. "
+            f"Fix: run it with `musclebrain {command} {stem}`."
+        )
     import difflib
 
     names = [p.stem for p in listing]

@@ -32,6 +32,22 @@ def test_an_unknown_name_suggests_close_ones(capsys: pytest.CaptureFixture[str])
     assert "Traceback" not in err
 
 
+@pytest.mark.parametrize(
+    ("argv", "fix"),
+    [
+        (["trial", "aerobic"], "`musclebrain run aerobic`"),
+        (["run", "northey-modalities"], "`musclebrain trial northey_modalities`"),
+        (["validate", "smart"], "`musclebrain trial smart`"),
+    ],
+)
+def test_a_name_of_the_other_kind_names_its_command(
+    capsys: pytest.CaptureFixture[str], argv: list[str], fix: str
+) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert f"{argv[1]}: a shipped " in err and fix in err and "did you mean" not in err
+
+
 def test_scenarios_lists_every_shipped_file_with_its_lesson(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
