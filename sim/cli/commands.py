@@ -98,9 +98,7 @@ def cmd_params(args: argparse.Namespace) -> int:
 
     overrides: dict[str, float] = {}
     if args.scenario:
-        from sim.input.scenario import load_scenario
-
-        overrides = dict(load_scenario(args.scenario).parameters)
+        overrides = dict(load_scenario_checked(resolve_scenario(args.scenario)).parameters)
     print(parameter_table(overrides, markdown=args.markdown))
     return EXIT_OK
 

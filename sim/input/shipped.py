@@ -60,9 +60,9 @@ def _by_name(text: str, folder: Path, kind: str, listing: list[Path]) -> str:
 
     names = [p.stem for p in listing]
     close = difflib.get_close_matches(stem, names, n=3, cutoff=0.6)
-    hint = f"did you mean {', '.join(close)}? " if close else ""
+    hint = f"; did you mean {', '.join(close)}? " if close else ". "
     raise InputError(
-        f"{text}: no such file, and no shipped {kind} of that name; {hint}"
+        f"{text}: no such file, and no shipped {kind} of that name{hint}"
         "Fix: give a file path, or one of the names `musclebrain scenarios` lists."
     )
 

@@ -196,3 +196,20 @@ def test_compare_and_export_sbml_take_names_too(
     assert main(["trial", "northey_modalitis"]) == 2
     err = capsys.readouterr().err
     assert "did you mean northey_modalities?" in err and "musclebrain scenarios" in err
+
+
+def test_compare_and_params_recognise_a_trial_file_too(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    trial = str(SCENARIOS / "trials" / "smart.yaml")
+    assert main(["compare", "aerobic", trial, "--no-plots"]) == 2
+    err = capsys.readouterr().err
+    assert f"musclebrain trial {trial}" in err and "remove it" not in err
+    assert main(["params", "--scenario", trial]) == 2
+    err = capsys.readouterr().err
+    assert f"musclebrain trial {trial}" in err and "remove it" not in err
+    assert main(["params", "--scenario", "resistance_denervated"]) == 0  # by name too
+    assert "innervation_frac" in capsys.readouterr().out
+    assert main(["params", "--scenario", "zzzz"]) == 2
+    err = capsys.readouterr().err
+    assert "no shipped scenario of that name. Fix:" in err
