@@ -146,13 +146,14 @@ def load_scenarios(paths: Sequence[str | Path]) -> list[Any]:
     line ``file: what is wrong. Fix: ...``); nothing is run when any is bad.
     """
     from sim.input.scenario import load_scenario
+    from sim.input.shipped import other_kind
 
     scenarios, problems = [], []
     for path in paths:
         try:
             scenarios.append(load_scenario(path))
-        except InputError as exc:
-            problems.append(str(exc))
+        except InputError as exc:  # a trial file is named as one, not picked apart field by field
+            problems.append(other_kind(str(path), "scenario") or str(exc))
     if problems:
         raise InputError(
             "\n".join(problems) + f"\nNothing was run: {len(problems)} of {len(paths)} "

@@ -88,7 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
         "params",
         help="the parameter table with units, bounds and sources",
     )
-    par.add_argument("--scenario", help="show values with this scenario's overrides")
+    par.add_argument(
+        "--scenario", help="show values with this scenario's overrides (a file or a shipped name)"
+    )
     par.add_argument("--markdown", action="store_true", help="print a Markdown table")
     par.set_defaults(func=cmd_params)
 

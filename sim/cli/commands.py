@@ -98,9 +98,7 @@ def cmd_params(args: argparse.Namespace) -> int:
 
     overrides: dict[str, float] = {}
     if args.scenario:
-        from sim.input.scenario import load_scenario
-
-        overrides = dict(load_scenario(args.scenario).parameters)
+        overrides = dict(load_scenario_checked(resolve_scenario(args.scenario)).parameters)
     print(parameter_table(overrides, markdown=args.markdown))
     return EXIT_OK
 
@@ -257,17 +255,17 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
     from sim.input.shipped import lesson, shipped_scenarios, shipped_trials
     from sim.input.yamlfile import read_yaml
 
-    for title, command, files in (
-        ("scenarios", "run", shipped_scenarios()),
-        ("trials", "trial", shipped_trials()),
-    ):
+    groups = (("scenarios", "run", shipped_scenarios()), ("trials", "trial", shipped_trials()))
+    column = 4 + max(len(f.stem) for _, _, files in groups for f in files)  # lessons start here
+    for title, command, files in groups:
         print(f"Shipped {title} (run one by name: musclebrain {command} NAME):")
         for f in files:
             data = read_yaml(f, InputError)
             text = lesson(data.get("description", "") if isinstance(data, dict) else "", 400)
-            print(f"  {f.stem}")
-            print(textwrap.fill(text[:1].upper() + text[1:] + ".", 100, initial_indent=" " * 6,
-                                subsequent_indent=" " * 6))  # fmt: skip
+            lines = textwrap.wrap(text[:1].upper() + text[1:] + ".", 100 - column)
+            print(f"  {f.stem:<{column - 2}}{lines[0]}")
+            for line in lines[1:]:
+                print(" " * column + line)
         print()
     print("Illustrative teaching model, not clinical.")
     return EXIT_OK

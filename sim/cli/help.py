@@ -20,7 +20,7 @@ examples:
 
 examples:
   musclebrain params | less
-  musclebrain params --scenario scenarios/resistance_denervated.yaml
+  musclebrain params --scenario resistance_denervated    # with its overrides, marked *
   musclebrain params --markdown > parameters.md""",
     "compare": """writes (in --out, default outputs/compare/):
   comparison.csv, comparison.json, report.html,

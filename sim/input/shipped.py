@@ -62,14 +62,20 @@ def _by_name(text: str, trial: bool, kind: str, listing: list[Path]) -> str:
     found = shipped_file(text, trial)
     if found is not None:
         return found
+    stem = text.strip().replace("-", "_")
+    other, command = ("trial", "trial") if kind == "scenario" else ("scenario", "run")
+    if shipped_file(stem, not trial) is not None:
+        raise InputError(
+            f"{text}: a shipped {other}, not a {kind}. "
+            f"Fix: run it with `musclebrain {command} {stem}`."
+        )
     import difflib
 
-    stem = text.strip().replace("-", "_")
     names = [p.stem for p in listing]
     close = difflib.get_close_matches(stem, names, n=3, cutoff=0.6)
-    hint = f"did you mean {', '.join(close)}? " if close else ""
+    hint = f"; did you mean {', '.join(close)}? " if close else ". "
     raise InputError(
-        f"{text}: no such file, and no shipped {kind} of that name; {hint}"
+        f"{text}: no such file, and no shipped {kind} of that name{hint}"
         "Fix: give a file path, or one of the names `musclebrain scenarios` lists."
     )
 

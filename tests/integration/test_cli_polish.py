@@ -32,13 +32,36 @@ def test_an_unknown_name_suggests_close_ones(capsys: pytest.CaptureFixture[str])
     assert "Traceback" not in err
 
 
+@pytest.mark.parametrize(
+    ("argv", "fix"),
+    [
+        (["trial", "aerobic"], "`musclebrain run aerobic`"),
+        (["run", "northey-modalities"], "`musclebrain trial northey_modalities`"),
+        (["validate", "smart"], "`musclebrain trial smart`"),
+    ],
+)
+def test_a_name_of_the_other_kind_names_its_command(
+    capsys: pytest.CaptureFixture[str], argv: list[str], fix: str
+) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert f"{argv[1]}: a shipped " in err and fix in err and "did you mean" not in err
+
+
 def test_scenarios_lists_every_shipped_file_with_its_lesson(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert main(["scenarios"]) == 0
     out = capsys.readouterr().out
     names = [p.stem for p in shipped_scenarios() + shipped_trials()]
-    assert all(f"\n  {n}\n" in out for n in names)
+    rows = {
+        line.split()[0]: line
+        for line in out.splitlines()
+        if line.startswith("  ") and line[2] != " "
+    }
+    assert sorted(rows) == sorted(names)  # every shipped file, one row each
+    starts = {len(row) - len(row.split(None, 1)[1]) for row in rows.values()}
+    assert len(starts) == 1  # the lessons start in one column
     assert max(len(line) for line in out.splitlines()) <= 100
     assert "Strength gains drive the cognitive benefit" in out  # resistance.yaml's lesson
     assert "not clinical" in out
@@ -53,8 +76,9 @@ def test_every_help_ends_with_examples_and_names_what_it_writes(command: str) ->
     assert text.rstrip().splitlines()[-1].lstrip().startswith("musclebrain ")
 
 
-def test_a_closed_pipe_ends_quietly() -> None:
-    code = "import sys; from sim.__main__ import main; sys.argv = ['musclebrain', 'scenarios']; sys.exit(main())"
+@pytest.mark.parametrize("command", ["params", "scenarios"])
+def test_a_closed_pipe_ends_quietly(command: str) -> None:
+    code = f"import sys; from sim.__main__ import main; sys.argv = ['musclebrain', '{command}']; sys.exit(main())"
     proc = subprocess.Popen(
         [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
@@ -64,6 +88,17 @@ def test_a_closed_pipe_ends_quietly() -> None:
     err = proc.stderr.read().decode()
     assert proc.wait() in (0, 141)
     assert "Traceback" not in err and "BrokenPipe" not in err
+
+
+def test_a_pipe_closed_before_the_first_line_ends_quietly() -> None:
+    """The reader is gone before anything is written, so the write surely fails (``| head -0``)."""
+    code = (
+        "import os, sys; r, w = os.pipe(); os.close(r); os.dup2(w, 1); "
+        "from sim.__main__ import main; sys.argv = ['musclebrain', 'params']; sys.exit(main())"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 141, proc.stderr
+    assert proc.stderr == ""
 
 
 def test_a_trial_file_given_to_validate_and_a_scenario_to_trial(
@@ -117,3 +152,64 @@ def test_resistance_fraction_of_1rm(tmp_path: Path, capsys: pytest.CaptureFixtur
     )
     assert main(["validate", str(path)]) == 2
     assert "write it as a percentage: 75 (not 0.75)" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("scenario", "old", "new", "expected"),
+    [
+        ("aerobic", "modality: aerobic", "modality: cycling", "use 'aerobic'"),
+        ("resistance", "modality: resistance", "modality: weights", "use 'resistance'"),
+        ("resistance", "modality: resistance", "modality: lifting", "use 'resistance'"),
+        ("resistance", "intensity_pct_1rm: 75", "intensity_pct_1rm: 0.7", "70 (not 0.7)"),
+        ("supervised", "attendance: 0.9", "attendance: 90", "0.9 (not 90)"),
+    ],
+)
+def test_each_slip_names_file_field_value_and_fix(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    scenario: str,
+    old: str,
+    new: str,
+    expected: str,
+) -> None:
+    text = (SCENARIOS / f"{scenario}.yaml").read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "slip.yaml"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    assert main(["validate", str(path)]) == 2
+    first = capsys.readouterr().err.splitlines()[0]
+    value = new.split(": ")[1]
+    field = old.split(":")[0]
+    assert f"{path}: " in first and f".{field}: " in first and value in first, first
+    assert f"Fix: {expected}" in first or expected in first.split("Fix:", 1)[1]
+
+
+def test_compare_and_export_sbml_take_names_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("libsbml")
+    out = tmp_path / "c"
+    assert main(["compare", "single_bout", "sedentary", "--out", str(out), "--no-plots"]) == 0
+    assert (out / "comparison.csv").is_file()
+    assert main(["export-sbml", "combined", "--out", str(tmp_path / "c.xml")]) == 0
+    assert (tmp_path / "c.xml").is_file()
+    assert main(["trial", "northey_modalitis"]) == 2
+    err = capsys.readouterr().err
+    assert "did you mean northey_modalities?" in err and "musclebrain scenarios" in err
+
+
+def test_compare_and_params_recognise_a_trial_file_too(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    trial = str(SCENARIOS / "trials" / "smart.yaml")
+    assert main(["compare", "aerobic", trial, "--no-plots"]) == 2
+    err = capsys.readouterr().err
+    assert f"musclebrain trial {trial}" in err and "remove it" not in err
+    assert main(["params", "--scenario", trial]) == 2
+    err = capsys.readouterr().err
+    assert f"musclebrain trial {trial}" in err and "remove it" not in err
+    assert main(["params", "--scenario", "resistance_denervated"]) == 0  # by name too
+    assert "innervation_frac" in capsys.readouterr().out
+    assert main(["params", "--scenario", "zzzz"]) == 2
+    err = capsys.readouterr().err
+    assert "no shipped scenario of that name. Fix:" in err

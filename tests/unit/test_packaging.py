@@ -4,8 +4,12 @@ project's basic files exist, and the package data (scenarios, templates, the led
 from __future__ import annotations
 
 import ast
+import os
 import re
+import shutil
+import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -68,3 +72,44 @@ def test_package_data_is_where_the_package_reads_it() -> None:
     assert len(shipped_trials()) == len(list((ROOT / "scenarios" / "trials").glob("*.yaml")))
     assert "| C28 |" in ledger_text()
     assert (ROOT / "sim" / "presentation" / "report" / "templates" / "base.html.j2").is_file()
+
+
+def tracked_files() -> list[Path]:
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.skip("needs a git checkout to list the repository's files")
+    listing = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True
+    ).stdout.decode()
+    return [ROOT / name for name in listing.split("\0") if name]
+
+
+# a path on some machine, not in the repository (the pieces keep this file from matching)
+MACHINE_PATH = re.compile(
+    "("
+    + "|".join(["/ho" + "me/", "/Us" + "ers/", "/wo" + "rk/", "/ro" + "ot/", "file" + ":///"])
+    + ")"
+)
+
+
+def test_no_file_cites_a_path_outside_the_repository() -> None:
+    """Links, symlinks and paths in every tracked file stay inside the repository."""
+    cited = []
+    for path in tracked_files():
+        if path.is_symlink():
+            target = Path(os.path.realpath(path))
+            if not target.is_relative_to(ROOT.resolve()) or not target.exists():
+                cited.append(f"{path.relative_to(ROOT)} -> {os.readlink(path)}")
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (UnicodeDecodeError, IsADirectoryError):
+            continue
+        cited += [f"{path.relative_to(ROOT)}: {m}" for m in MACHINE_PATH.findall(text)]
+        if path.suffix == ".md":
+            for link in re.findall(r"\]\(([^)#\s]+)[^)]*\)", text):
+                if "://" in link or link.startswith("mailto:"):
+                    continue
+                target = (path.parent / link).resolve()
+                if not target.is_relative_to(ROOT.resolve()) or not target.exists():
+                    cited.append(f"{path.relative_to(ROOT)}: ]({link})")
+    assert not cited, cited
