@@ -23,6 +23,14 @@ steps of one person):
   only the end-point error estimate is needed (the single run's midpoint estimate guards
   output inside long steps); the step writes into preallocated arrays (:class:`_Work`).
 
+- **Members whose fast rates differ get operators of their own.** With per-member parameters
+  (:mod:`sim.running.members`) a fast rate may differ between people; the splitting stays
+  exact, but the rate's difference would sit in :math:`N`, explicit, and limit every step.
+  :class:`GroupedCohortIntegrator` splits the members by fast rates (:func:`operator_groups`),
+  each group with its own operator, steps and error control; without per-member fast rates
+  the cohort is one group, integrated as before (a sweep over a fast rate costs about one
+  cohort per distinct value).
+
 The time grid is thus bout-aware by construction: segments end on every bout and interval
 edge, each segment starts with the step that suited the previous one of its kind (short
 after a bout, long at rest), and steps grow as the fast states settle, as far as the error
@@ -303,3 +311,89 @@ def _describe(drive: Drive) -> str:
         for name in ("aerobic_frac_vo2max", "resistance_frac_1rm", "sets_per_h")
     ]
     return ", ".join(parts)
+
+
+def operator_groups(
+    c: Constants, n: int, settings: ExponentialSettings = COHORT_SETTINGS
+) -> list[np.ndarray]:
+    """Indices of the members that can share a linear operator: equal fast decay rates.
+
+    A rate is fast above ``settings.fast_rate_per_h``; slow rates and every other per-member
+    constant may differ within a group. Only the per-member constants that move a decay rate
+    between their extremes (the others at the reference person's) are looked at, the rates
+    computed once per distinct combination of them. Groups come in the order of their first
+    member, so the grouping depends only on the members' constants, in order.
+    """
+    ref = vars(reference_constants(c))
+    base = linear_decay_rates(Constants(ref))
+    columns = {k: v for k, v in vars(c).items() if isinstance(v, np.ndarray) and v.shape == (n,)}
+
+    def rates(values: dict[str, float]) -> np.ndarray:
+        return linear_decay_rates(Constants({**ref, **values}))
+
+    relevant = [
+        k
+        for k, v in columns.items()
+        if any(not np.array_equal(rates({k: float(x)}), base) for x in (v.min(), v.max()))
+    ]
+    if n == 0 or not relevant:
+        return [np.arange(n)]
+    table = np.stack([columns[k] for k in relevant], axis=1)
+    rows, inverse = np.unique(table, axis=0, return_inverse=True)
+    fast = np.array([rates(dict(zip(relevant, map(float, row), strict=True))) for row in rows])
+    fast = np.where(fast > settings.fast_rate_per_h, fast, 0.0)[inverse.reshape(-1)]
+    _, first, group_of = np.unique(fast, axis=0, return_index=True, return_inverse=True)
+    group_of = group_of.reshape(-1)
+    return [np.flatnonzero(group_of == g) for g in np.argsort(first, kind="stable")]
+
+
+def _take(value: Any, n: int, members: np.ndarray) -> Any:
+    """``value[members]`` for a per-member array (shape ``(n,)``), else ``value``."""
+    return value[members] if isinstance(value, np.ndarray) and value.shape == (n,) else value
+
+
+def subset_constants(c: Constants, n: int, members: np.ndarray) -> Constants:
+    """The constants of some members (per-member arrays indexed by ``members``)."""
+    return Constants({key: _take(value, n, members) for key, value in vars(c).items()})
+
+
+def subset_drive(drive: Drive, n: int, members: np.ndarray) -> Drive:
+    """The drive of some members (per-member fields indexed by ``members``)."""
+    return Drive(*(_take(getattr(drive, f.name), n, members) for f in dataclasses.fields(Drive)))
+
+
+class GroupedCohortIntegrator:
+    """A :class:`CohortIntegrator` per group of :func:`operator_groups`, with its interface.
+
+    With one group (the usual case) it is that group's integrator, without any copying.
+    """
+
+    def __init__(
+        self, c: Constants, n: int, settings: ExponentialSettings = COHORT_SETTINGS
+    ) -> None:
+        self.n = n
+        self.groups = operator_groups(c, n, settings)
+        self._parts = [
+            (g, CohortIntegrator(subset_constants(c, n, g), len(g), settings)) for g in self.groups
+        ]
+
+    @property
+    def steps(self) -> int:
+        """Accepted steps, summed over the groups."""
+        return sum(part.steps for _, part in self._parts)
+
+    def run(
+        self, c: Constants, y0: np.ndarray, span: tuple[float, float], drive: Drive, **out: Any
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`CohortIntegrator.segment` over ``span`` for everybody, group by group.
+
+        ``out`` holds ``t_out`` and ``label``, passed on.
+        """
+        if len(self._parts) == 1:
+            return self._parts[0][1].segment(c, y0, *span, drive, **out)
+        states = np.empty((len(out["t_out"]), *y0.shape))
+        y1 = np.empty_like(y0)
+        for g, part in self._parts:
+            c_g, drive_g = subset_constants(c, self.n, g), subset_drive(drive, self.n, g)
+            states[:, :, g], y1[:, g] = part.segment(c_g, y0[:, g], *span, drive_g, **out)
+        return states, y1

@@ -15,10 +15,24 @@ frequency (~0.2, ``petryshen2010``); baseline strength, fitness and IGF-1 log-no
 the age-expected values; strength and fitness responsiveness log-normal, with a fraction of
 non-responders (responsiveness x0.1): ~7 % for strength (``ahtiainen2016``) and ~17 % for
 fitness (``bouchard1999``); attendance beta-distributed around the scenario's attendance.
+
+*Per-member parameters.* :func:`simulate_cohort` takes ``member_parameters``, a mapping from any
+model parameter's name to one value per person (checked by
+:func:`sim.running.members.member_parameter_matrix`), applied on top of the scenario's
+overrides; members whose fast rates differ are integrated with operators of their own
+(:class:`sim.numerics.cohort_solver.GroupedCohortIntegrator`).
+
+*Attendance draws.* By default one generator seeded by ``seed`` draws everybody's attendance,
+session by session (a cohort of one thus draws what :func:`sim.running.simulation.simulate` does
+with the same seed). Given ``attendance_draws``, one uniform per person and planned session
+(from each member's own stream, :mod:`sim.running.streams`), person ``i`` attends session ``j``
+when ``attendance_draws[i, j]`` is below their attendance: nobody's draws then depend on who
+else is in the cohort (:mod:`sim.running.ensemble`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -31,8 +45,9 @@ from sim.model.drive import MUSCLE_MASS_FRAC, REST, Drive, vo2max_frac_from_hrma
 from sim.model.parameters import Parameters
 from sim.model.rhs import initial_state, observables
 from sim.model.state import IX, STATE_NAMES
-from sim.numerics.cohort_solver import COHORT_SETTINGS, CohortIntegrator
+from sim.numerics.cohort_solver import COHORT_SETTINGS, GroupedCohortIntegrator
 from sim.numerics.etd3 import ExponentialSettings
+from sim.running.members import member_parameter_matrix, member_parameters
 from sim.running.results import tidy_column
 from sim.running.schedule import hiit_segments, play, progressed_load
 
@@ -113,17 +128,28 @@ def sample_people(pop: Population, n: int, rng: np.random.Generator) -> People:
     )
 
 
-def cohort_constants(params: Parameters, people: People, pop: Population) -> Constants:
-    """Per-person constants stacked into arrays (only the ones that differ between people)."""
+def cohort_constants(
+    params: Parameters,
+    people: People,
+    pop: Population,
+    member_params: Mapping[str, np.ndarray] | None = None,
+) -> Constants:
+    """Per-person constants stacked into arrays (only the ones that differ between people).
+
+    ``member_params`` (checked by :func:`sim.running.members.member_parameter_matrix`) replaces
+    parameters of ``params`` person by person.
+    """
     from sim.model.constants import igf1_age_baseline_ng_mL
 
+    matrix = member_params or {}
     per_person = []
     for i in range(people.n):
         subject = people.subject(i, pop)
-        igf1 = igf1_age_baseline_ng_mL(params, subject.age_years) * people.igf1_factor[i]
+        own = member_parameters(params, matrix, i)
+        igf1 = igf1_age_baseline_ng_mL(own, subject.age_years) * people.igf1_factor[i]
         per_person.append(
             compile_constants(
-                params,
+                own,
                 Subject(
                     **{
                         f.name: getattr(subject, f.name)
@@ -158,7 +184,7 @@ class CohortBody:
         label: str = "cohort",
     ) -> None:
         self.c, self.n, self.label = c.vectorised(), n, label
-        self.integrator = CohortIntegrator(c, n, settings)
+        self.integrator = GroupedCohortIntegrator(c, n, settings)
         self.y = initial_state(c, n)
         self.t = 0.0
         self.assessments = np.asarray(assessments_h, dtype=float)
@@ -173,8 +199,13 @@ class CohortBody:
         a = self.assessments
         inside = a[(a > self.t + 1e-9) & (a < t1 - 1e-9)]
         self._segment += 1
-        out, self.y = self.integrator.segment(
-            self.c, self.y, self.t, t1, drive, inside, label=f"{self.label!r} #{self._segment}"
+        out, self.y = self.integrator.run(
+            self.c,
+            self.y,
+            (self.t, t1),
+            drive,
+            t_out=inside,
+            label=f"{self.label!r} #{self._segment}",
         )
         self.snapshots.update({float(t): y for t, y in zip(inside, out, strict=True)})
         if np.any(np.abs(a - t1) < 1e-9):
@@ -212,7 +243,12 @@ class CohortCoach:
     """The progression rules and attendance of :class:`sim.running.schedule.Coach`, for arrays."""
 
     def __init__(
-        self, progression: Any, adherence: Any, attendance: np.ndarray, rng: np.random.Generator
+        self,
+        progression: Any,
+        adherence: Any,
+        attendance: np.ndarray,
+        rng: np.random.Generator,
+        draws: np.ndarray | None = None,
     ) -> None:
         self.rule, self.adherence, self.attendance, self.rng = (
             progression,
@@ -220,6 +256,7 @@ class CohortCoach:
             attendance,
             rng,
         )
+        self.draws = draws  # (N, sessions planned) uniforms, or None: draw from rng
         self.loads: dict[tuple[int, int], np.ndarray] = {}
 
     def decide(self, planned: PlannedSession, state: dict[str, np.ndarray]) -> CohortBout:
@@ -230,7 +267,8 @@ class CohortCoach:
         """
         s, start, end = planned.session, planned.start_h, planned.end_h
         strength, fatigue = state["strength_rel"], state["fatigue"]
-        attends = self.rng.random(len(strength)) < self.attendance
+        u = self.rng.random(len(strength)) if self.draws is None else self.draws[:, planned.index]
+        attends = u < self.attendance
         factor = np.ones_like(strength)
         if self.rule.rule == "autoregulated":
             attends &= fatigue <= self.rule.skip_fatigue
@@ -297,13 +335,24 @@ def simulate_cohort(
     seed: int = 0,
     assessments_weeks: tuple[float, ...] | None = None,
     settings: ExponentialSettings | None = None,
+    member_params: Mapping[str, Any] | None = None,
+    attendance_draws: np.ndarray | None = None,
 ) -> CohortResult:
     """Run everybody in ``people`` through ``scenario``'s regimen.
 
     Assessments default to the start, the end of training and the end of follow-up.
+    ``member_params`` maps parameter names to one value per person (on top of the scenario's
+    overrides); ``attendance_draws`` (shape ``(N, sessions planned)``, uniforms in (0, 1))
+    replaces the draws from ``seed`` (see the module docstring).
+
+    Raises
+    ------
+    ParameterError
+        For a per-member parameter that is unknown, of the wrong length or out of bounds.
     """
     pop = pop or Population()
     params = (params or Parameters()).with_overrides(dict(scenario.parameters))
+    matrix = member_parameter_matrix(member_params, people.n)
     training_end = scenario.duration_weeks * HOURS_PER_WEEK
     horizon = training_end + scenario.follow_up_weeks * HOURS_PER_WEEK
     weeks = assessments_weeks or (
@@ -312,12 +361,17 @@ def simulate_cohort(
         float(scenario.duration_weeks + scenario.follow_up_weeks),
     )
     times = np.unique(np.asarray(weeks, dtype=float) * HOURS_PER_WEEK)
-    c = cohort_constants(params, people, pop)
+    c = cohort_constants(params, people, pop, matrix)
     body = CohortBody(c, people.n, times, settings or COHORT_SETTINGS, scenario.name)
     rng = np.random.default_rng(seed)
     attendance = np.clip(scenario.adherence.attendance * people.attendance_factor, 0.0, 1.0)
-    coach = CohortCoach(scenario.progression, scenario.adherence, attendance, rng)
     plan = expand_regimen(scenario)
+    if attendance_draws is not None and np.shape(attendance_draws) != (people.n, len(plan)):
+        raise ValueError(
+            f"attendance_draws has shape {np.shape(attendance_draws)}: "
+            f"need ({people.n}, {len(plan)}), one per person and planned session"
+        )
+    coach = CohortCoach(scenario.progression, scenario.adherence, attendance, rng, attendance_draws)
     log = play(plan, body, scenario.progression, scenario.adherence, rng, horizon, coach=coach)
     body.advance(horizon)
     states = np.stack([body.snapshots[float(t)] for t in times])

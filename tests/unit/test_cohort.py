@@ -23,6 +23,7 @@ from sim.model.state import IX, STATE_NAMES
 from sim.running.cohort import GENOTYPE_CODES, People, Population, sample_people, simulate_cohort
 from sim.running.results import compute_metrics
 from sim.running.simulation import simulate
+from sim.running.streams import sample_members
 from tests.conftest import SCENARIOS
 
 TOLERANCE = 5e-3  # the issue's bar: 0.5 %
@@ -153,13 +154,24 @@ def within(values: np.ndarray, p: float, label: str) -> None:
     assert abs(values.mean() - p) < 4.0 * se, f"{label}: {values.mean():.4f} vs {p}"
 
 
-def test_sampled_distributions_match_their_documented_values() -> None:
+def members(pop: Population, n: int) -> People:
+    """``n`` people drawn from their own streams (sim/running/streams.py)."""
+    return People(**sample_members(pop, np.arange(n), 2024, 17))
+
+
+@pytest.mark.parametrize(
+    "sample",
+    (lambda pop, n: sample_people(pop, n, np.random.default_rng(2024)), members),
+    ids=("one generator", "per-member streams"),
+)
+def test_sampled_distributions_match_their_documented_values(sample: Any) -> None:
     """Met allele ~0.2 in Hardy-Weinberg proportions (petryshen2010); ~7 % strength
     (ahtiainen2016) and ~17 % fitness (bouchard1999) non-responders, whose responsiveness is
-    a tenth of a responder's; attendance factor Beta(a, 1) with mean a / (a + 1)."""
+    a tenth of a responder's; attendance factor Beta(a, 1) with mean a / (a + 1). Both
+    samplers: one generator for a cohort, and each member's own streams (trials, ensembles)."""
     pop = Population(met_allele_frequency=0.2, status_weights=(0.7, 0.2, 0.1))
     n = 40_000
-    group = sample_people(pop, n, np.random.default_rng(2024))
+    group = sample(pop, n)
     q = pop.met_allele_frequency
     met = (group.genotype.sum()) / (2 * n)  # 1 Met allele in val/met, 2 in met/met
     assert abs(met - q) < 4.0 * np.sqrt(q * (1 - q) / (2 * n))

@@ -30,7 +30,7 @@ from sim.analyses.trial.formulas import (
 )
 from sim.analyses.trial.run import (
     TrialError,
-    arm_streams,
+    arm_key,
     load_trial,
     run_trial,
     trial_from_dict,
@@ -40,6 +40,7 @@ from sim.errors import InputError
 from sim.input.trial_schema import PopulationSpec
 from sim.io.trial import write_trial
 from sim.running.cohort import Population
+from sim.running.streams import ATTENDANCE, NOISE, PEOPLE, stream_key
 
 RT = {
     "day": "tue",
@@ -519,9 +520,9 @@ def test_arms_are_independent_and_do_not_depend_on_their_order(tiny_result: Any)
     assert not np.array_equal(
         tiny_result.arms["control"].people.age_years, tiny_result.arms["rt"].people.age_years
     )
-    people_a, _, noise_a = arm_streams(3, "control")
-    people_b, _, noise_b = arm_streams(3, "rt")
-    assert people_a.random() != people_b.random() and noise_a.random() != noise_b.random()
+    for stream in (PEOPLE, ATTENDANCE, NOISE):
+        keys = {stream_key(3, arm_key(arm), stream) for arm in ("control", "rt")}
+        assert len(keys) == 2
 
 
 def test_people_csv_has_one_row_per_person_with_true_and_measured_outcome(

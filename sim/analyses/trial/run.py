@@ -2,15 +2,16 @@
 
 The trial file and its schema are in :mod:`sim.input.trial_spec` and :mod:`sim.input.trial_schema`
 (:func:`load_trial`, :func:`trial_from_dict`, :class:`Trial` and :class:`TrialError` are
-re-exported here). Each arm gets ``n_per_arm`` freshly sampled people, simulated with
-:func:`sim.running.cohort.simulate_cohort`.
+re-exported here). Each arm is an ensemble (:mod:`sim.running.ensemble`) of ``n_per_arm``
+sampled people, keyed by the arm's name.
 
 The measured outcome is the model's true value plus independent ``Normal(0, measurement_sd)``
-noise at every assessment. Randomness per arm comes from
-``SeedSequence(seed, spawn_key=(crc32(arm name),))``, spawned into people, schedule and
-measurement streams: arms are independent and reproducible, and adding, removing or reordering
-an arm leaves the other arms' draws unchanged (the scenarios' own ``seed`` fields are not
-used). The statistics are in :mod:`sim.analyses.trial.stats` (closed forms in :mod:`sim.analyses.trial.formulas`),
+noise at every assessment. Every person has their own streams
+(:mod:`sim.running.streams`), keyed by ``(seed, crc32(arm name), stream, person's index)``, for
+their characteristics, their attendance and their measurement noise: arms are independent and
+reproducible, adding, removing or reordering an arm leaves the other arms' draws unchanged (the
+scenarios' own ``seed`` fields are not used), and an arm run in chunks (``chunk_size``), in any
+order or on other processes gives byte-identical results. The statistics are in :mod:`sim.analyses.trial.stats` (closed forms in :mod:`sim.analyses.trial.formulas`),
 the tables in :mod:`sim.presentation.text.trial`, the figures in :mod:`sim.presentation.plots.trial`.
 """
 
@@ -26,13 +27,14 @@ import numpy as np
 from sim.analyses.trial.stats import ArmData, summarise
 from sim.input.limits import people_per_arm_problem
 from sim.input.trial_spec import Trial, TrialError, load_trial, trial_from_dict
-from sim.running.cohort import sample_people, simulate_cohort
+from sim.running.ensemble import Ensemble, run_ensemble
+from sim.running.streams import NOISE, normals, stream_key
 
 __all__ = [
     "Trial",
     "TrialError",
     "TrialResult",
-    "arm_streams",
+    "arm_key",
     "load_trial",
     "run_trial",
     "simulate_arm",
@@ -66,37 +68,41 @@ class TrialResult:
         return pandas().DataFrame(rows, columns=header)
 
 
-def arm_streams(seed: int, arm: str) -> tuple[np.random.Generator, int, np.random.Generator]:
-    """The arm's people generator, schedule seed and measurement-noise generator."""
-    people, schedule, noise = np.random.SeedSequence(
-        seed, spawn_key=(zlib.crc32(arm.encode("utf-8")),)
-    ).spawn(3)
-    return (
-        np.random.default_rng(people),
-        int(schedule.generate_state(1)[0]),
-        np.random.default_rng(noise),
-    )
+def arm_key(arm: str) -> int:
+    """The key of an arm's streams: the CRC-32 of its name."""
+    return zlib.crc32(arm.encode("utf-8"))
 
 
-def simulate_arm(trial: Trial, arm: str, n: int, seed: int) -> ArmData:
-    """Sample ``n`` people for ``arm``, run its scenario and measure them at each assessment."""
-    spec = trial.spec
-    people_rng, schedule_seed, noise_rng = arm_streams(seed, arm)
-    pop = spec.population.to_population()
-    people = sample_people(pop, n, people_rng)
-    weeks = spec.assessments_weeks
-    result = simulate_cohort(
+def arm_ensemble(trial: Trial, arm: str, n: int, seed: int) -> Ensemble:
+    """The ensemble of ``arm``: ``n`` people of the trial's population through its scenario."""
+    return Ensemble(
         trial.scenarios[arm],
-        people,
-        pop,
-        seed=schedule_seed,
-        assessments_weeks=tuple(float(w) for w in weeks),
+        n,
+        seed=seed,
+        key=arm_key(arm),
+        pop=trial.spec.population.to_population(),
+        assessments_weeks=tuple(float(w) for w in trial.spec.assessments_weeks),
     )
+
+
+def simulate_arm(
+    trial: Trial, arm: str, n: int, seed: int, chunk_size: int | None = None
+) -> ArmData:
+    """Sample ``n`` people for ``arm``, run its scenario and measure them at each assessment.
+
+    ``chunk_size`` (a multiple of the ensemble's block size) changes how the arm is run, never
+    its results (:mod:`sim.running.ensemble`).
+    """
+    spec = trial.spec
+    ensemble = arm_ensemble(trial, arm, n, seed)
+    result = run_ensemble(ensemble, chunk_size)
+    weeks = spec.assessments_weeks
     true = np.asarray(result.columns[spec.outcome.name], dtype=float)
-    noise = noise_rng.normal(0.0, spec.outcome.measurement_sd, true.shape)
+    z = normals(stream_key(seed, ensemble.key, NOISE), result.members, len(weeks)).T
+    noise = spec.outcome.measurement_sd * z
     return ArmData(
         arm,
-        people,
+        result.people,
         tuple(weeks),
         int(result.sessions_planned),
         np.asarray(result.sessions_completed),
@@ -112,6 +118,7 @@ def run_trial(
     n_per_arm: int | None = None,
     seed: int | None = None,
     progress: Callable[[int, int, str], None] | None = None,
+    chunk_size: int | None = None,
 ) -> TrialResult:
     """Simulate every arm and compute the trial's statistics.
 
@@ -125,6 +132,8 @@ def run_trial(
         ``MUSCLEBRAIN_MAX_PEOPLE_PER_ARM``).
     progress
         Called as ``progress(i, n_arms, label)`` before each arm.
+    chunk_size
+        Members per chunk of each arm (see :func:`simulate_arm`); results do not depend on it.
 
     Returns
     -------
@@ -153,7 +162,7 @@ def run_trial(
     for i, arm in enumerate(trial.scenarios, start=1):
         if progress is not None:
             progress(i, len(trial.scenarios), f"arm {arm!r} ({n} people)")
-        arms[arm] = simulate_arm(trial, arm, n, seed)
+        arms[arm] = simulate_arm(trial, arm, n, seed, chunk_size)
     return TrialResult(trial, seed, n, arms, _trial_json(trial, seed, n, arms))
 
 
