@@ -1,14 +1,17 @@
 """Figures of a comparison. matplotlib is imported here only, never by ``import sim``.
 
-Three PNG files, each with the "Illustrative model, not clinical" watermark:
+Three PNG files in the house style (:mod:`sim.presentation.plots.style`), each with the
+"Illustrative model, not clinical" watermark and its lesson as a caption:
 
 - ``slow_states.png``: reserve, brain BDNF (daily mean), IGF-1 with its protective middle
   range shaded, strength, fitness and cognition over the whole horizon, in weeks;
 - ``final_bars.png``: final cognitive reserve and cognition change, one bar per scenario;
-- ``acute_response.png``: lactate, IL-6, irisin and serum BDNF over the 6 h from the start of
-  one completed session from the middle of each scenario's training, at 2-minute resolution.
+- ``acute_response.png``: lactate, IL-6, irisin, cathepsin B, FGF-21 and serum BDNF over the
+  6 h from the start of one completed session from the middle of each scenario's training,
+  at 2-minute resolution.
 
-One colour per scenario throughout; axis labels (with units) come from :mod:`sim.model.state`.
+One colour and line style per scenario throughout, in one shared legend; axis labels (with
+units) come from :mod:`sim.model.state`.
 """
 
 from __future__ import annotations
@@ -21,28 +24,47 @@ import numpy as np
 from sim.analyses.compare import ACUTE_WINDOW_H, Comparison, acute_response
 from sim.input.regimen import HOURS_PER_WEEK
 from sim.model.state import label
-from sim.presentation.plots.run import WATERMARK, draw_all, new_figure, stamp
+from sim.presentation.plots.style import (
+    MODALITY_NAMES,
+    OKABE_ITO,
+    WATERMARK,
+    draw_all,
+    house_style,
+    new_figure,
+    series_style,
+    shared_legend,
+    stamp,
+)
 from sim.running.results import IGF1_MIDRANGE_NG_ML, Result
 
 RELATIVE = " (1 = the start)"
 
-
-# Line styles cycle with the colours, so that scenarios whose lines coincide (sedentary and
-# aerobic strength, two aerobic sessions' lactate) stay visible and tellable apart.
-LINE_STYLES: tuple[Any, ...] = ("-", "--", "-.", (0, (1, 1.5)))
-
-
-def _colours(comparison: Comparison) -> dict[str, str]:
-    return {lbl: f"C{i % 10}" for i, (lbl, _) in enumerate(comparison.results)}
+CAPTIONS = {
+    "slow_states.png": (
+        "The slow states week by week for each regimen: strength follows resistance work, "
+        "fitness follows aerobic work, and the reserve integrates both."
+    ),
+    "final_bars.png": (
+        "Where each regimen ends: cognitive reserve and cognition change at the end of the run."
+    ),
+    "acute_response.png": (
+        "Six hours around one mid-programme session: intensity sets lactate and serum BDNF, "
+        "duration and muscle mass set IL-6, and cathepsin B and FGF-21 follow the effort."
+    ),
+}
+"""The one-sentence lesson of each comparison figure, by file name."""
 
 
 def _styles(comparison: Comparison) -> dict[str, dict[str, Any]]:
-    """Line style and width per scenario: earlier ones wider, so a later identical curve
-    drawn on top leaves the earlier one's edges visible (combined under detraining)."""
-    return {
-        lbl: {"ls": LINE_STYLES[i % len(LINE_STYLES)], "lw": max(1.2, 2.6 - 0.35 * i)}
-        for i, (lbl, _) in enumerate(comparison.results)
-    }
+    """Colour, line style and width per scenario (:func:`series_style`): earlier ones wider,
+    so a later identical curve drawn on top leaves the earlier one's edges visible (sedentary
+    and aerobic strength, combined under detraining), and colour and line style both differ."""
+    styles = {}
+    for i, (lbl, _) in enumerate(comparison.results):
+        look = series_style(i)
+        styles[lbl] = {"color": look["color"], "ls": look["linestyle"],
+                       "lw": max(1.4, 3.0 - 0.4 * i)}  # fmt: skip
+    return styles
 
 
 def _weekly_mean(result: Result, name: str) -> tuple[np.ndarray, np.ndarray]:
@@ -83,10 +105,11 @@ SLOW_PANELS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+@house_style
 def plot_slow_states(comparison: Comparison, path: Path | str | None = None) -> Any:
     """Slow states of every scenario over the horizon, one panel per state."""
-    colours, styles = _colours(comparison), _styles(comparison)
-    fig = new_figure(figsize=(13, 11), constrained_layout=True)
+    styles = _styles(comparison)
+    fig = new_figure(figsize=(13, 12), layout="constrained")
     axes = fig.subplots(3, 2)
     for ax, (name, title, ylabel) in zip(axes.flat, SLOW_PANELS, strict=True):
         if name == "igf1_ng_mL":
@@ -94,8 +117,8 @@ def plot_slow_states(comparison: Comparison, path: Path | str | None = None) -> 
             ax.axhspan(
                 lo,
                 hi,
-                color="tab:green",
-                alpha=0.12,
+                color=OKABE_ITO["yellow"],
+                alpha=0.35,
                 label=f"protective middle range ({lo:.0f}-{hi:.0f} ng/mL)",
             )
         _follow_up(ax, comparison)
@@ -104,37 +127,33 @@ def plot_slow_states(comparison: Comparison, path: Path | str | None = None) -> 
                 weeks, values = _weekly_mean(r, name)
             else:
                 weeks, values = r.times_h / HOURS_PER_WEEK, r.columns[name]
-            ax.plot(weeks, values, color=colours[lbl], label=lbl, **styles[lbl])
+            ax.plot(weeks, values, label=lbl, **styles[lbl])
         ax.set_title(title)
         ax.set_xlabel("Week of the programme")
         ax.set_ylabel(ylabel)
-        ax.grid(alpha=0.3)
-        if name == "reserve":
-            ax.legend(fontsize=7, loc="best")
-        elif name == "igf1_ng_mL":  # only the shaded band: the scenarios are in panel 1
+        if name == "igf1_ng_mL":  # the shaded band: the scenarios are in the shared legend
             handles = [
                 h
                 for h in ax.get_legend_handles_labels()[0]
                 if h.get_label().startswith("protective")
             ]
-            ax.legend(handles=handles, fontsize=7, loc="best")
-    fig.suptitle(
-        f"How each regimen changes the slow states over the weeks\n({WATERMARK.lower()})",
-        fontsize=13,
-    )
-    stamp(fig)
+            ax.legend(handles=handles, loc="best")
+    fig.suptitle(f"How each regimen changes the slow states over the weeks ({WATERMARK.lower()})")
+    shared_legend(fig, axes.flat[0], title="Scenario")
+    stamp(fig, CAPTIONS["slow_states.png"])
     if path is not None:
         fig.savefig(path, dpi=110)
     return fig
 
 
+@house_style
 def plot_final_bars(comparison: Comparison, path: Path | str | None = None) -> Any:
     """Final cognitive reserve and cognition change of every scenario, as bars."""
-    colours = _colours(comparison)
+    styles = _styles(comparison)
     labels = [lbl for lbl, _ in comparison.results]
     follow_up = any(r.horizon_h > r.training_end_h for _, r in comparison.results)
     when = "at the end (of follow-up, if any)" if follow_up else "after the programme"
-    fig = new_figure(figsize=(max(9.0, 1.3 * len(labels) + 4), 5.2), constrained_layout=True)
+    fig = new_figure(figsize=(max(10.0, 1.4 * len(labels) + 4), 6.0), layout="constrained")
     axes = fig.subplots(1, 2)
     panels = (
         ("reserve_final", f"Cognitive reserve {when}", "Reserve [model units] (0 = the start)"),
@@ -143,19 +162,19 @@ def plot_final_bars(comparison: Comparison, path: Path | str | None = None) -> A
     x = np.arange(len(labels))
     for ax, (key, title, ylabel) in zip(axes, panels, strict=True):
         values = [r.metrics[key] for _, r in comparison.results]
-        bars = ax.bar(x, values, color=[colours[lbl] for lbl in labels])
-        ax.bar_label(bars, fmt="%+.3f", fontsize=8, padding=2)
+        bars = ax.bar(x, values, color=[styles[lbl]["color"] for lbl in labels])
+        ax.bar_label(bars, fmt="%+.3f", padding=2)
         ax.axhline(0.0, color="0.3", lw=0.8)
         ax.set_xticks(x, labels, rotation=30, ha="right")
         ax.set_xlabel("Scenario")
         ax.set_title(title)
         ax.set_ylabel(ylabel)
-        ax.grid(axis="y", alpha=0.3)
+        ax.grid(axis="x", visible=False)
+        ax.margins(y=0.15)  # room for the value labels
     fig.suptitle(
-        f"Which regimen leaves the brain better off?\n({WATERMARK.lower()}; bigger is better)",
-        fontsize=12,
+        f"Which regimen leaves the brain better off?\n({WATERMARK.lower()}; bigger is better)"
     )
-    stamp(fig)
+    stamp(fig, CAPTIONS["final_bars.png"])
     if path is not None:
         fig.savefig(path, dpi=110)
     return fig
@@ -165,48 +184,50 @@ ACUTE_PANELS: tuple[tuple[str, str], ...] = (
     ("lactate_mmol_L", "Blood lactate"),
     ("il6_pg_mL", "Plasma IL-6"),
     ("irisin_rel", "Irisin"),
+    ("ctsb_rel", "Cathepsin B"),
+    ("fgf21_rel", "FGF-21"),
     ("bdnf_serum_ng_mL", "Serum BDNF"),
 )
 
 
 def _session_name(bout: Any, lbl: str) -> str:
     if bout is None:
-        return f"{lbl}: no session (resting level)"
+        return f"{lbl}:\nno session (rest)"
     week = int(bout.start_h // HOURS_PER_WEEK) + 1
     minutes = (bout.end_h - bout.start_h) * 60.0
-    return f"{lbl}: {bout.modality} session, week {week} ({minutes:.0f} min)"
+    return f"{lbl}:\n{MODALITY_NAMES[bout.modality]}, week {week}, {minutes:.0f} min"
 
 
+@house_style
 def plot_acute(comparison: Comparison, path: Path | str | None = None) -> Any:
     """Myokines over 6 h from the start of one mid-training session of each scenario."""
-    colours, styles = _colours(comparison), _styles(comparison)
-    fig = new_figure(figsize=(13, 9), constrained_layout=True)
-    axes = fig.subplots(2, 2)
+    styles = _styles(comparison)
+    fig = new_figure(figsize=(13, 12), layout="constrained")
+    axes = fig.subplots(3, 2, sharex=True)
     for lbl, r in comparison.results:
         bout, minutes, cols = acute_response(r)
         for ax, (name, _) in zip(axes.flat, ACUTE_PANELS, strict=True):
             ax.plot(
                 minutes,
                 cols[name],
-                color=colours[lbl],
                 label=_session_name(bout, lbl),
                 **styles[lbl],
             )
             if bout is not None:
-                ax.axvline((bout.end_h - bout.start_h) * 60.0, color=colours[lbl], lw=0.8, ls=":")
+                end = (bout.end_h - bout.start_h) * 60.0
+                ax.axvline(end, color=styles[lbl]["color"], lw=0.8, ls=":")
     for ax, (name, title) in zip(axes.flat, ACUTE_PANELS, strict=True):
         ax.set_title(title)
-        ax.set_xlabel("Minutes since the session started")
         ax.set_ylabel(label(name) + (" (1 = rest)" if name.endswith("_rel") else ""))
         ax.set_xlim(0.0, ACUTE_WINDOW_H * 60.0)
-        ax.grid(alpha=0.3)
-    axes[0, 0].legend(fontsize=7, loc="upper right")
+    for ax in axes[-1]:
+        ax.set_xlabel("Minutes since the session started")
     fig.suptitle(
         "One session from the middle of each programme: the acute myokine response\n"
-        f"(thin vertical lines: each session's end; {WATERMARK.lower()})",
-        fontsize=13,
+        f"(thin vertical lines: each session's end; {WATERMARK.lower()})"
     )
-    stamp(fig)
+    shared_legend(fig, axes.flat[0], title="Each programme's session")
+    stamp(fig, CAPTIONS["acute_response.png"])
     if path is not None:
         fig.savefig(path, dpi=110)
     return fig

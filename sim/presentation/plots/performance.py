@@ -17,7 +17,7 @@ import numpy as np
 
 from sim.analyses.dose import daily_load
 from sim.model.state import QUANTITIES
-from sim.presentation.plots.style import OKABE_ITO, figure_style, quantity_style
+from sim.presentation.plots.style import OKABE_ITO, figure_style, quantity_style, stamp
 from sim.running.results import Result
 
 HOURS_PER_DAY, DAYS_PER_WEEK = 24.0, 7.0
@@ -93,6 +93,7 @@ def plot_performance(result: Result, path: Path | str | None = None) -> Any:
                           color=OKABE_ITO["black"], lw=1, ls="--")  # fmt: skip
         fig.suptitle(f"{result.name}: load, adaptation, fatigue and reserve\n"
                      "(illustrative model, not clinical)")  # fmt: skip
+        stamp(fig, CAPTION)
         if path is not None:
             fig.savefig(path, dpi=110)
     return fig

@@ -13,97 +13,96 @@ import numpy as np
 
 from sim.model.state import label
 from sim.model.vocabulary import HOURS_PER_WEEK
+from sim.presentation.plots.style import (
+    MODALITY_COLOURS,
+    MODALITY_NAMES,
+    OKABE_ITO,
+    WATERMARK,
+    draw_all,
+    house_style,
+    new_figure,
+    quantity_style,
+    stamp,
+)
 from sim.running.results import IGF1_MIDRANGE_NG_ML, Result
 
-WATERMARK = "Illustrative model, not clinical"
-MODALITY_COLOURS = {"aerobic": "tab:blue", "hiit": "tab:red", "resistance": "tab:green"}
+__all__ = ["WATERMARK", "draw_all", "new_figure", "plot_run", "stamp"]
+
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
-
-def new_figure(**kwargs: Any) -> Any:
-    """A :class:`matplotlib.figure.Figure` made without pyplot: no backend is chosen or
-    changed, nothing is kept open, and a notebook shows the returned figure."""
-    from matplotlib.figure import Figure
-
-    return Figure(**kwargs)
-
-
-def draw_all(draw: dict[str, Any], subject: Any, folder: Path | str | None) -> dict[str, Any]:
-    """``{file name: draw[name](subject, path)}``: each figure, written into ``folder`` if given."""
-    out = None if folder is None else Path(folder)
-    return {name: plot(subject, None if out is None else out / name) for name, plot in draw.items()}
+CAPTION = (
+    "One typical training week (top), the slow states over the weeks (middle) and the "
+    "reserve with cognition (bottom): single sessions pulse and fade, adaptation builds slowly."
+)
+ONE_SESSION_CAPTION = (
+    "One session hour by hour (top) and what it leaves over the days after (middle, bottom): "
+    "the signals pulse and fade, and one session barely moves the slow states."
+)
+SESSION_WINDOW_H = 12.0
+"""Hours shown after the start of the only session of a one-session scenario."""
 
 
-def stamp(fig: Any) -> None:
-    """Put the illustrative-model watermark on a figure, in a strip kept free for it.
-
-    A constrained layout does not see ``fig.text``: its area is shrunk so that the watermark
-    never sits on a tick label.
-    """
-    from matplotlib.layout_engine import ConstrainedLayoutEngine
-
-    from sim.presentation.plots.style import readable_axes
-
-    readable_axes(fig)
-
-    engine = fig.get_layout_engine()
-    if isinstance(engine, ConstrainedLayoutEngine):
-        engine.set(rect=(0.0, 0.025, 1.0, 0.975))
-    fig.text(
-        0.995, 0.005, WATERMARK, ha="right", va="bottom", fontsize=8, color="0.35", style="italic"
-    )
+def one_session(result: Result) -> bool:
+    """Whether the scenario has a single session (its overview then shows hours, not a week)."""
+    return len(result.bouts) == 1
 
 
-def _typical_week(result: Result) -> tuple[float, float]:
+def _window(result: Result) -> tuple[float, float, float, str]:
+    """The fast panels' window: start and end [h], hours per x unit, and the x label."""
+    if one_session(result):
+        start = result.bouts[0].start_h
+        return start, start + SESSION_WINDOW_H, 1.0, "Hours from the start of the session"
     weeks = max(1, round(result.training_end_h / HOURS_PER_WEEK))
     start = HOURS_PER_WEEK * (weeks // 2)
-    return start, start + HOURS_PER_WEEK
+    return start, start + HOURS_PER_WEEK, 24.0, f"Day of training week {weeks // 2 + 1}"
 
 
 def plot_week(ax: Any, result: Result) -> None:
-    """Fast signals relative to rest over one typical training week."""
-    t0, t1 = _typical_week(result)
+    """Fast signals relative to rest over one typical training week (or the one session)."""
+    t0, t1, unit, xlabel = _window(result)
     t, cols = result.times_h, result.columns
     sel = (t >= t0) & (t <= t1)
-    days = (t[sel] - t0) / 24.0
+    x = (t[sel] - t0) / unit
     il6 = cols["il6_pg_mL"][sel] / cols["il6_pg_mL"][0]
-    ax.plot(days, il6, label="IL-6 (× pre-training rest)")
+    ax.plot(x, il6, label="IL-6 (x rest)", **quantity_style("il6_pg_mL"))
     for name in ("irisin_rel", "ctsb_rel", "fgf21_rel", "bdnf_brain_rel"):
-        ax.plot(days, cols[name][sel], label=label(name))
-    ax.set_xlabel(f"Day of training week {int(t0 // 168) + 1}")
-    ax.set_ylabel("Relative to pre-training rest (1 = baseline)")
-    ax.set_title("Myokines and brain BDNF over one typical week")
-    ax.legend(fontsize=7, loc="upper right")
+        ax.plot(x, cols[name][sel], label=label(name).split(" [")[0], **quantity_style(name))
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("Relative to rest (1 = rest)")
+    what = "the session" if unit == 1.0 else "one typical week"
+    ax.set_title(f"Myokines and brain BDNF over {what}")
+    ax.legend(loc="upper right")
 
 
-def plot_week_metabolites(ax: Any, result: Result) -> None:
-    """Lactate and serum BDNF over the same week (absolute units)."""
-    t0, t1 = _typical_week(result)
+def plot_week_metabolites(axes: tuple[Any, Any], result: Result) -> None:
+    """Lactate and serum BDNF over the same window, each on its own axis (no twin axes)."""
+    t0, t1, unit, xlabel = _window(result)
     t, cols = result.times_h, result.columns
     sel = (t >= t0) & (t <= t1)
-    days = (t[sel] - t0) / 24.0
-    ax.plot(days, cols["lactate_mmol_L"][sel], color="tab:purple", label=label("lactate_mmol_L"))
-    ax.set_ylabel(label("lactate_mmol_L"))
-    twin = ax.twinx()
-    twin.plot(
-        days,
-        cols["bdnf_serum_ng_mL"][sel],
-        color="tab:orange",
-        ls="--",  # dashed: the two often spike together and would hide each other
-        label=label("bdnf_serum_ng_mL"),
-    )
-    twin.set_ylabel(label("bdnf_serum_ng_mL"))
-    ax.set_xlabel(f"Day of training week {int(t0 // 168) + 1}")
-    ax.set_title("Lactate and serum BDNF (same week)")
-    lines = ax.get_lines() + twin.get_lines()
-    ax.legend(lines, [ln.get_label() for ln in lines], fontsize=7, loc="upper right")
+    x = (t[sel] - t0) / unit
+    for ax, name, title in zip(
+        axes, ("lactate_mmol_L", "bdnf_serum_ng_mL"), ("Blood lactate", "Serum BDNF"), strict=True
+    ):
+        ax.plot(x, cols[name][sel], label=label(name), **quantity_style(name))
+        ax.set_ylabel(label(name))
+        ax.set_title(f"{title} (same {'hours' if unit == 1.0 else 'week'})")
+        ax.set_xlabel(xlabel)
+
+
+def time_axis(result: Result) -> tuple[float, str]:
+    """Hours per x unit and the x label of the slow panels: days for a run of two weeks or
+    less (a one-session scenario), else weeks."""
+    if result.horizon_h <= 2 * HOURS_PER_WEEK:
+        return 24.0, "Day"
+    return HOURS_PER_WEEK, "Week"
 
 
 def _training_span(ax: Any, result: Result) -> None:
+    unit, _ = time_axis(result)
     if result.horizon_h > result.training_end_h:
         ax.axvspan(
-            result.training_end_h / HOURS_PER_WEEK,
-            result.horizon_h / HOURS_PER_WEEK,
+            result.training_end_h / unit,
+            result.horizon_h / unit,
             color="0.92",
             zorder=0,  # behind the IGF-1 band and the curves, not over them
             label="follow-up (no training)",
@@ -126,31 +125,34 @@ def plot_slow(
     resting: tuple[str, ...] = (),
 ) -> None:
     """Slow states over the whole horizon, in weeks; ``resting`` ones as daily minima."""
+    unit, xlabel = time_axis(result)
     for name in names:
         t, v = result.times_h, result.columns[name]
         text = label(name)
         if name in resting:
             t, v = daily_minimum(t, v)
             text += " (resting: daily minimum)"
-        ax.plot(t / HOURS_PER_WEEK, v, label=text)
+        ax.plot(t / unit, v, label=text, **quantity_style(name))
     _training_span(ax, result)
-    ax.set_xlabel("Week")
+    ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title)
-    ax.legend(fontsize=7)
+    ax.legend(loc="best")
 
 
 def plot_igf1(ax: Any, result: Result) -> None:
     """IGF-1 over the horizon with the protective middle range shaded."""
-    weeks = result.times_h / HOURS_PER_WEEK
+    unit, xlabel = time_axis(result)
+    weeks = result.times_h / unit
     lo, hi = IGF1_MIDRANGE_NG_ML
-    ax.axhspan(lo, hi, color="tab:green", alpha=0.15, label="protective middle range")
-    ax.plot(weeks, result.columns["igf1_ng_mL"], color="tab:brown", label=label("igf1_ng_mL"))
+    ax.axhspan(lo, hi, color=OKABE_ITO["yellow"], alpha=0.35, label="protective middle range")
+    ax.plot(weeks, result.columns["igf1_ng_mL"], label=label("igf1_ng_mL"),
+            **quantity_style("igf1_ng_mL"))  # fmt: skip
     _training_span(ax, result)
-    ax.set_xlabel("Week")
+    ax.set_xlabel(xlabel)
     ax.set_ylabel(label("igf1_ng_mL"))
     ax.set_title("IGF-1")
-    ax.legend(fontsize=7)
+    ax.legend(loc="best")
 
 
 def plot_calendar(ax: Any, result: Result) -> None:
@@ -167,9 +169,9 @@ def plot_calendar(ax: Any, result: Result) -> None:
                 ax.scatter(
                     x,
                     y,
-                    s=14,
+                    s=18,
                     marker="s",
-                    label=f"{modality}{'' if done else ' (missed)'}",
+                    label=f"{MODALITY_NAMES[modality]}{'' if done else ' (missed)'}",
                     facecolors=colour if done else "none",
                     edgecolors=colour,
                 )
@@ -181,11 +183,12 @@ def plot_calendar(ax: Any, result: Result) -> None:
     ax.set_ylabel("Day of the week")
     ax.set_title("Session calendar (hollow: missed or skipped)")
     if result.bouts:
-        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))  # off the dots
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))  # off the dots
     else:
         ax.text(0.5, 0.5, "no sessions", transform=ax.transAxes, ha="center", color="0.4")
 
 
+@house_style
 def plot_run(result: Result, path: Path | str | None = None) -> Any:
     """The multi-panel overview of one run: a typical week, the slow states, the calendar.
 
@@ -195,10 +198,18 @@ def plot_run(result: Result, path: Path | str | None = None) -> Any:
     -------
     >>> fig = plot_run(simulate(load_scenario("scenarios/combined.yaml")))  # doctest: +SKIP
     """
-    fig = new_figure(figsize=(13, 11), constrained_layout=True)
-    axes = fig.subplots(3, 2)
+    fig = new_figure(figsize=(13, 13), layout="constrained")
+    grid = fig.add_gridspec(3, 2)
+    axes = np.empty((3, 2), dtype=object)
+    for row in range(3):
+        for col in range(2):
+            if (row, col) != (0, 1):
+                axes[row, col] = fig.add_subplot(grid[row, col])
+    inner = grid[0, 1].subgridspec(2, 1)
+    top = fig.add_subplot(inner[0])
+    bottom = fig.add_subplot(inner[1], sharex=top)
     plot_week(axes[0, 0], result)
-    plot_week_metabolites(axes[0, 1], result)
+    plot_week_metabolites((top, bottom), result)
     plot_slow(
         axes[1, 0],
         result,
@@ -216,8 +227,8 @@ def plot_run(result: Result, path: Path | str | None = None) -> Any:
         "Reserve [model units] / cognition [SD]",
     )
     plot_calendar(axes[2, 1], result)
-    fig.suptitle(f"{result.name}: {WATERMARK.lower()}", fontsize=13)
-    stamp(fig)
+    fig.suptitle(f"{result.name}: {WATERMARK.lower()}")
+    stamp(fig, ONE_SESSION_CAPTION if one_session(result) else CAPTION)
     if path is not None:
         fig.savefig(path, dpi=110)
     return fig

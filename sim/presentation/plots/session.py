@@ -10,11 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from sim.analyses.compare import acute_response
 from sim.model.state import QUANTITIES
-from sim.presentation.plots.style import figure_style, quantity_style
+from sim.presentation.plots.style import figure_style, quantity_style, stamp
 from sim.running.results import Result
 
 SESSION_WINDOW_H = 12.0
@@ -40,12 +38,16 @@ PANELS: tuple[tuple[str, tuple[str, ...], str], ...] = (
 )
 
 
-def _flat_limits(ax: Any, values: np.ndarray) -> None:
-    """Give a flat line a visible band around its value (never a 1e-12-wide axis)."""
-    lo, hi = float(np.min(values)), float(np.max(values))
-    if hi - lo < 1e-6 * max(1.0, abs(hi)):
-        pad = max(0.05 * abs(hi), 0.05)
-        ax.set_ylim(lo - pad, hi + pad)
+MIN_SPAN = 0.1
+"""The y axis of a panel spans at least this share of its middle value, so that a change of
+0.004 ng/mL in IGF-1 is drawn as the flat line it is, not stretched over the whole panel."""
+
+
+def _honest_span(ax: Any) -> None:
+    lo, hi = ax.get_ylim()
+    middle = 0.5 * (lo + hi)
+    if hi - lo < MIN_SPAN * abs(middle):
+        ax.set_ylim(middle * (1 - MIN_SPAN / 2), middle * (1 + MIN_SPAN / 2))
 
 
 def plot_session(
@@ -70,9 +72,9 @@ def plot_session(
             for name in names:
                 q = QUANTITIES[name]
                 ax.plot(hours, cols[name], label=q.label, **quantity_style(name))
-                _flat_limits(ax, cols[name])
             if bout is not None:
                 ax.axvspan(0.0, bout.end_h - bout.start_h, color="#F0E442", alpha=0.35, lw=0)
+            _honest_span(ax)
             ax.set_title(title)
             ax.set_ylabel(ylabel)
             ax.legend(loc="upper right")
@@ -86,6 +88,7 @@ def plot_session(
                 f"(shaded) in week {int(bout.start_h // 168) + 1}"
             )
         fig.suptitle(f"{result.name}: one {what}\n(illustrative model, not clinical)")
+        stamp(fig, CAPTION)
         if path is not None:
             fig.savefig(path, dpi=110)
     return fig

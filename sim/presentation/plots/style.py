@@ -13,9 +13,12 @@ quantity has the same look in every figure).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+import textwrap
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
 OKABE_ITO = {
     "black": "#000000",
@@ -37,6 +40,26 @@ PALETTE = tuple(
 
 LINE_STYLES = ("-", "--", "-.", ":")
 MARKERS = ("o", "s", "^", "D", "v", "P", "X")
+
+WATERMARK = "Illustrative model, not clinical"
+"""Stamped on every figure."""
+
+MODALITY_COLOURS = {
+    "aerobic": OKABE_ITO["blue"],
+    "hiit": OKABE_ITO["vermillion"],
+    "resistance": OKABE_ITO["bluish green"],
+}
+"""One colour per kind of session, the same in every figure."""
+
+MODALITY_NAMES = {"aerobic": "aerobic", "hiit": "HIIT", "resistance": "resistance"}
+STATUS_NAMES = {"healthy": "healthy", "subjective_decline": "subjective decline", "mci": "MCI"}
+FIELD_NAMES = {
+    "cognitive_status": "cognitive status",
+    "age_band": "age",
+    "genotype": "BDNF genotype",
+    "sex": "sex",
+}
+"""Words for the identifiers a figure or a report shows (modalities, statuses, subgroup fields)."""
 
 MIN_FONT_PT = 10.0
 """No text in a figure is smaller than this (legends and ticks included)."""
@@ -124,3 +147,70 @@ def readable_axes(fig: Any) -> None:
         if ax.get_yscale() == "linear" and abs(hi - lo) < 1e-6 * max(1.0, abs(middle)):
             pad = max(0.05 * abs(middle), 0.05)
             ax.set_ylim(middle - pad, middle + pad)
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def house_style(draw: F) -> F:
+    """Decorate a figure function so that everything it draws is in :func:`figure_style`."""
+
+    @functools.wraps(draw)
+    def drawn(*args: Any, **kwargs: Any) -> Any:
+        with figure_style():
+            return draw(*args, **kwargs)
+
+    return drawn  # type: ignore[return-value]
+
+
+def new_figure(**kwargs: Any) -> Any:
+    """A :class:`matplotlib.figure.Figure` made without pyplot: no backend is chosen or
+    changed, nothing is kept open, and a notebook shows the returned figure."""
+    from matplotlib.figure import Figure
+
+    return Figure(**kwargs)
+
+
+def draw_all(draw: dict[str, Any], subject: Any, folder: Path | str | None) -> dict[str, Any]:
+    """``{file name: draw[name](subject, path)}``: each figure, written into ``folder`` if given."""
+    out = None if folder is None else Path(folder)
+    return {name: plot(subject, None if out is None else out / name) for name, plot in draw.items()}
+
+
+CAPTION_PT = 11.0
+WATERMARK_PT = MIN_FONT_PT
+
+
+def stamp(fig: Any, caption: str | None = None) -> None:
+    """Finish a figure: readable axes, the lesson as a caption, and the watermark.
+
+    The caption (one sentence) is written under the panels, wrapped to the figure's width;
+    the watermark sits in the bottom-right corner. A constrained layout does not see
+    ``fig.text``, so its area is shrunk to keep both off the tick labels.
+    """
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    readable_axes(fig)
+    width_in, height_in = fig.get_size_inches()
+    lines: list[str] = []
+    if caption:
+        chars = max(40, int(width_in * 72.0 / (0.6 * CAPTION_PT)))
+        lines = textwrap.wrap(caption, chars)
+    line_in = 1.35 * CAPTION_PT / 72.0
+    strip = (len(lines) * line_in + 1.5 * WATERMARK_PT / 72.0 + 0.08) / height_in
+    engine = fig.get_layout_engine()
+    if isinstance(engine, ConstrainedLayoutEngine):
+        engine.set(rect=(0.0, strip, 1.0, 1.0 - strip))
+    else:
+        fig.subplots_adjust(bottom=max(fig.subplotpars.bottom, strip + 0.08))
+    if lines:
+        fig.text(0.01, strip - 0.04 / height_in, "\n".join(lines), ha="left", va="top",
+                 fontsize=CAPTION_PT, color="0.1", linespacing=1.25)  # fmt: skip
+    fig.text(0.995, 0.005, WATERMARK, ha="right", va="bottom", fontsize=WATERMARK_PT,
+             color="0.35", style="italic")  # fmt: skip
+
+
+def shared_legend(fig: Any, ax: Any, title: str | None = None) -> Any:
+    """One legend for every panel, right of them, made from ``ax``'s labelled lines."""
+    handles, labels = ax.get_legend_handles_labels()
+    return fig.legend(handles, labels, loc="outside right center", title=title)

@@ -14,7 +14,9 @@ from typing import Any
 
 from sim.analyses.dose import Dose, dose, dose_note
 from sim.analyses.pathways import BDNF_SOURCES, RESERVE_PARTS, reserve_pathways
+from sim.presentation.plots.compare import CAPTIONS as COMPARE_CAPTIONS
 from sim.presentation.plots.performance import CAPTION as PERFORMANCE_CAPTION
+from sim.presentation.plots.run import CAPTION as RUN_CAPTION
 from sim.presentation.plots.session import CAPTION as SESSION_CAPTION
 from sim.presentation.report.ledger import matching_rows
 from sim.presentation.text.compare import HEADLINES, show
@@ -33,21 +35,8 @@ LEFT_OUT = (
 FIGURE_CAPTIONS = {
     "session.png": SESSION_CAPTION,
     "performance.png": PERFORMANCE_CAPTION,
-    "overview.png": (
-        "One typical training week (top), the slow states over the weeks (middle) and the "
-        "reserve with cognition (bottom): single sessions pulse and fade, adaptation builds slowly."
-    ),
-    "slow_states.png": (
-        "The slow states week by week for each regimen: strength follows resistance work, "
-        "fitness follows aerobic work, and the reserve integrates both."
-    ),
-    "final_bars.png": (
-        "Where each regimen ends: cognitive reserve and cognition change at the end of the run."
-    ),
-    "acute_response.png": (
-        "Six hours around one mid-programme session: intensity sets lactate and serum BDNF, "
-        "duration and muscle mass set IL-6."
-    ),
+    "overview.png": RUN_CAPTION,
+    **COMPARE_CAPTIONS,
 }
 """The one-sentence lesson of each figure a report embeds, by file name."""
 

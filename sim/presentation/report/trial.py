@@ -5,27 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from sim.input.regimen import expand_regimen
+from sim.presentation.plots.style import STATUS_NAMES
+from sim.presentation.plots.trial import CAPTIONS
 from sim.presentation.report.context import LEFT_OUT, Figure
 from sim.presentation.report.ledger import matching_rows
 from sim.running.results import ILLUSTRATIVE
 
-TRIAL_CAPTIONS = {
-    "effect_sizes.png": (
-        "Each arm's effect against the control, with its 95 % interval; the shaded band is "
-        "the published effect the trial mirrors, the hollow diamond the effect without noise."
-    ),
-    "trajectories.png": (
-        "The measured outcome at each assessment (mean and spread); dashed lines are the true, "
-        "noise-free means: most of the spread between people is measurement noise."
-    ),
-    "responders.png": (
-        "How individual changes spread: even the untrained control arm has 'responders', "
-        "because one noisy measurement minus another often crosses the threshold."
-    ),
-}
-"""The lesson of each trial figure, by file name."""
-
-_STATUS = {"healthy": "healthy", "subjective_decline": "subjective decline", "mci": "MCI"}
+TRIAL_CAPTIONS = CAPTIONS
+"""The lesson of each trial figure, by file name (written beside the figures)."""
 
 
 def _ci(pair: Any, fmt: str = "{:+.2f}") -> str:
@@ -43,7 +30,7 @@ def population_words(trial: Any) -> str:
     """``"150 people per arm, aged 70 ± 7 (50-90), 60 % women; ..."``."""
     p = trial.spec.population
     mix = ", ".join(
-        f"{100 * w:.0f} % {_STATUS[k]}" for k, w in p.status_weights.model_dump().items() if w
+        f"{100 * w:.0f} % {STATUS_NAMES[k]}" for k, w in p.status_weights.model_dump().items() if w
     )
     return (
         f"people aged {p.age_mean_years:g} ± {p.age_sd_years:g} years ({p.age_min_years:g}-"
