@@ -128,3 +128,22 @@ def test_report_in_chromium(request, browser, which, width):  # type: ignore[no-
         page.screenshot(path=str(SHOTS / f"report_{which}_{width}.png"), full_page=True)
     finally:
         page.close()
+
+
+def test_demo_report_shows_dose_pathways_verdicts_and_every_figure(browser, demo_report):  # type: ignore[no-untyped-def]
+    """What the demo's reader needs: each arm's dose, the reserve's pathways, the ledger's
+    verdicts beside the result, and every figure the demo drew; and it prints to PDF."""
+    page, errors, _ = _open(browser, demo_report, 1024)
+    try:
+        text = page.evaluate("document.body.innerText")
+        for words in ("sessions done", "minutes by modality", "strength gained", "literature verdict"):
+            assert words.lower() in text.lower(), f"the report never says {words!r}"
+        shown = page.eval_on_selector_all("figure img", "els => els.length")
+        drawn = sorted(p.name for p in demo_report.parent.glob("*.png"))
+        assert shown == len(drawn), (shown, drawn)
+        assert errors == [], f"console errors: {errors}"
+        pdf = page.pdf(format="A4", print_background=True)
+        assert pdf[:5] == b"%PDF-" and pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page ") > 2
+        (SHOTS / "report_demo.pdf").write_bytes(pdf)
+    finally:
+        page.close()

@@ -85,9 +85,10 @@ def test_every_comparison_figure_carries_the_watermark(
     stamped: list[Any] = []
     original = sim.presentation.plots.compare.stamp
 
-    def counting_stamp(fig: Any) -> None:
+    def counting_stamp(fig: Any, caption: str | None = None) -> None:
         stamped.append(fig)
-        original(fig)
+        assert caption, "every comparison figure states its lesson"
+        original(fig, caption)
 
     monkeypatch.setattr(sim.presentation.plots.compare, "stamp", counting_stamp)
     assert main(["compare", *pair, "--out", str(tmp_path / "cmp")]) == 0
