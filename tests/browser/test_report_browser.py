@@ -136,7 +136,12 @@ def test_demo_report_shows_dose_pathways_verdicts_and_every_figure(browser, demo
     page, errors, _ = _open(browser, demo_report, 1024)
     try:
         text = page.evaluate("document.body.innerText")
-        for words in ("sessions done", "minutes by modality", "strength gained", "literature verdict"):
+        for words in (
+            "sessions done",
+            "minutes by modality",
+            "strength gained",
+            "literature verdict",
+        ):
             assert words.lower() in text.lower(), f"the report never says {words!r}"
         shown = page.eval_on_selector_all("figure img", "els => els.length")
         drawn = sorted(p.name for p in demo_report.parent.glob("*.png"))
