@@ -1,11 +1,37 @@
-"""Shared fixtures: the repository's folders and a small scenario factory."""
+"""Shared fixtures: the repository's folders and a small scenario factory.
+
+Mutation runs (``tools/mutation.py``): with ``MUSCLEBRAIN_MUTATE="name=value,..."`` in the
+environment, the model's default parameters are changed before any test runs, so that a test
+can be shown to fail when the pathway it exists for is switched off.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+
+def _mutate(spec: str) -> None:
+    """Change the defaults of :class:`sim.model.parameters.Parameters` in this process."""
+    from dataclasses import fields
+
+    from sim.model import parameters
+
+    changes = dict(item.split("=", 1) for item in spec.split(",") if item.strip())
+    names = [f.name for f in fields(parameters.Parameters)]
+    defaults = list(parameters.Parameters.__init__.__defaults__ or ())
+    for name, value in changes.items():
+        i = names.index(name.strip())
+        defaults[i] = float(value)
+        object.__setattr__(parameters.DEFAULTS, name.strip(), float(value))
+    parameters.Parameters.__init__.__defaults__ = tuple(defaults)
+
+
+if os.environ.get("MUSCLEBRAIN_MUTATE"):
+    _mutate(os.environ["MUSCLEBRAIN_MUTATE"])
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"

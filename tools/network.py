@@ -82,6 +82,7 @@ def _trained_state(c: Constants, igf1_ng_mL: float) -> np.ndarray:
         "strength_rel": 1.2,
         "fitness_rel": 1.15,
         "fatigue": 0.8,
+        "recent_training": 0.8,
         "reserve_built": 0.2,
         "bdnf_brain_auc": 50.0,
     }

@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.model.brain import activity_gate
 from sim.model.constants import compile_constants, relu
 
 FINE_SAMPLE_MIN = 5.0
@@ -105,7 +106,7 @@ def reserve_pathways(result: Any, sample_min: float = FINE_SAMPLE_MIN) -> Pathwa
     c = compile_constants(run.parameters, subject_from_scenario(run.scenario))
     t, col = np.asarray(run.times_h), run.columns
     built = np.asarray(col["reserve_built"])
-    sets, fatigue = relu(np.asarray(col["rt_weekly_sets"])), relu(np.asarray(col["fatigue"]))
+    sets, recent = relu(np.asarray(col["rt_weekly_sets"])), np.asarray(col["recent_training"])
     p_b = c.reserve_weight_bdnf * relu(np.asarray(col["bdnf_brain_rel"]) - 1.0)
     p_s = (
         c.reserve_weight_strength
@@ -118,7 +119,7 @@ def reserve_pathways(result: Any, sample_min: float = FINE_SAMPLE_MIN) -> Pathwa
     amplify = 1.0 + c.reserve_weight_igf1 * np.asarray(col["igf1_benefit"])
     build = amplify * inner
     dose = build / (1.0 + build / c.reserve_drive_half)
-    dose = dose * fatigue / (fatigue + c.reserve_activity_gate)
+    dose = dose * activity_gate(c, recent)
     gain = c.reserve_build_per_h * dose * (1.0 - built / c.reserve_max)
     paths = gain / amplify
     reserve = np.asarray(col["reserve"])

@@ -15,6 +15,9 @@ Fitness :math:`F` (``bouchard1999``): impulse :math:`(x / 0.6)^2` per hour of ae
 
 Fatigue :math:`\Psi` (training load :math:`\lambda` per hour; 1 ≈ a week of moderate training).
 
+Recent training :math:`T` (0 to 1): filled within minutes by any session, whatever its volume,
+and fading over days; it tells the reserve whether training is still going on.
+
 :math:`\chi_S, \chi_F` are individual responsiveness factors (1 by default; sampled in cohorts).
 
 The equations are written once, in :mod:`sim.model.equations`, and shown with every symbol's
@@ -43,9 +46,15 @@ def intensity_efficacy(c: Constants, r: Any) -> Any:
 
 
 def rates(
-    c: Constants, d: Drive, weekly_sets: Any, strength: Any, fitness: Any, fatigue: Any
-) -> tuple[Any, Any, Any, Any]:
-    """Time derivatives of weekly sets, strength, fitness and fatigue."""
+    c: Constants,
+    d: Drive,
+    weekly_sets: Any,
+    strength: Any,
+    fitness: Any,
+    fatigue: Any,
+    recent: Any,
+) -> tuple[Any, Any, Any, Any, Any]:
+    """Time derivatives of weekly sets, strength, fitness, fatigue and recent training."""
     d_sets = d.sets_per_h - weekly_sets / c.sets_memory_tau_h
 
     s0, f0 = c.strength0, c.fitness0
@@ -91,4 +100,7 @@ def rates(
         )
 
     d_fatigue = c.fatigue_per_load * training_load_per_h(d) - c.recovery * fatigue / c.fatigue_tau_h
-    return d_sets, d_strength, d_fitness, d_fatigue
+    d_recent = -recent / c.training_memory_tau_h
+    if d.active:  # a session fills the memory within minutes, whatever its volume
+        d_recent = d_recent + c.training_onset_per_h * (1.0 - recent) * (d.muscle_mass_frac > 0.0)
+    return d_sets, d_strength, d_fitness, d_fatigue, d_recent

@@ -22,14 +22,16 @@ training gave similar executive gains, ``liuambrose2010``); saturating; decays o
 year and a half once training stops. Strength counts while resistance
 training goes on (recent weekly sets :math:`V`, gate :math:`V_g`): the SMART mediation is of
 strength *gained by training* (``mavros2017``), not of strength held after it stops. The
-whole build is gated by recent training (the Banister fatigue :math:`\Psi`, a one-week memory
-of training load; gate :math:`\Psi_g`): reserve is built while training goes on, and starts to
-fade within weeks of stopping (``ferreira2024``: decline after 10 days to 16 weeks of
-detraining).
+whole build is gated by recent training (:math:`T`, filled by any session and fading over
+three days; a steep gate :math:`T_g`): reserve is built while training goes on, stops within
+about ten days of the last session, and then fades (``ferreira2024``: decline after 10 days to
+16 weeks of detraining).
 
 Observables (see :func:`observables`): ``reserve`` is the built reserve less the age-related
-loss :math:`\ell` (×:math:`\mu` in MCI); in ``cognition_z``, :math:`v` is the vulnerability gain (oldest, subjective decline, MCI: claim C20) and the
-pathology :math:`Q(t)` costs less cognition when reserve is high (claim C19).
+loss :math:`\ell` (×:math:`\mu` in MCI). ``cognition_z`` is not a multiple of it: the built
+reserve raises the score (:math:`v` is the vulnerability gain: oldest, subjective decline, MCI,
+claim C20), while the age-related cognitive decline :math:`d` and the pathology :math:`Q(t)`
+lower it, both by less when the built reserve is high (claim C19: reserve buffers decline).
 The start's score already includes the cost of :math:`Q_0`; reserve built by training then
 buffers it too, so a trained brain with plaques gains more than one without (the vulnerable
 gain most, claim C20); ``reserve_buffer_scale`` sets how strongly (illustrative).
@@ -87,6 +89,16 @@ def serum_release_frac(c: Constants, d: Drive, brain: Any) -> Any:
     return c.bdnf_release_max_frac * c.genotype * brain * u / (u + c.bdnf_release_half_frac)
 
 
+def activity_gate(c: Constants, recent: Any) -> Any:
+    """Share of the reserve build let through by recent training :math:`T` (a Hill gate) [1].
+
+    Steep (power :math:`n_g`): open (> 0.8) through the week between once-weekly sessions,
+    closed within about ten days of the last one, whatever the training volume was.
+    """
+    f = relu(recent) ** c.reserve_gate_hill
+    return f / (f + c.reserve_activity_gate**c.reserve_gate_hill)
+
+
 def rates(
     c: Constants,
     d: Drive,
@@ -102,7 +114,7 @@ def rates(
     strength: Any,
     fitness: Any,
     weekly_sets: Any,
-    fatigue: Any,
+    recent: Any,
 ) -> tuple[Any, Any, Any, Any]:
     """Time derivatives of brain BDNF, serum BDNF, built reserve and the brain-BDNF AUC."""
     # Inflammation stays above 1 - inflammation_reduction_max_frac >= 0.5; the floor only
@@ -121,7 +133,7 @@ def rates(
     brain_excess = brain - 1.0
     # Weekly sets and fatigue are >= 0 (relu: rounding below 0 must not flip the sign of
     # the saturations or make their denominators vanish).
-    weekly_sets, fatigue = relu(weekly_sets), relu(fatigue)
+    weekly_sets = relu(weekly_sets)
     build = (1.0 + c.reserve_weight_igf1 * benefit) * (
         c.reserve_weight_bdnf * relu(brain_excess)
         + c.reserve_weight_strength
@@ -131,7 +143,7 @@ def rates(
         + c.reserve_weight_fitness * relu(fitness / c.fitness0 - 1.0)
     )
     dose = build / (1.0 + build / c.reserve_drive_half)  # more training: diminishing returns
-    dose = dose * fatigue / (fatigue + c.reserve_activity_gate)  # only while training goes on
+    dose = dose * activity_gate(c, recent)  # only while training goes on
     d_reserve = (
         c.reserve_build_per_h * dose * (1.0 - reserve_built / c.reserve_max)
         - reserve_built / c.reserve_decay_tau_h
@@ -140,13 +152,20 @@ def rates(
 
 
 def observables(c: Constants, t: Any, reserve_built: Any) -> tuple[Any, Any]:
-    """``reserve`` and ``cognition_z`` at times ``t`` [h] from the built reserve."""
+    """``reserve`` and ``cognition_z`` at times ``t`` [h] from the built reserve.
+
+    Cognition has determinants of its own: the reserve built by training raises it, and the
+    age-related decline and the pathology lower it, both buffered by the built reserve.
+    """
     years = t / HOURS_PER_YEAR
     loss = c.reserve_age_loss_per_yr * c.decline_multiplier * years
     reserve = reserve_built - loss
     pathology = c.pathology_load + c.pathology_progression_per_yr * years
-    buffered = pathology * np.exp(-relu(reserve_built) / c.reserve_buffer_scale)
-    cognition = c.cognition_z_per_reserve * (c.vulnerability * reserve_built - loss) - (
-        c.pathology_z_per_unit * (buffered - c.pathology_load)
+    buffer = np.exp(-relu(reserve_built) / c.reserve_buffer_scale)
+    decline = c.cognitive_decline_z_per_yr * c.decline_multiplier * years
+    cognition = (
+        c.cognition_z_per_reserve * c.vulnerability * reserve_built
+        - decline * buffer
+        - c.pathology_z_per_unit * (pathology * buffer - c.pathology_load)
     )
     return reserve, cognition

@@ -277,7 +277,8 @@ GROUPS: dict[str, tuple[Equation, ...]] = {
         _rate(
             "reserve_built",
             "reserve_build_per_h * reserve_drive / (1 + reserve_drive / reserve_drive_half) * "
-            "guard(fatigue, 0) / (guard(fatigue, 0) + reserve_activity_gate) * "
+            "guard(recent_training, 0) ** reserve_gate_hill / (guard(recent_training, 0) ** "
+            "reserve_gate_hill + reserve_activity_gate ** reserve_gate_hill) * "
             "(1 - reserve_built / reserve_max) - reserve_built / reserve_decay_tau_h",
         ),
     ),
@@ -302,10 +303,16 @@ GROUPS: dict[str, tuple[Equation, ...]] = {
             "Neuropathology load at the current time.",
         ),
         _let(
+            "reserve_buffer",
+            "exp(-relu(reserve_built) / reserve_buffer_scale)",
+            "1",
+            "Share of decline and pathology that reaches cognition (1 with no built reserve).",
+        ),
+        _let(
             "cognition_z",
-            "cognition_z_per_reserve * (vulnerability * reserve_built - reserve_age_loss) - "
-            "pathology_z_per_unit * (pathology_now * exp(-relu(reserve_built) / "
-            "reserve_buffer_scale) - pathology_load)",
+            "cognition_z_per_reserve * vulnerability * reserve_built - cognitive_decline_z_per_yr * "
+            "decline_multiplier * years_elapsed * reserve_buffer - pathology_z_per_unit * "
+            "(pathology_now * reserve_buffer - pathology_load)",
             "SD",
             "",  # an observable: its description is in sim.model.state
         ),
@@ -355,6 +362,17 @@ GROUPS: dict[str, tuple[Equation, ...]] = {
         _rate(
             "fatigue",
             "fatigue_per_load * training_load_per_h - recovery * fatigue / fatigue_tau_h",
+        ),
+        _rate(
+            "recent_training",
+            f"where({_M} > 0, training_onset_per_h, Q(0, 'per_hour')) * (1 - recent_training) - "
+            "recent_training / training_memory_tau_h",
+        ),
+        _let(
+            "performance_rel",
+            "fitness_rel / fitness0 - performance_fatigue_cost * fatigue",
+            "1",
+            "",  # an observable: its description is in sim.model.state
         ),
     ),
 }
@@ -487,7 +505,11 @@ SYMBOLS: dict[str, str] = {
     "reserve_build_per_h": "k_R",
     "reserve_max": "R_{sat}",
     "reserve_drive_half": "D_{1/2}",
-    "reserve_activity_gate": r"\Psi_g",
+    "reserve_activity_gate": "T_g",
+    "recent_training": "T",
+    "training_memory_tau_h": r"\tau_T",
+    "training_onset_per_h": "k_T",
+    "reserve_gate_hill": "n_g",
     "reserve_decay_tau_h": r"\tau_R",
     "reserve_weight_bdnf": "w_B",
     "reserve_weight_strength": "w_S",
@@ -500,6 +522,8 @@ SYMBOLS: dict[str, str] = {
     "reserve": r"\text{reserve}",
     "pathology_now": "Q(t)",
     "cognition_z": "z",
+    "reserve_buffer": r"\beta_R",
+    "cognitive_decline_z_per_yr": "d",
     "reserve_age_loss_per_yr": r"\ell",
     "decline_multiplier": r"\mu",
     "decline_multiplier_mci": r"\mu_{MCI}",
@@ -532,6 +556,8 @@ SYMBOLS: dict[str, str] = {
     "fatigue_per_load": r"\phi",
     "fatigue_tau_h": r"\tau_\Psi",
     "fatigue_adaptation_half": r"\Psi_{1/2}",
+    "performance_rel": "P",
+    "performance_fatigue_cost": "k_P",
     "recovery": r"\varrho",
     "recovery_sleep_reference_h": "h_{ref}",
     "recovery_sleep_penalty_per_h": "p_h",

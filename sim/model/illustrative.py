@@ -93,4 +93,28 @@ WHY_ILLUSTRATIVE: dict[str, str] = {
     "pathology_z_per_unit": (
         "Pathology load is a teaching scalar (claim C19), not a measured biomarker scale."
     ),
+    "reserve_gate_hill": (
+        "The evidence says only that cognitive gains fade within 10 days to 16 weeks of stopping "
+        "(Ferreira 2024); a steep gate (power 4) stays open through the week between "
+        "once-weekly sessions and closes within about ten days of the last one."
+    ),
+    "training_memory_tau_h": (
+        "No source measures a memory of recent training; 3 days with the gate at 0.06 lets the "
+        "reserve build through a 7-day gap between sessions (gate > 0.8) and stop by day 10."
+    ),
+    "training_onset_per_h": (
+        "Only says that a session of any length counts as training: the memory fills within "
+        "about 20 minutes (a 10-minute session fills it to 0.63)."
+    ),
+    "cognitive_decline_z_per_yr": (
+        "No source in the references gives the yearly fall of a cognitive composite; 0.03 SD a "
+        "year keeps the untrained control arms of 24-week trials within their measurement noise "
+        "(-0.014 SD), as the trials report, and makes the reserve's buffering of decline visible."
+    ),
+    "performance_fatigue_cost": (
+        "Banister's fatigue gain is 1.5-3 times the fitness gain in teaching use and poorly "
+        "identified in fits (Hellard 2006); in this model's units 0.1 per fatigue unit makes a "
+        "taper after an overload block peak within one to three weeks (Hellard's fitted peaks: "
+        "19 d, 7-35)."
+    ),
 }

@@ -418,6 +418,20 @@ class Parameters:
     fatigue_adaptation_half: float = _p(
         2.0, 0.5, 10.0, "Fatigue at which adaptation efficiency is halved.", ILL, A
     )
+    training_memory_tau_h: float = _p(
+        72.0, 24.0, 168.0, "Time over which the memory of the last session fades (3 days).", ILL, A
+    )
+    training_onset_per_h: float = _p(
+        6.0, 1.0, 60.0, "Rate at which a session fills the memory of recent training.", ILL, A
+    )
+    performance_fatigue_cost: float = _p(
+        0.1,
+        0.0,
+        1.0,
+        "Performance lost per unit of fatigue (Banister's fatigue gain, in fitness units).",
+        ILL,
+        A,
+    )
 
     # --- cognitive reserve ----------------------------------------------------------------
     reserve_build_per_h: float = _p(
@@ -432,13 +446,20 @@ class Parameters:
         R,
     )
     reserve_activity_gate: float = _p(
-        0.015,
+        0.06,
         0.005,
-        2.0,
-        "Recent training load (fatigue units) "
-        "at which reserve builds at half speed: none without "
-        "training.",
+        0.5,
+        "Recent training at which the reserve builds at half speed (about 8 days after the "
+        "last session): none without training.",
         "ferreira2024",
+        R,
+    )
+    reserve_gate_hill: float = _p(
+        4.0,
+        1.0,
+        8.0,
+        "Steepness of the training gate of the reserve build (Hill power).",
+        ILL,
         R,
     )
     reserve_max: float = _p(1.0, 0.1, 5.0, "Saturation level of the built reserve.", ILL, R)
@@ -477,6 +498,14 @@ class Parameters:
     )
     reserve_age_loss_per_yr: float = _p(
         0.03, 0.0, 0.2, "Slow age-related reserve loss (healthy).", "barnes2009", R
+    )
+    cognitive_decline_z_per_yr: float = _p(
+        0.03,
+        0.0,
+        0.2,
+        "Age-related fall of the cognitive score with no built reserve (x MCI multiplier).",
+        ILL,
+        R,
     )
     cognition_z_per_reserve: float = _p(
         0.5, 0.1, 5.0, "Cognitive score change (SD) per unit of reserve.", ILL, R
@@ -545,6 +574,7 @@ _UNIT_SUFFIXES = (  # most specific first: "_per_mmol_L" before "_mmol_L"
     ("_per_set", "1/set"),
     ("_per_load", "1/load unit"),
     ("_per_reserve", "SD"),
+    ("_z_per_yr", "SD/year"),
     ("_per_unit", "SD"),
     ("_sets_per_wk", "sets/week"),
     ("_g_per_kg", "g/kg/day"),

@@ -78,11 +78,15 @@ def rhs(t: float, y: np.ndarray, c: Constants, d: Drive) -> np.ndarray:
         strength,
         fitness,
         weekly_sets,
-        v[_I.fatigue],
+        v[_I.recent_training],
     )
-    (dy[_I.rt_weekly_sets], dy[_I.strength_rel], dy[_I.fitness_rel], dy[_I.fatigue]) = (
-        adaptation.rates(c, d, weekly_sets, strength, fitness, v[_I.fatigue])
-    )
+    (
+        dy[_I.rt_weekly_sets],
+        dy[_I.strength_rel],
+        dy[_I.fitness_rel],
+        dy[_I.fatigue],
+        dy[_I.recent_training],
+    ) = adaptation.rates(c, d, weekly_sets, strength, fitness, v[_I.fatigue], v[_I.recent_training])
     return np.array(dy, dtype=float)
 
 
@@ -112,12 +116,14 @@ def initial_state(c: Constants, n: int | None = None) -> np.ndarray:
 
 
 def observables(c: Constants, t: Any, y: np.ndarray) -> dict[str, Any]:
-    """Derived outputs (reserve, cognition_z, igf1_benefit) from states at times ``t``."""
+    """Derived outputs (reserve, cognition_z, igf1_benefit, performance_rel) at times ``t``."""
     reserve, cognition = brain.observables(c, t, y[_I.reserve_built])
     return {
         "reserve": reserve,
         "cognition_z": cognition,
         "igf1_benefit": endocrine.igf1_benefit(c, y[_I.igf1_ng_mL], np.exp),
+        "performance_rel": y[_I.fitness_rel] / c.fitness0
+        - c.performance_fatigue_cost * y[_I.fatigue],
     }
 
 
@@ -146,6 +152,7 @@ def linear_decay_rates(c: Constants) -> np.ndarray:
         strength_rel=1.0 / c.strength_detraining_tau_h,
         fitness_rel=1.0 / c.fitness_detraining_tau_h,
         fatigue=c.recovery / c.fatigue_tau_h,
+        recent_training=1.0 / c.training_memory_tau_h,
         reserve_built=1.0 / c.reserve_decay_tau_h,
     )
     return np.array([np.asarray(rates[name], dtype=float) for name in STATE_NAMES])

@@ -91,6 +91,13 @@ STATES: tuple[Quantity, ...] = (
         "Banister fatigue; 1 is about one week of moderate training (five 45-min sessions).",
     ),
     Quantity(
+        "recent_training",
+        "1",
+        "Recent training",
+        "Memory of recent sessions: near 1 during and right after one, whatever its volume, "
+        "fading over days (gates the reserve build).",
+    ),
+    Quantity(
         "reserve_built",
         "1",
         "Reserve built by training",
@@ -116,8 +123,18 @@ OBSERVABLES: tuple[Quantity, ...] = (
         "cognition_z",
         "SD",
         "Cognition change",
-        "Change in a composite cognitive score since the start, in standard deviations.",
+        "Change in a composite cognitive score since the start, in standard deviations: "
+        "raised by the reserve built by training, lowered by age-related decline and pathology, "
+        "which the built reserve buffers.",
         signed=True,
+    ),
+    Quantity(
+        "performance_rel",
+        "1",
+        "Performance",
+        "Banister performance: aerobic fitness relative to the start less the cost of the "
+        "current fatigue (1 at the start); a taper lets it rise above fitness alone.",
+        signed=True,  # a difference: heavy fatigue can take it below 0
     ),
     Quantity(
         "igf1_benefit",
@@ -170,6 +187,8 @@ TIMESERIES_COLUMNS: tuple[str, ...] = (
     "il6_signal",
     "fgf21_signal",
     "bdnf_brain_auc",
+    "performance_rel",
+    "recent_training",
 )
 
 

@@ -429,6 +429,18 @@ def fatigue_tau_days() -> float:
     return e_fold_days(r, "fatigue", end + 24, end + 10 * 24, base=0.0)
 
 
+def taper_peak_days() -> float:
+    """Days from the start of the taper to the peak of performance_rel, on the shipped
+    ``taper.yaml`` (8 weeks of training, a 2-week overload block, a 3-week taper)."""
+    from sim.input.scenario import load_scenario
+
+    r = simulate(load_scenario(Path(__file__).resolve().parents[2] / "scenarios" / "taper.yaml"))
+    taper_start_h = 10 * WEEK_H
+    t, perf = np.asarray(r.times_h), np.asarray(r.columns["performance_rel"])
+    after = t >= taper_start_h
+    return float((t[after][np.argmax(perf[after])] - taper_start_h) / 24.0)
+
+
 # --- §3 and §5 trials ---------------------------------------------------------------------
 
 
@@ -2078,9 +2090,8 @@ FACTS: tuple[Fact, ...] = (
         7.0,
         61.0,
         "d",
-        "",
-        None,
-        why_not="the model has no performance observable (performance_rel)",
+        "t_n = 19 d (7-35), t_g = 43 d (25-61): days from the taper's start to the peak",
+        taper_peak_days,
     ),
     # §5 dose and responders
     Fact(

@@ -124,10 +124,10 @@ def test_run_prints_a_one_line_summary_without_negative_zero(
     path.write_text("name: rest\nduration_weeks: 1\n", encoding="utf-8")
     out = tmp_path / "out"
     assert run_cli("run", str(path), "--out", str(out), "--no-plots") == 0
-    first = capsys.readouterr().out.splitlines()[0]  # one week of slow age loss: -0.0003 SD
-    assert (
+    first = capsys.readouterr().out.splitlines()[0]  # one week of age-related decline:
+    assert (  # -0.0006 SD, printed -0.001 (and a zero change +0.0, never -0.0)
         first
-        == f"rest: 0/0 sessions; strength +0.0 %, fitness +0.0 %, cognition +0.000 SD -> {out}"
+        == f"rest: 0/0 sessions; strength +0.0 %, fitness +0.0 %, cognition -0.001 SD -> {out}"
     )
 
 

@@ -81,11 +81,13 @@ def test_without_training_absolute_states_stay_at_rest(sedentary):
 
 
 def test_without_training_reserve_only_follows_age(sedentary):
-    """Reserve falls linearly at the age-related rate (Barnes 2009), nothing else."""
-    expected = -DEFAULTS.reserve_age_loss_per_yr * sedentary.times_h / HOURS_PER_YEAR
+    """Reserve falls linearly at the age-related rate (Barnes 2009), nothing else; cognition
+    falls at its own unbuffered rate (no reserve was built), not as a multiple of reserve."""
+    years = sedentary.times_h / HOURS_PER_YEAR
+    expected = -DEFAULTS.reserve_age_loss_per_yr * years
     np.testing.assert_allclose(sedentary.columns["reserve"], expected, atol=1e-9)
     np.testing.assert_allclose(
-        sedentary.columns["cognition_z"], DEFAULTS.cognition_z_per_reserve * expected, atol=1e-9
+        sedentary.columns["cognition_z"], -DEFAULTS.cognitive_decline_z_per_yr * years, atol=1e-9
     )
 
 

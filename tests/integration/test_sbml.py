@@ -31,6 +31,7 @@ from sim.cli import main  # noqa: E402
 from sim.input.scenario import load_scenario, scenario_from_dict  # noqa: E402
 from sim.io.run import write_timeseries  # noqa: E402
 from sim.io.sbml.export import export_sbml, simulate_roadrunner  # noqa: E402
+from sim.model.state import TIMESERIES_COLUMNS  # noqa: E402
 from sim.running.results import compute_metrics  # noqa: E402
 from tests.conftest import SCENARIOS  # noqa: E402
 
@@ -149,7 +150,7 @@ def test_export_passes_the_consistency_check_with_no_warnings(run: Run) -> None:
 
 
 def test_every_timeseries_csv_column_agrees_with_roadrunner(run: Run) -> None:
-    assert run.header[0] == "time_h" and len(run.header) == 23
+    assert run.header[0] == "time_h" and len(run.header) == 1 + len(TIMESERIES_COLUMNS)
     bad = columns_off(run.csv, {**run.rr, "time_h": run.csv["time_h"]})
     assert not bad, "columns off by > 0.5 % (deviation, t_h, ours, roadrunner): " + repr(bad)
 

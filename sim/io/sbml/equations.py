@@ -50,6 +50,7 @@ UNIT_IDS = {
     "L/mmol": "L_per_mmol",
     "g/kg/day": "g_per_kg_per_day",
     "1/year": "per_year",
+    "SD/year": "per_year",
     "1/h": "per_hour",
     "mmol/L": "mmol_per_L",
     "pg/mL": "pg_per_mL",

@@ -1,0 +1,80 @@
+"""Structure a physiologist expects, checked on the shipped scenarios.
+
+- Performance (Banister: fitness less the cost of fatigue) peaks within a taper that follows
+  an overload block, above where it stood before the overload (Hellard 2006; Mujika 2003:
+  tapers of one to three weeks raise performance a few percent).
+- The reserve build stops when training stops: the reserve peaks within about ten days of the
+  last session and then falls (Ferreira 2024: decline after 10 days to 16 weeks off).
+- Cognition is not a fixed multiple of the reserve: the age-related decline is the score's
+  own, buffered by the built reserve (Stern 2012), so the cognition/reserve ratio differs
+  between trained and untrained arms.
+
+Ranges are from those sources, not from the model's output; musclebrain is illustrative.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.input.scenario import load_scenario
+from sim.running.simulation import simulate
+from tests.conftest import SCENARIOS
+
+WEEK_H, DAY_H = 168.0, 24.0
+
+
+@pytest.fixture(scope="module")
+def taper():  # type: ignore[no-untyped-def]
+    return simulate(load_scenario(SCENARIOS / "taper.yaml"))
+
+
+def test_performance_peaks_within_the_taper(taper) -> None:  # type: ignore[no-untyped-def]
+    t, perf = np.asarray(taper.times_h), np.asarray(taper.columns["performance_rel"])
+    overload_start, taper_start, end = 8 * WEEK_H, 10 * WEEK_H, 13 * WEEK_H
+    peak = t[np.argmax(perf)]
+    assert taper_start < peak < end, f"performance peaks at day {peak / DAY_H:.1f}"
+    before = perf[t <= overload_start][-1]
+    at_overload_end = perf[t <= taper_start][-1]
+    assert perf.max() > before + 0.01  # the taper's gain is visible (a few percent)
+    assert at_overload_end < before  # overload: fatigue outweighs the fitness it adds
+
+
+def test_performance_is_fitness_less_the_cost_of_fatigue(taper) -> None:  # type: ignore[no-untyped-def]
+    from sim.model.parameters import DEFAULTS
+
+    col = taper.columns
+    expected = col["fitness_rel"] / col["fitness_rel"][0] - (
+        DEFAULTS.performance_fatigue_cost * col["fatigue"]
+    )
+    np.testing.assert_allclose(col["performance_rel"], expected, rtol=1e-12, atol=1e-12)
+
+
+def test_the_reserve_stops_building_within_ten_days_of_the_last_session() -> None:
+    r = simulate(load_scenario(SCENARIOS / "detraining.yaml"))
+    t, reserve = np.asarray(r.times_h), np.asarray(r.columns["reserve"])
+    last = max(b.end_h for b in r.bouts if b.completed)
+    peak = t[np.argmax(reserve)]
+    assert peak - last <= 10 * DAY_H, f"reserve still rose {(peak - last) / DAY_H:.1f} days on"
+    four_weeks_on = reserve[t <= last + 28 * DAY_H][-1]
+    assert four_weeks_on < reserve.max()  # and then falls
+
+
+def test_once_weekly_training_keeps_the_gate_open_between_sessions() -> None:
+    from sim.model.brain import activity_gate
+    from sim.model.constants import compile_constants
+    from sim.running.simulation import subject_from_scenario
+
+    scenario = load_scenario(SCENARIOS / "resistance_once_weekly.yaml")
+    r = simulate(scenario)
+    c = compile_constants(r.parameters, subject_from_scenario(scenario))
+    t = np.asarray(r.times_h)
+    middle = (t > 4 * WEEK_H) & (t < 20 * WEEK_H)
+    gate = activity_gate(c, np.asarray(r.columns["recent_training"])[middle])
+    assert gate.min() > 0.8
+
+
+def test_cognition_is_not_a_multiple_of_the_reserve() -> None:
+    runs = {n: simulate(load_scenario(SCENARIOS / f"{n}.yaml")) for n in ("sedentary", "combined")}
+    ratio = {n: r.columns["cognition_z"][-1] / r.columns["reserve"][-1] for n, r in runs.items()}
+    assert abs(ratio["sedentary"] - ratio["combined"]) > 0.25 * abs(ratio["combined"]), ratio
