@@ -90,7 +90,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     ),
     Mutation(
         "C19 reserve buffers pathology (Stern 2012)",
-        "reserve_buffer_scale=2",
+        "pathology_z_per_unit=0",
         (CLAIMS,),
     ),
 )

@@ -117,4 +117,23 @@ WHY_ILLUSTRATIVE: dict[str, str] = {
         "taper after an overload block peak within one to three weeks (Hellard's fitted peaks: "
         "19 d, 7-35)."
     ),
+    "il6_resistance_weight": (
+        "Fischer 2006 ties IL-6 release to working muscle mass and duration but gives no "
+        "resistance-to-aerobic ratio; 0.25 keeps the IL-6 of resistance work below that of "
+        "aerobic work of equal length (C5: IL-6 barely moves after resistance work in older "
+        "adults, Cornish 2018)."
+    ),
+    "anti_inflammatory_gain_per_h": (
+        "The IL-6 to IL-1ra/IL-10 cascade (Fischer 2006) is described, not measured per hour; "
+        "set with anti_inflammatory_half so that months of training lower resting "
+        "inflammation by the size of T12."
+    ),
+    "inflammation_tau_h": (
+        "The meta-analysis behind T12 (Front Psychol 2023) reports effects after 8 weeks or "
+        "more, not a time constant; 3 weeks keeps resting inflammation slow next to the pulses."
+    ),
+    "anti_inflammatory_hill": (
+        "The same meta-analysis shows no fall before about 8-12 weeks, not a Hill exponent; a "
+        "steep response (4) gives that delay."
+    ),
 }

@@ -110,7 +110,7 @@ class Parameters:
         0.0,
         2.0,
         "IL-6 drive of resistance work relative to aerobic work of equal intensity.",
-        "fischer2006",
+        ILL,
         M,
     )
     innervation_frac: float = _p(
@@ -126,7 +126,7 @@ class Parameters:
         0.0,
         1.0,
         "Anti-inflammatory signal gained per hour per resting-level of IL-6 excess.",
-        "fischer2006",
+        ILL,
         M,
     )
     anti_inflammatory_tau_h: float = _p(
@@ -137,7 +137,7 @@ class Parameters:
         48.0,
         4000.0,
         "Time constant of resting inflammation (3 weeks).",
-        "frontpsychol2023",
+        ILL,
         M,
     )
     anti_inflammatory_half: float = _p(
@@ -153,7 +153,7 @@ class Parameters:
         1.0,
         6.0,
         "Steepness (Hill exponent) of the inflammation response: no change in the first weeks.",
-        "frontpsychol2023",
+        ILL,
         M,
     )
     inflammation_reduction_max_frac: float = _p(
@@ -356,8 +356,8 @@ class Parameters:
         3.0,
         40.0,
         "Weekly sets at which set "
-        "efficacy is halved (1 vs 2 sessions a week "
-        "give similar gains: grgic2018).",
+        "efficacy is halved (volume-equated, 1 and 3 sessions a week "
+        "give similar gains: Grgic et al. 2018).",
         "schoenfeld2017",
         A,
     )

@@ -461,11 +461,13 @@ def test_c21_val66met_blunts_but_does_not_abolish(key):
     """
     carrier = run("val66met_carrier")
     untrained = twin("val66met_carrier")
-    assert (
-        0.0
-        < carrier.metrics[key] - untrained.metrics[key]
-        < m("combined", key) - twin("combined").metrics[key]
-    )
+    blunted = carrier.metrics[key] - untrained.metrics[key]
+    full = m("combined", key) - twin("combined").metrics[key]
+    assert 0.0 < blunted < full
+    if key == "bdnf_brain_auc":
+        # Egan 2003 / Chen 2004: ~20-30 % less activity-dependent secretion in Met cells, so
+        # the carrier's brain-BDNF gain is 15-40 % smaller (range written from the source).
+        assert 0.60 <= blunted / full <= 0.85, blunted / full
 
 
 def test_c22_one_bout_is_transient_months_are_lasting():
