@@ -134,7 +134,8 @@ def render(measure: Callable[[str], float] = model_value) -> str:
     )
     add("")
     add(
-        f"- Calibration (fitted by `tools/calibrate.py`, its `TARGETS`): {len(calibrated)} facts, "
+        f"- Calibration (fitted by `tools/calibrate.py`, its `TARGETS`, or set by hand from the "
+        f"fact, as its row says): {len(calibrated)} facts, "
         f"{len(cal_holding)} hold. These say only that the fit worked."
     )
     add(

@@ -33,8 +33,9 @@ WHY_ILLUSTRATIVE: dict[str, str] = {
         "is chosen jointly with the largest fall to land inside it."
     ),
     "ctsb_release_per_h": (
-        "Plasma cathepsin B rises after intense running (Moon 2016), but per-bout kinetics are "
-        "not reported; the release is scaled to a pulse of tens of percent."
+        "Plasma cathepsin B rises after intense running (Moon 2016; Mazo 2022: +20 +- 7 % 30 min "
+        "after a bout at 80 % VO2max), but per-bout kinetics are not reported; the release is "
+        "set so that such a bout gives about +20 % (fact F39, so F39 is no longer held out)."
     ),
     "ctsb_clearance_per_h": "No published clearance kinetics of plasma cathepsin B.",
     "fgf21_signal_build_per_h": (

@@ -185,7 +185,7 @@ class Parameters:
         0.70, 0.5, 0.95, "Aerobic intensity above which cathepsin B is released.", "mazo2022", MY
     )
     ctsb_release_per_h: float = _p(
-        1.2, 0.0, 5.0, "Cathepsin B release rate above the threshold.", ILL, MY
+        3.6, 0.0, 5.0, "Cathepsin B release rate above the threshold.", ILL, MY
     )
     ctsb_clearance_per_h: float = _p(1.0, 0.2, 5.0, "Cathepsin B clearance rate.", ILL, MY)
     fgf21_signal_build_per_h: float = _p(

@@ -130,9 +130,11 @@ def test_c2_each_myokine_raises_brain_bdnf(weight):
     """C2: lactate, irisin and cathepsin B each raise brain BDNF (hiit.yaml, bdnf_brain_auc).
 
     Literature: mechanistic evidence for each path (Müller 2020, Wrann 2013, Moon 2016);
-    irisin changes are small. Switching one path off lowers the brain-BDNF area.
+    irisin changes are small. Switching one path off lowers the brain-BDNF area by at least
+    1 % (a contribution, not rounding): each is a named path in the sources, none dominant.
     """
-    assert run("hiit", ((weight, 0.0),)).metrics["bdnf_brain_auc"] < m("hiit", "bdnf_brain_auc")
+    without = run("hiit", ((weight, 0.0),)).metrics["bdnf_brain_auc"]
+    assert without < 0.99 * m("hiit", "bdnf_brain_auc")
 
 
 def test_c2_muscle_bdnf_acts_locally_and_fgf21_is_late():
@@ -200,7 +202,8 @@ def test_c6_heavy_resistance_raises_serum_bdnf_but_not_cathepsin_b():
     assert peak("resistance_twice_weekly", "bdnf_serum_ng_mL") > peak(
         "resistance_light_bands", "bdnf_serum_ng_mL"
     )
-    assert peak("hiit", "ctsb_rel") > peak("resistance_twice_weekly", "ctsb_rel")
+    # HIIT raises CTSB by tens of percent (Mazo 2022: +20 % at 80 % VO2max), RT not at all
+    assert peak("hiit", "ctsb_rel") > 1.10 > peak("resistance_twice_weekly", "ctsb_rel")
     assert peak("resistance_twice_weekly", "ctsb_rel") < 1.01
 
 
