@@ -24,6 +24,7 @@ class Population:
     fitness_cv: float = 0.15
     igf1_cv: float = 0.25
     responsiveness_cv: float = 0.3
+    strength_responsiveness_cv: float = 0.6
     strength_nonresponder_fraction: float = 0.07
     fitness_nonresponder_fraction: float = 0.17
     attendance_concentration: float = 20.0

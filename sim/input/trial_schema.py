@@ -74,6 +74,7 @@ class PopulationSpec(StrictModel):
     fitness_cv: Number = Field(default=_POP.fitness_cv, ge=0, le=2)
     igf1_cv: Number = Field(default=_POP.igf1_cv, ge=0, le=2)
     responsiveness_cv: Number = Field(default=_POP.responsiveness_cv, ge=0, le=2)
+    strength_responsiveness_cv: Number = Field(default=_POP.strength_responsiveness_cv, ge=0, le=2)
     strength_nonresponder_fraction: Number = _fraction(_POP.strength_nonresponder_fraction)
     fitness_nonresponder_fraction: Number = _fraction(_POP.fitness_nonresponder_fraction)
     attendance_concentration: Number = Field(default=_POP.attendance_concentration, gt=0, le=1000)

@@ -119,7 +119,7 @@ def sample_people(pop: Population, n: int, rng: np.random.Generator) -> People:
         baseline_fitness_rel=_lognormal(rng, pop.fitness_cv, n),
         igf1_factor=_lognormal(rng, pop.igf1_cv, n),
         strength_responsiveness=_responsiveness(
-            rng, pop.responsiveness_cv, pop.strength_nonresponder_fraction, n
+            rng, pop.strength_responsiveness_cv, pop.strength_nonresponder_fraction, n
         ),
         fitness_responsiveness=_responsiveness(
             rng, pop.responsiveness_cv, pop.fitness_nonresponder_fraction, n

@@ -101,8 +101,8 @@ def sample_members(
     z, u = box_muller(draws[:, :6]).T, draws[:, 6:].T
     q = pop.met_allele_frequency
 
-    def responsiveness(zi: np.ndarray, ui: np.ndarray, non: float) -> np.ndarray:
-        r = _lognormal(zi, pop.responsiveness_cv)
+    def responsiveness(zi: np.ndarray, ui: np.ndarray, non: float, cv: float) -> np.ndarray:
+        r = _lognormal(zi, cv)
         return np.where(ui < non, 0.1 * r, r)
 
     return {
@@ -115,7 +115,11 @@ def sample_members(
         "baseline_strength_rel": _lognormal(z[1], pop.strength_cv),
         "baseline_fitness_rel": _lognormal(z[2], pop.fitness_cv),
         "igf1_factor": _lognormal(z[3], pop.igf1_cv),
-        "strength_responsiveness": responsiveness(z[4], u[3], pop.strength_nonresponder_fraction),
-        "fitness_responsiveness": responsiveness(z[5], u[4], pop.fitness_nonresponder_fraction),
+        "strength_responsiveness": responsiveness(
+            z[4], u[3], pop.strength_nonresponder_fraction, pop.strength_responsiveness_cv
+        ),
+        "fitness_responsiveness": responsiveness(
+            z[5], u[4], pop.fitness_nonresponder_fraction, pop.responsiveness_cv
+        ),
         "attendance_factor": u[5] ** (1.0 / pop.attendance_concentration),
     }

@@ -191,6 +191,7 @@ def _trial_json(trial: Trial, seed: int, n: int, arms: dict[str, ArmData]) -> di
         "completer_rule": design.completer_rule,
         "arm_scenarios": {a: s.name for a, s in trial.scenarios.items()},
         "reference": _reference(trial),
+        "population": trial.spec.population.model_dump(mode="json"),
     }
 
 

@@ -157,8 +157,14 @@ def _arm_entry(design: Design, arm: ArmData, control: ArmData) -> dict[str, Any]
     entry["sessions_planned"] = arm.sessions_planned
     entry["mean_sessions_completed"] = float(np.mean(arm.sessions_completed))
     for name in ("strength", "fitness"):
-        entry[f"{name}_change_pct"] = float(
-            np.mean(arm.relative_change_pct(name, design.at_week)[pick])
+        change = arm.relative_change_pct(name, design.at_week)[pick]
+        mean = float(np.mean(change))
+        entry[f"{name}_change_pct"] = mean
+        # how individual adaptations spread (Ahtiainen 2016; Bouchard 1999): SD between
+        # people and the share who gained less than a quarter of the arm's mean gain
+        entry[f"{name}_change_sd_pct"] = float(np.std(change, ddof=1)) if len(change) > 1 else None
+        entry[f"{name}_low_responder_fraction"] = (
+            float(np.mean(change < 0.25 * mean)) if mean > 0 else None
         )
     entry["by_week"] = {
         str(w): {
