@@ -27,6 +27,7 @@ from sim.cli.commands import (
     cmd_params,
     cmd_run,
     cmd_scenarios,
+    cmd_sweep,
     cmd_trial,
     cmd_validate,
 )
@@ -45,6 +46,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"musclebrain {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add_force(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--force",
+            action="store_true",
+            help="replace earlier musclebrain results in --out (only the files it wrote)",
+        )
 
     def command(name: str, **kwargs: Any) -> argparse.ArgumentParser:
         """A subcommand whose help ends with what it writes and examples (EPILOGS)."""
@@ -69,11 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
         "2,000,000 rows is refused unless MUSCLEBRAIN_MAX_ROWS says more",
     )
     run.add_argument("--seed", type=seed, default=None, help="override the scenario's seed")
-    run.add_argument(
-        "--force",
-        action="store_true",
-        help="replace earlier musclebrain results in --out (only the files it wrote)",
-    )
+    add_force(run)
     run.add_argument("--no-plots", action="store_true", help="skip the figure")
     run.set_defaults(func=cmd_run)
 
@@ -100,11 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cmp.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="scenario YAML files")
     cmp.add_argument("--out", help="output folder (default outputs/compare/)")
-    cmp.add_argument(
-        "--force",
-        action="store_true",
-        help="replace earlier musclebrain results in --out (only the files it wrote)",
-    )
+    add_force(cmp)
     cmp.add_argument("--no-plots", action="store_true", help="skip the figures")
     cmp.set_defaults(func=cmd_compare)
 
@@ -137,13 +137,33 @@ def build_parser() -> argparse.ArgumentParser:
         "100,000 unless MUSCLEBRAIN_MAX_PEOPLE_PER_ARM says more)",
     )
     tri.add_argument("--seed", type=seed, default=None, help="override the trial's seed")
-    tri.add_argument(
-        "--force",
-        action="store_true",
-        help="replace earlier musclebrain results in --out (only the files it wrote)",
-    )
+    add_force(tri)
     tri.add_argument("--no-plots", action="store_true", help="skip the figures")
     tri.set_defaults(func=cmd_trial)
+
+    swp = command(
+        "sweep",
+        help="run one scenario over a grid of doses or parameter values",
+    )
+    swp.add_argument("scenario", help="scenario YAML file, or a shipped scenario's name")
+    swp.add_argument(
+        "--vary",
+        action="append",
+        required=True,
+        metavar="FIELD=START:STOP:STEP",
+        help="a field to vary (a session field such as intensity_pct_1rm, duration_min or sets, "
+        "a participant field, a dotted path such as blocks.0.weeks, or a model parameter), "
+        "as START:STOP:STEP or A,B,C; give it twice for a two-way grid",
+    )
+    swp.add_argument(
+        "--metric",
+        default="reserve_final",
+        help="the summary metric the figure shows (default reserve_final)",
+    )
+    swp.add_argument("--out", help="output folder (default outputs/<scenario name>-sweep/)")
+    add_force(swp)
+    swp.add_argument("--no-plots", action="store_true", help="skip the figure")
+    swp.set_defaults(func=cmd_sweep)
 
     sbml = command(
         "export-sbml",

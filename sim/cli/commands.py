@@ -216,6 +216,41 @@ def cmd_trial(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_sweep(args: argparse.Namespace) -> int:
+    """Run one scenario over a grid: ``sweep.csv``, invalid points and a figure."""
+    from sim.analyses.sweep import parse_vary, sweep
+    from sim.io.folders import OutputFolder
+    from sim.io.sweep import write_sweep
+    from sim.running.results import ILLUSTRATIVE
+
+    args.scenario = resolve_scenario(args.scenario)
+    scenario = load_scenario_checked(args.scenario)
+    if len(args.vary) > 2:
+        raise InputError(
+            f"--vary given {len(args.vary)} times: a sweep varies one or two fields. "
+            "Fix: give --vary once (a dose-response curve) or twice (a heatmap)."
+        )
+    varies = [parse_vary(scenario, spec) for spec in args.vary]
+    out = Path(args.out) if args.out else Path("outputs") / f"{scenario.name}-sweep"
+    folder = OutputFolder(out, "sweep", args.force, inputs=(args.scenario,))
+    folder.check()
+    result = sweep(scenario, varies, progress=_progress)
+    if result.rows and args.metric not in result.metric_names:
+        raise InputError(
+            f"--metric {args.metric}: no such summary metric. Fix: use one of "
+            f"{', '.join(result.metric_names)}."
+        )
+    with folder.writing() as tmp:
+        written = write_sweep(result, tmp, args.metric, plots=not args.no_plots)
+    print(f"{scenario.name}: {len(result.rows)} points run, {len(result.invalid)} refused")
+    for values, message in result.invalid:
+        shown = ", ".join(f"{v.name}={x:g}" for v, x in zip(varies, values, strict=True))
+        print(f"  refused {shown}: {message}", file=sys.stderr)
+    print(f"Written to {out} ({', '.join(written)})")
+    print(ILLUSTRATIVE)
+    return EXIT_OK
+
+
 def cmd_export_sbml(args: argparse.Namespace) -> int:
     """Export a scenario's model, with its bouts as events, to an SBML Level 3 file.
 

@@ -42,6 +42,15 @@ examples:
 examples:
   musclebrain trial northey_modalities           # a shipped trial by name
   musclebrain trial scenarios/trials/smart.yaml --n-per-arm 500 --seed 7""",
+    "sweep": """writes (in --out, default outputs/<scenario name>-sweep/):
+  sweep.csv (one row per point: the varied values, then every summary metric),
+  invalid_points.csv (points the scenario schema refused, with its message),
+  and without --no-plots: dose_response.png (one --vary) or heatmap.png (two)
+
+examples:
+  musclebrain sweep resistance_twice_weekly --vary intensity_pct_1rm=50:90:10
+  musclebrain sweep aerobic --vary duration_min=20:60:10 --vary age_years=60,70,80
+  musclebrain sweep combined --vary reserve_weight_strength=0:2:0.5 --metric cognition_z_final""",
     "export-sbml": """writes the SBML Level 3 file named by --out (needs the [sbml] extra)
 
 examples:
