@@ -180,12 +180,25 @@ def test_sampled_distributions_match_their_documented_values(sample: Any) -> Non
     for code, p in enumerate(pop.status_weights):
         within(group.status == code, p, COGNITIVE_STATUSES[code])
     within(group.female, pop.female_fraction, "female")
-    # Responders are log-normal with mean 1 and CV 0.3: below 0.25 has probability ~1e-6;
-    # non-responders (x 0.1) exceed 0.25 with probability ~5e-4.
-    within(group.strength_responsiveness < 0.25, pop.strength_nonresponder_fraction, "strength")
-    within(group.fitness_responsiveness < 0.25, pop.fitness_nonresponder_fraction, "fitness")
-    responders = group.strength_responsiveness[group.strength_responsiveness >= 0.25]
-    assert abs(responders.mean() - 1.0) < 4.0 * pop.responsiveness_cv / np.sqrt(responders.size)
+    # Responders are log-normal with mean 1 and their CV (fitness 0.3, strength 0.6); a
+    # non-responder's responsiveness is a tenth of one. Below 0.25: the non-responders (all
+    # but ~5e-4 of them) and the responders in the log-normal's lower tail.
+    from scipy.stats import lognorm
+
+    def below(cv: float, non: float) -> float:
+        sigma = np.sqrt(np.log1p(cv * cv))
+        tail = lognorm.cdf(0.25, sigma, scale=np.exp(-0.5 * sigma * sigma))
+        return non * lognorm.cdf(2.5, sigma, scale=np.exp(-0.5 * sigma * sigma)) + (1 - non) * tail
+
+    strength_cv, fitness_cv = pop.strength_responsiveness_cv, pop.responsiveness_cv
+    low = below(strength_cv, pop.strength_nonresponder_fraction)
+    within(group.strength_responsiveness < 0.25, low, "strength")
+    within(group.fitness_responsiveness < 0.25, below(fitness_cv, pop.fitness_nonresponder_fraction),
+           "fitness")  # fmt: skip
+    responders = group.fitness_responsiveness[group.fitness_responsiveness >= 0.25]
+    assert abs(responders.mean() - 1.0) < 4.0 * fitness_cv / np.sqrt(responders.size)
+    spread = np.std(np.log(group.strength_responsiveness[group.strength_responsiveness >= 0.25]))
+    assert abs(spread - np.sqrt(np.log1p(strength_cv**2))) < 0.05  # the strength spread
     a = pop.attendance_concentration
     sd = np.sqrt(a / ((a + 1) ** 2 * (a + 2)))
     assert abs(group.attendance_factor.mean() - a / (a + 1)) < 4.0 * sd / np.sqrt(n)
