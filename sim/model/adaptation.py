@@ -60,6 +60,7 @@ def rates(
     s0, f0 = c.strength0, c.fitness0
     stimulus_s = (
         c.strength_gain_per_set
+        * c.innervation_frac  # only innervated, recruited muscle is trained
         * d.sets_per_h
         * intensity_efficacy(c, d.resistance_frac_1rm)
         * d.muscle_mass_frac**0.5

@@ -333,7 +333,7 @@ GROUPS: dict[str, tuple[Equation, ...]] = {
         ),
         _rate(
             "strength_rel",
-            f"strength_gain_per_set * {_N} * strength_efficacy * {_M} ** 0.5 / (1 + "
+            f"strength_gain_per_set * innervation_frac * {_N} * strength_efficacy * {_M} ** 0.5 / (1 + "
             "guard(rt_weekly_sets, 0) / strength_volume_half_sets_per_wk) * adaptation_efficiency "
             "* strength_responsiveness * strength0 * relu(1 - (strength_rel - strength0) / "
             "(strength_ceiling_frac * strength0)) - (strength_rel - strength0) / "

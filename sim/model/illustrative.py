@@ -21,8 +21,8 @@ WHY_ILLUSTRATIVE: dict[str, str] = {
         "As for the build-up rate: only the plasma time course (T1) constrains the pair."
     ),
     "innervation_frac": (
-        "A teaching switch (denervated or unrecruited muscle releases little, claim C4); 1.0 "
-        "for every healthy participant."
+        "A teaching switch (denervated or unrecruited muscle releases little and is not "
+        "trained, claim C4); 1.0 for every healthy participant."
     ),
     "anti_inflammatory_tau_h": (
         "The evidence gives only the delay of the fall of resting inflammation (not before ~8-12 "

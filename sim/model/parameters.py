@@ -117,7 +117,7 @@ class Parameters:
         1.0,
         0.0,
         1.0,
-        "Fraction of the working muscle that is innervated and recruited; scales all release.",
+        "Fraction of the working muscle that is innervated and recruited; scales release and training.",
         ILL,
         M,
     )

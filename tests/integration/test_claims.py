@@ -171,6 +171,16 @@ def test_c4_innervation_is_needed_for_release(column):
     assert peak("resistance_denervated", column) < peak("resistance_twice_weekly", column)
 
 
+@pytest.mark.parametrize("key", ["strength_change_pct", "reserve_final"])
+def test_c4_unrecruited_muscle_is_not_trained(key):
+    """C4: muscle that is not innervated and recruited is not trained either, so with half the
+    muscle unrecruited the strength gain is clearly smaller (at least a quarter less: the
+    stimulus scales with the recruited share), and so is the reserve it feeds."""
+    assert m("resistance_denervated", key) < 0.9 * m("resistance_twice_weekly", key)
+    if key == "strength_change_pct":
+        assert m("resistance_denervated", key) < 0.75 * m("resistance_twice_weekly", key)
+
+
 @pytest.mark.parametrize(
     ("key", "higher", "lower"),
     [
