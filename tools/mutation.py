@@ -79,6 +79,11 @@ MUTATIONS: tuple[Mutation, ...] = (
         (STRUCTURE,),
     ),
     Mutation(
+        "Adaptation lags the session (stimulus realised over days)",
+        "adaptation_lag_tau_h=6",
+        (STRUCTURE,),
+    ),
+    Mutation(
         "Cognition's own age-related decline",
         "cognitive_decline_z_per_yr=0",
         (STRUCTURE, "tests/integration/test_invariants.py"),

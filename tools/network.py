@@ -83,6 +83,8 @@ def _trained_state(c: Constants, igf1_ng_mL: float) -> np.ndarray:
         "fitness_rel": 1.15,
         "fatigue": 0.8,
         "recent_training": 0.8,
+        "strength_pending": 0.01,
+        "fitness_pending": 0.01,
         "reserve_built": 0.2,
         "bdnf_brain_auc": 50.0,
     }

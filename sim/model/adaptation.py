@@ -30,7 +30,7 @@ from __future__ import annotations
 from typing import Any
 
 from sim.model.constants import Constants, relu
-from sim.model.drive import Drive, any_positive
+from sim.model.drive import Drive
 
 
 def training_load_per_h(d: Drive) -> Any:
@@ -53,8 +53,11 @@ def rates(
     fitness: Any,
     fatigue: Any,
     recent: Any,
-) -> tuple[Any, Any, Any, Any, Any]:
-    """Time derivatives of weekly sets, strength, fitness, fatigue and recent training."""
+    strength_pending: Any,
+    fitness_pending: Any,
+) -> tuple[Any, Any, Any, Any, Any, Any, Any]:
+    """Time derivatives of weekly sets, strength, fitness, fatigue, recent training and the
+    two pending adaptations (the stimulus a session leaves, realised over days)."""
     d_sets = d.sets_per_h - weekly_sets / c.sets_memory_tau_h
 
     s0, f0 = c.strength0, c.fitness0
@@ -72,36 +75,33 @@ def rates(
         + c.fitness_resistance_weight * d.muscle_mass_frac * d.resistance_frac_1rm
         + c.walk_duty * walk * walk
     )
-    # Without a stimulus (at rest) the gain terms are exactly 0: skip their arithmetic.
-    gain_s, gain_f = any_positive(stimulus_s), any_positive(impulse)
-    if gain_s or gain_f:  # fatigue >= 0: relu keeps rounding below 0 off the denominator
-        efficiency = c.recovery / (1.0 + relu(fatigue) / c.fatigue_adaptation_half)
+    # A session adds to the pending adaptations; they are realised at rate 1 / tau over the
+    # following days (protein synthesis, mitochondrial biogenesis), blunted by fatigue then.
+    lag = c.adaptation_lag_tau_h
+    d_pending_s = (
+        stimulus_s / (1.0 + relu(weekly_sets) / c.strength_volume_half_sets_per_wk)
+        - strength_pending / lag
+    )
+    d_pending_f = c.fitness_gain_per_h * impulse - fitness_pending / lag
+    # fatigue >= 0: relu keeps rounding below 0 off the denominator
+    efficiency = c.recovery / (1.0 + relu(fatigue) / c.fatigue_adaptation_half)
 
     gained_s = strength - s0
-    d_strength = -gained_s / c.strength_detraining_tau_h
-    if gain_s:
-        headroom_s = relu(1.0 - gained_s / (c.strength_ceiling_frac * s0))
-        d_strength = (
-            stimulus_s
-            / (1.0 + relu(weekly_sets) / c.strength_volume_half_sets_per_wk)
-            * efficiency
-            * c.strength_responsiveness
-            * s0
-            * headroom_s
-            + d_strength
-        )
+    headroom_s = relu(1.0 - gained_s / (c.strength_ceiling_frac * s0))
+    d_strength = (
+        relu(strength_pending) / lag * efficiency * c.strength_responsiveness * s0 * headroom_s
+        - gained_s / c.strength_detraining_tau_h
+    )
 
     gained_f = fitness - f0
-    d_fitness = -gained_f / c.fitness_detraining_tau_h
-    if gain_f:
-        headroom_f = relu(1.0 - gained_f / (c.fitness_ceiling_frac * f0))
-        d_fitness = (
-            c.fitness_gain_per_h * impulse * efficiency * c.fitness_responsiveness * f0 * headroom_f
-            + d_fitness
-        )
+    headroom_f = relu(1.0 - gained_f / (c.fitness_ceiling_frac * f0))
+    d_fitness = (
+        relu(fitness_pending) / lag * efficiency * c.fitness_responsiveness * f0 * headroom_f
+        - gained_f / c.fitness_detraining_tau_h
+    )
 
     d_fatigue = c.fatigue_per_load * training_load_per_h(d) - c.recovery * fatigue / c.fatigue_tau_h
     d_recent = -recent / c.training_memory_tau_h
     if d.active:  # a session fills the memory within minutes, whatever its volume
         d_recent = d_recent + c.training_onset_per_h * (1.0 - recent) * (d.muscle_mass_frac > 0.0)
-    return d_sets, d_strength, d_fitness, d_fatigue, d_recent
+    return d_sets, d_strength, d_fitness, d_fatigue, d_recent, d_pending_s, d_pending_f

@@ -332,9 +332,14 @@ GROUPS: dict[str, tuple[Equation, ...]] = {
             "Strength stimulus per set at the current relative intensity (1 at 75 % 1RM).",
         ),
         _rate(
+            "strength_pending",
+            f"strength_gain_per_set * innervation_frac * {_N} * strength_efficacy * {_M} ** 0.5 "
+            "/ (1 + guard(rt_weekly_sets, 0) / strength_volume_half_sets_per_wk) - "
+            "strength_pending / adaptation_lag_tau_h",
+        ),
+        _rate(
             "strength_rel",
-            f"strength_gain_per_set * innervation_frac * {_N} * strength_efficacy * {_M} ** 0.5 / (1 + "
-            "guard(rt_weekly_sets, 0) / strength_volume_half_sets_per_wk) * adaptation_efficiency "
+            "relu(strength_pending) / adaptation_lag_tau_h * adaptation_efficiency "
             "* strength_responsiveness * strength0 * relu(1 - (strength_rel - strength0) / "
             "(strength_ceiling_frac * strength0)) - (strength_rel - strength0) / "
             "strength_detraining_tau_h",
@@ -347,10 +352,15 @@ GROUPS: dict[str, tuple[Equation, ...]] = {
             "Aerobic training impulse per hour.",
         ),
         _rate(
+            "fitness_pending",
+            "fitness_gain_per_h * fitness_impulse - fitness_pending / adaptation_lag_tau_h",
+        ),
+        _rate(
             "fitness_rel",
-            "fitness_gain_per_h * fitness_impulse * adaptation_efficiency * fitness_responsiveness "
-            "* fitness0 * relu(1 - (fitness_rel - fitness0) / (fitness_ceiling_frac * fitness0)) - "
-            "(fitness_rel - fitness0) / fitness_detraining_tau_h",
+            "relu(fitness_pending) / adaptation_lag_tau_h * adaptation_efficiency * "
+            "fitness_responsiveness * fitness0 * relu(1 - (fitness_rel - fitness0) / "
+            "(fitness_ceiling_frac * fitness0)) - (fitness_rel - fitness0) / "
+            "fitness_detraining_tau_h",
         ),
         # (x / 0.6)^2 is load per hour of work: Q(1, 'per_hour') makes that unit explicit.
         _let(
@@ -557,6 +567,9 @@ SYMBOLS: dict[str, str] = {
     "fatigue_tau_h": r"\tau_\Psi",
     "fatigue_adaptation_half": r"\Psi_{1/2}",
     "performance_rel": "P",
+    "strength_pending": r"\sigma_S",
+    "fitness_pending": r"\sigma_F",
+    "adaptation_lag_tau_h": r"\tau_\sigma",
     "performance_fatigue_cost": "k_P",
     "recovery": r"\varrho",
     "recovery_sleep_reference_h": "h_{ref}",

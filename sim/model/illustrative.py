@@ -137,4 +137,10 @@ WHY_ILLUSTRATIVE: dict[str, str] = {
         "The same meta-analysis shows no fall before about 8-12 weeks, not a Hill exponent; a "
         "steep response (4) gives that delay."
     ),
+    "adaptation_lag_tau_h": (
+        "Adaptation follows a session over days (muscle protein synthesis stays raised for one "
+        "to two days, mitochondrial biogenesis signalling for days), but no source gives one "
+        "time constant for 1RM or VO2max; 2 days removes the jump during a session and keeps "
+        "the weekly time course of the calibrated gains."
+    ),
 }

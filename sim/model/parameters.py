@@ -418,6 +418,14 @@ class Parameters:
     fatigue_adaptation_half: float = _p(
         2.0, 0.5, 10.0, "Fatigue at which adaptation efficiency is halved.", ILL, A
     )
+    adaptation_lag_tau_h: float = _p(
+        48.0,
+        6.0,
+        168.0,
+        "Time over which a session's strength and fitness stimulus is realised (2 days).",
+        ILL,
+        A,
+    )
     training_memory_tau_h: float = _p(
         72.0, 24.0, 168.0, "Time over which the memory of the last session fades (3 days).", ILL, A
     )

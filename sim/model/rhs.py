@@ -86,7 +86,19 @@ def rhs(t: float, y: np.ndarray, c: Constants, d: Drive) -> np.ndarray:
         dy[_I.fitness_rel],
         dy[_I.fatigue],
         dy[_I.recent_training],
-    ) = adaptation.rates(c, d, weekly_sets, strength, fitness, v[_I.fatigue], v[_I.recent_training])
+        dy[_I.strength_pending],
+        dy[_I.fitness_pending],
+    ) = adaptation.rates(
+        c,
+        d,
+        weekly_sets,
+        strength,
+        fitness,
+        v[_I.fatigue],
+        v[_I.recent_training],
+        v[_I.strength_pending],
+        v[_I.fitness_pending],
+    )
     return np.array(dy, dtype=float)
 
 
@@ -153,6 +165,8 @@ def linear_decay_rates(c: Constants) -> np.ndarray:
         fitness_rel=1.0 / c.fitness_detraining_tau_h,
         fatigue=c.recovery / c.fatigue_tau_h,
         recent_training=1.0 / c.training_memory_tau_h,
+        strength_pending=1.0 / c.adaptation_lag_tau_h,
+        fitness_pending=1.0 / c.adaptation_lag_tau_h,
         reserve_built=1.0 / c.reserve_decay_tau_h,
     )
     return np.array([np.asarray(rates[name], dtype=float) for name in STATE_NAMES])

@@ -98,6 +98,18 @@ STATES: tuple[Quantity, ...] = (
         "fading over days (gates the reserve build).",
     ),
     Quantity(
+        "strength_pending",
+        "1",
+        "Strength adaptation under way",
+        "Relative strength gain that recent sessions will still bring, realised over days.",
+    ),
+    Quantity(
+        "fitness_pending",
+        "1",
+        "Fitness adaptation under way",
+        "Relative VO2max gain that recent sessions will still bring, realised over days.",
+    ),
+    Quantity(
         "reserve_built",
         "1",
         "Reserve built by training",
@@ -189,6 +201,8 @@ TIMESERIES_COLUMNS: tuple[str, ...] = (
     "bdnf_brain_auc",
     "performance_rel",
     "recent_training",
+    "strength_pending",
+    "fitness_pending",
 )
 
 

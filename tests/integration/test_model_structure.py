@@ -81,3 +81,16 @@ def test_cognition_is_not_a_multiple_of_the_reserve() -> None:
     # score falls by itself, not only through the reserve
     assert runs["sedentary"].columns["cognition_z"][-1] < -0.005
     assert abs(ratio["sedentary"] - ratio["combined"]) > 0.25 * abs(ratio["combined"]), ratio
+
+
+def test_adaptation_follows_a_session_over_days_not_during_it() -> None:
+    """Protein synthesis and mitochondrial biogenesis follow a session over one to several
+    days: VO2max does not rise while the run goes on. At the end of the 30-minute bout fitness
+    has moved less than 0.05 %; the gain appears over the next days."""
+    r = simulate(load_scenario(SCENARIOS / "single_bout.yaml"))
+    t, fit = np.asarray(r.times_h), np.asarray(r.columns["fitness_rel"])
+    bout = r.bouts[0]
+    at_end = fit[t <= bout.end_h][-1]
+    two_days = fit[t <= bout.end_h + 48.0][-1]
+    assert at_end - fit[0] < 5e-4 * fit[0]
+    assert two_days - fit[0] > 0.3 * (fit.max() - fit[0])

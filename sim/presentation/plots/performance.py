@@ -24,7 +24,8 @@ HOURS_PER_DAY, DAYS_PER_WEEK = 24.0, 7.0
 
 CAPTION = (
     "Training as a coach sees it: each day's load (bars) builds fitness and strength slowly "
-    "and fatigue quickly; the reserve grows while training goes on."
+    "and fatigue quickly, performance is fitness less fatigue's cost (it peaks when fatigue "
+    "clears, as in a taper), and the reserve grows while training goes on."
 )
 
 
@@ -78,6 +79,7 @@ def plot_performance(result: Result, path: Path | str | None = None) -> Any:
             ax.plot(weeks, 100.0 * (perf - 1.0), label=f"{twin_label} [% vs start]",
                     color=OKABE_ITO["vermillion"], linestyle="-")  # fmt: skip
             title = "Fatigue and performance (fitness minus fatigue's effect)"
+            ax.set_ylabel("Fatigue [units] and\nperformance [% vs start]")
         ax.set_title(title)
         ax.legend(loc="upper right")
         ax = axes[3]
