@@ -27,6 +27,7 @@ from sim.cli.commands import (
     cmd_params,
     cmd_run,
     cmd_scenarios,
+    cmd_sensitivity,
     cmd_sweep,
     cmd_trial,
     cmd_validate,
@@ -164,6 +165,36 @@ def build_parser() -> argparse.ArgumentParser:
     add_force(swp)
     swp.add_argument("--no-plots", action="store_true", help="skip the figure")
     swp.set_defaults(func=cmd_sweep)
+
+    sen = command(
+        "sensitivity",
+        help="which parameters a result hinges on (SALib: Morris or Sobol)",
+    )
+    sen.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="scenario files or names")
+    sen.add_argument("--method", choices=("morris", "sobol"), default="morris")
+    sen.add_argument(
+        "--metric",
+        action="append",
+        default=None,
+        help="a summary metric (give it again for more; default reserve_final)",
+    )
+    sen.add_argument(
+        "--params",
+        default=None,
+        help="comma-separated parameters to vary (default: every one for Morris, the "
+        "illustrative ones for Sobol)",
+    )
+    sen.add_argument(
+        "--n",
+        type=people,
+        default=None,
+        help="Morris trajectories (default 4) or Sobol base samples, a power of 2 (default 64)",
+    )
+    sen.add_argument("--seed", type=seed, default=0, help="seed of the sampling (default 0)")
+    sen.add_argument("--out", help="output folder (default outputs/sensitivity/)")
+    add_force(sen)
+    sen.add_argument("--no-plots", action="store_true", help="skip the figure")
+    sen.set_defaults(func=cmd_sensitivity)
 
     sbml = command(
         "export-sbml",

@@ -251,6 +251,45 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    """Morris or Sobol indices of summary metrics: ``sensitivity.csv``/``.json`` and a figure."""
+    from sim.analyses.compare import load_scenarios
+    from sim.analyses.sensitivity import parameter_names, ranking, sample, sensitivity
+    from sim.io.folders import OutputFolder
+    from sim.io.sensitivity import write_sensitivity
+    from sim.running.results import ILLUSTRATIVE
+    from sim.running.simulation import simulate
+
+    paths = [resolve_scenario(p) for p in args.scenarios]
+    scenarios = load_scenarios(paths)
+    metrics = args.metric or ["reserve_final"]
+    chosen = [p.strip() for p in args.params.split(",") if p.strip()] if args.params else None
+    n = args.n or (4 if args.method == "morris" else 64)
+    if args.method == "sobol" and n & (n - 1):
+        raise InputError(f"--n {n}: Sobol needs a power of 2. Fix: use e.g. 32, 64 or 128.")
+    names = parameter_names(args.method, chosen)
+    sample(args.method, names, 1 if args.method == "morris" else 2, args.seed)  # SALib there?
+    probe = tuple(simulate(scenarios[0].first_weeks(1)).metrics)  # the names, in ~20 ms
+    unknown = [m for m in metrics if m not in probe]
+    if unknown:
+        raise InputError(
+            f"--metric {unknown[0]}: no such summary metric. Fix: use one of {', '.join(probe)}."
+        )
+    out = Path(args.out) if args.out else Path("outputs") / "sensitivity"
+    folder = OutputFolder(out, "sensitivity", args.force, inputs=tuple(paths))
+    folder.check()
+    result = sensitivity(scenarios, args.method, metrics, n, args.seed, chosen, _progress)
+    with folder.writing() as tmp:
+        written = write_sensitivity(result, tmp, plots=not args.no_plots)
+    print(f"{args.method}: {len(result.names)} parameters, {result.runs} runs per scenario")
+    for ix in result.indices:
+        top = ", ".join(f"{name} {value:.3g}" for name, value, _ in ranking(ix, args.method)[:5])
+        print(f"  {ix.scenario} / {ix.metric}: {top}")
+    print(f"Written to {out} ({', '.join(written)})")
+    print(ILLUSTRATIVE)
+    return EXIT_OK
+
+
 def cmd_export_sbml(args: argparse.Namespace) -> int:
     """Export a scenario's model, with its bouts as events, to an SBML Level 3 file.
 

@@ -51,6 +51,16 @@ examples:
   musclebrain sweep resistance_twice_weekly --vary intensity_pct_1rm=50:90:10
   musclebrain sweep aerobic --vary duration_min=20:60:10 --vary age_years=60,70,80
   musclebrain sweep combined --vary reserve_weight_strength=0:2:0.5 --metric cognition_z_final""",
+    "sensitivity": """writes (in --out, default outputs/sensitivity/):
+  sensitivity.csv (scenario, metric, parameter, rank and the indices with their confidence),
+  sensitivity.json (the parameters' bounds, the runs and every index),
+  and without --no-plots: sensitivity.png (the largest indices, ranked)
+needs SALib: pip install 'musclebrain[sensitivity]'
+
+examples:
+  musclebrain sensitivity combined                       # Morris over every parameter
+  musclebrain sensitivity aerobic resistance --metric reserve_final --metric cognition_z_final
+  musclebrain sensitivity combined --method sobol --n 64 --params reserve_build_per_h,bdnf_synergy""",
     "export-sbml": """writes the SBML Level 3 file named by --out (needs the [sbml] extra)
 
 examples:
