@@ -100,12 +100,13 @@ WHY_ILLUSTRATIVE: dict[str, str] = {
         "once-weekly sessions and closes within about ten days of the last one."
     ),
     "training_memory_tau_h": (
-        "No source measures a memory of recent training; 3 days with the gate at 0.06 lets the "
+        "No source measures a memory of recent training; 3 days with the gate at 0.05 lets the "
         "reserve build through a 7-day gap between sessions (gate > 0.8) and stop by day 10."
     ),
     "training_onset_per_h": (
-        "Only says that a session of any length counts as training: the memory fills within "
-        "about 20 minutes (a 10-minute session fills it to 0.63)."
+        "Only says that a session of any usual length counts as training: a 45-minute session "
+        "fills the memory to about 0.8, a 10-minute one to about 0.3, both far above the gate; "
+        "faster filling would make every session a stiff stretch for the integrator."
     ),
     "cognitive_decline_z_per_yr": (
         "No source in the references gives the yearly fall of a cognitive composite; 0.03 SD a "

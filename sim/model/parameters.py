@@ -430,7 +430,7 @@ class Parameters:
         72.0, 24.0, 168.0, "Time over which the memory of the last session fades (3 days).", ILL, A
     )
     training_onset_per_h: float = _p(
-        6.0, 1.0, 60.0, "Rate at which a session fills the memory of recent training.", ILL, A
+        2.0, 1.0, 60.0, "Rate at which a session fills the memory of recent training.", ILL, A
     )
     performance_fatigue_cost: float = _p(
         0.1,
@@ -454,7 +454,7 @@ class Parameters:
         R,
     )
     reserve_activity_gate: float = _p(
-        0.06,
+        0.05,
         0.005,
         0.5,
         "Recent training at which the reserve builds at half speed (about 8 days after the "
