@@ -49,7 +49,8 @@ class Sensitivity:
     indices: tuple[Indices, ...]
 
 
-def _salib() -> Any:
+def require_salib() -> Any:
+    """The SALib package, or an InputError naming the extra to install (exit 2)."""
     try:
         import SALib
     except ImportError:
@@ -85,7 +86,7 @@ def parameter_names(method: str, chosen: Sequence[str] | None = None) -> tuple[s
 
 def sample(method: str, names: Sequence[str], n: int, seed: int) -> np.ndarray:
     """The parameter values to run, one row per run (SALib's samplers)."""
-    _salib()
+    require_salib()
     problem = _problem(names)
     if method == "morris":
         from SALib.sample import morris

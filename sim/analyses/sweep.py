@@ -20,7 +20,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sim.errors import InputError, ScenarioError
@@ -46,8 +46,8 @@ class SweepResult:
     scenario: Any
     varies: tuple[Vary, ...]
     metric_names: tuple[str, ...]
-    rows: list[tuple[tuple[float, ...], dict[str, float]]] = field(default_factory=list)
-    invalid: list[tuple[tuple[float, ...], str]] = field(default_factory=list)
+    rows: list[tuple[tuple[float, ...], dict[str, float]]]
+    invalid: list[tuple[tuple[float, ...], str]]
 
     def column(self, metric: str) -> list[float]:
         """One metric over the valid points, in grid order."""
@@ -171,18 +171,17 @@ def sweep(
             f"--vary: {len(grid)} points, more than {MAX_POINTS}. Fix: use fewer values or a "
             "larger step."
         )
-    result = SweepResult(scenario, tuple(varies), ())
-    names: tuple[str, ...] = ()
+    rows: list[tuple[tuple[float, ...], dict[str, float]]] = []
+    invalid: list[tuple[tuple[float, ...], str]] = []
     for i, values in enumerate(grid, 1):
         label = ", ".join(f"{v.name}={x:g}" for v, x in zip(varies, values, strict=True))
         try:
             point = _point(scenario, varies, values)
         except (ScenarioError, ParameterError) as exc:
-            result.invalid.append((tuple(values), str(exc)))
+            invalid.append((tuple(values), str(exc)))
             continue
         if progress is not None:
             progress(i, len(grid), label)
-        metrics = simulate(point).metrics
-        names = names or tuple(metrics)
-        result.rows.append((tuple(values), dict(metrics)))
-    return SweepResult(scenario, result.varies, names, result.rows, result.invalid)
+        rows.append((tuple(values), dict(simulate(point).metrics)))
+    names = tuple(rows[0][1]) if rows else ()
+    return SweepResult(scenario, tuple(varies), names, rows, invalid)

@@ -216,6 +216,18 @@ def cmd_trial(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def check_metrics(scenario: Any, metrics: list[str]) -> None:
+    """Refuse an unknown summary metric before a long run (the names from a 1-week run)."""
+    from sim.running.simulation import simulate
+
+    known = tuple(simulate(scenario.first_weeks(1)).metrics)  # ~20 ms
+    for metric in metrics:
+        if metric not in known:
+            raise InputError(
+                f"--metric {metric}: no such summary metric. Fix: use one of {', '.join(known)}."
+            )
+
+
 def cmd_sweep(args: argparse.Namespace) -> int:
     """Run one scenario over a grid: ``sweep.csv``, invalid points and a figure."""
     from sim.analyses.sweep import parse_vary, sweep
@@ -232,14 +244,10 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         )
     varies = [parse_vary(scenario, spec) for spec in args.vary]
     out = Path(args.out) if args.out else Path("outputs") / f"{scenario.name}-sweep"
+    check_metrics(scenario, [args.metric])
     folder = OutputFolder(out, "sweep", args.force, inputs=(args.scenario,))
     folder.check()
     result = sweep(scenario, varies, progress=_progress)
-    if result.rows and args.metric not in result.metric_names:
-        raise InputError(
-            f"--metric {args.metric}: no such summary metric. Fix: use one of "
-            f"{', '.join(result.metric_names)}."
-        )
     with folder.writing() as tmp:
         written = write_sweep(result, tmp, args.metric, plots=not args.no_plots)
     print(f"{scenario.name}: {len(result.rows)} points run, {len(result.invalid)} refused")
@@ -254,11 +262,10 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 def cmd_sensitivity(args: argparse.Namespace) -> int:
     """Morris or Sobol indices of summary metrics: ``sensitivity.csv``/``.json`` and a figure."""
     from sim.analyses.compare import load_scenarios
-    from sim.analyses.sensitivity import parameter_names, ranking, sample, sensitivity
+    from sim.analyses.sensitivity import parameter_names, ranking, require_salib, sensitivity
     from sim.io.folders import OutputFolder
     from sim.io.sensitivity import write_sensitivity
     from sim.running.results import ILLUSTRATIVE
-    from sim.running.simulation import simulate
 
     paths = [resolve_scenario(p) for p in args.scenarios]
     scenarios = load_scenarios(paths)
@@ -267,14 +274,9 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     n = args.n or (4 if args.method == "morris" else 64)
     if args.method == "sobol" and n & (n - 1):
         raise InputError(f"--n {n}: Sobol needs a power of 2. Fix: use e.g. 32, 64 or 128.")
-    names = parameter_names(args.method, chosen)
-    sample(args.method, names, 1 if args.method == "morris" else 2, args.seed)  # SALib there?
-    probe = tuple(simulate(scenarios[0].first_weeks(1)).metrics)  # the names, in ~20 ms
-    unknown = [m for m in metrics if m not in probe]
-    if unknown:
-        raise InputError(
-            f"--metric {unknown[0]}: no such summary metric. Fix: use one of {', '.join(probe)}."
-        )
+    parameter_names(args.method, chosen)  # unknown names: refused before anything runs
+    require_salib()
+    check_metrics(scenarios[0], metrics)
     out = Path(args.out) if args.out else Path("outputs") / "sensitivity"
     folder = OutputFolder(out, "sensitivity", args.force, inputs=tuple(paths))
     folder.check()

@@ -14,7 +14,8 @@ from sim.presentation.text.compare import headlines
 from sim.running.results import ILLUSTRATIVE
 
 
-def _number(v: float) -> float | None:
+def finite_or_none(v: float) -> float | None:
+    """A number for JSON: ``None`` where it is NaN or infinite."""
     return None if not math.isfinite(v) else float(v)
 
 
@@ -30,7 +31,7 @@ def comparison_dict(comparison: Comparison, command: str = "compare") -> dict[st
                 "scenario": r.name,
                 "seed": r.seed,
                 "description": str(getattr(r.scenario, "description", "")).strip(),
-                "metrics": {k: _number(v) for k, v in r.metrics.items()},
+                "metrics": {k: finite_or_none(v) for k, v in r.metrics.items()},
             }
             for label, r in comparison.results
         },

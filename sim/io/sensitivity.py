@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import csv
 import json
-import math
 from pathlib import Path
 from typing import Any
 
 from sim import __version__
 from sim.analyses.sensitivity import Sensitivity, ranking
+from sim.io.comparison import finite_or_none
 from sim.running.results import ILLUSTRATIVE
-
-
-def _num(v: float) -> float | None:
-    return float(v) if math.isfinite(v) else None
 
 
 def sensitivity_dict(result: Sensitivity) -> dict[str, Any]:
@@ -35,7 +31,7 @@ def sensitivity_dict(result: Sensitivity) -> dict[str, Any]:
                 "scenario": ix.scenario,
                 "metric": ix.metric,
                 "indices": {
-                    name: {k: _num(v[i]) for k, v in ix.values.items()}
+                    name: {k: finite_or_none(v[i]) for k, v in ix.values.items()}
                     for i, name in enumerate(ix.names)
                 },
                 "ranking": [name for name, _, _ in ranking(ix, result.method)],

@@ -119,7 +119,9 @@ STATES: tuple[Quantity, ...] = (
         "bdnf_brain_auc",
         "h",
         "Brain BDNF AUC",
-        "Running integral of (brain BDNF - 1) over time, for the summary metric.",
+        "Running integral of (brain BDNF - 1) over time, for the summary metric; time"
+        " below rest (inflammation can hold brain BDNF there) counts negative.",
+        signed=True,
     ),
 )
 

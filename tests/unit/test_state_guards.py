@@ -75,7 +75,7 @@ def test_myokine_capacity_of_negative_strength_is_not_complex() -> None:
 
 
 def test_rounding_below_zero_of_a_concentration_is_written_as_zero() -> None:
-    column = tidy_column("bdnf_brain_auc", np.array([0.0, -3.141777215e-13, -0.0, 2.0]))
+    column = tidy_column("il6_pg_mL", np.array([0.0, -3.141777215e-13, -0.0, 2.0]))
     assert column.tolist() == [0.0, 0.0, 0.0, 2.0]
     assert all(math.copysign(1.0, v) > 0 for v in column)
 
