@@ -60,5 +60,9 @@ class ReportUnavailable(InputError):
     """``report.html`` cannot be written: Jinja2 (the ``[report]`` extra) is not installed."""
 
 
+class RequestTooLarge(InputError):
+    """A request to the explorer's server with a body above its bound."""
+
+
 class Terminated(KeyboardInterrupt):
     """SIGTERM, raised like Ctrl-C so that every clean-up on the way out runs the same way."""

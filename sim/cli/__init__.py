@@ -16,13 +16,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from sim import __version__
-from sim.cli.args import people, positive_minutes, seed
+from sim.cli.args import people, port, positive_minutes, seed
 from sim.cli.commands import (
     EXIT_INPUT,
     EXIT_INTERNAL,
     EXIT_OK,
     cmd_compare,
     cmd_demo,
+    cmd_explore,
     cmd_export_sbml,
     cmd_params,
     cmd_run,
@@ -215,6 +216,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sbml.add_argument("--force", action="store_true", help="replace an existing file")
     sbml.set_defaults(func=cmd_export_sbml)
+
+    exp = command(
+        "explore",
+        help="a live explorer in the browser: sliders, curves, side by side, claims tour",
+        description="Serve the explorer on 127.0.0.1 (this computer only) and open it in the "
+        "default browser. Needs the extra: pip install 'musclebrain[explore]'.",
+    )
+    exp.add_argument("--port", type=port, default=None, help="port (default: a free one)")
+    exp.add_argument("--no-browser", action="store_true", help="print the address only")
+    exp.add_argument("--scenario", default=None, help="shipped scenario to start from")
+    exp.set_defaults(func=cmd_explore)
 
     lst = sub.add_parser(
         "scenarios",

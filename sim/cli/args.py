@@ -48,3 +48,11 @@ def check_size(path: str, scenario: Any, sample_min: float | None) -> None:
 def seed(text: str) -> int:
     """A random seed: a whole number, 0 or more."""
     return _whole(text, 0)
+
+
+def port(text: str) -> int:
+    """A TCP port for the explorer: 1024 to 65535 (lower ones need administrator rights)."""
+    value = _whole(text, 1024)
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"{value} is invalid: a port is at most 65535")
+    return value

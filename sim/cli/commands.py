@@ -345,3 +345,24 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
         print()
     print("Illustrative teaching model, not clinical.")
     return EXIT_OK
+
+
+def cmd_explore(args: argparse.Namespace) -> int:
+    """Serve the explorer on 127.0.0.1 until Ctrl-C (exit 130)."""
+    from sim.explore.serve import require_explore, serve
+
+    require_explore()
+    if args.scenario is not None:
+        from sim.explore.controls import shipped_names
+
+        if args.scenario not in shipped_names():
+            raise InputError(
+                f"--scenario {args.scenario!r}: not a shipped scenario. Fix: name one that "
+                "`musclebrain scenarios` lists, e.g. --scenario combined."
+            )
+    try:
+        serve(args.port, not args.no_browser, args.scenario)
+    except KeyboardInterrupt:
+        print("explorer stopped", file=sys.stderr)
+        return 130
+    return EXIT_OK

@@ -51,6 +51,14 @@ examples:
   musclebrain sweep resistance_twice_weekly --vary intensity_pct_1rm=50:90:10
   musclebrain sweep aerobic --vary duration_min=20:60:10 --vary age_years=60,70,80
   musclebrain sweep combined --vary reserve_weight_strength=0:2:0.5 --metric cognition_z_final""",
+    "explore": """serves the explorer on http://127.0.0.1:PORT/ (this computer only) until Ctrl-C;
+writes nothing unless you press a download button in the page.
+needs Starlette and uvicorn: pip install 'musclebrain[explore]'
+
+examples:
+  musclebrain explore                           # a free port, opens the default browser
+  musclebrain explore --port 8765 --no-browser  # print the address only
+  musclebrain explore --scenario resistance     # start from a shipped scenario""",
     "sensitivity": """writes (in --out, default outputs/sensitivity/):
   sensitivity.csv (scenario, metric, parameter, rank and the indices with their confidence),
   sensitivity.json (the parameters' bounds, the runs and every index),

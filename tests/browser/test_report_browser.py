@@ -5,15 +5,11 @@ Checks what a reader relies on: the page loads with no console error, requests n
 scrolling at 1280 and 1024 px, and the banner saying the model is illustrative comes first.
 Screenshots are saved under ``outputs/screenshots/`` for a person to look at.
 
-Needs Debian's ``chromium`` (``apt-get install chromium``; CI installs it) and the
-``playwright`` package (the ``test`` extra). Without a browser the test is skipped with the
-reason, except under CI (the ``CI`` environment variable), where it fails.
+The browser comes from ``tests/browser/conftest.py``.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -24,38 +20,6 @@ from tests.conftest import ROOT
 
 SHOTS = ROOT / "outputs" / "screenshots"
 WIDTHS = (1280, 1024)
-
-
-def _chromium() -> str:
-    for name in ("chromium", "chromium-browser"):
-        path = shutil.which(name)
-        if path:
-            return path
-    reason = "no Chromium found (apt-get install chromium)"
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason}; CI must have it (.ci/run installs it)")
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def browser():  # type: ignore[no-untyped-def]
-    executable = _chromium()
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=executable,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield b
-        b.close()
 
 
 def _report(factory: pytest.TempPathFactory, name: str, *command: str) -> Path:

@@ -3,10 +3,11 @@
 Layers, each importing only itself and the layers before it (plus the cross-cutting
 ``sim.errors`` and the package face ``sim`` for ``__version__``):
 
-    model < input < numerics < running < analyses < presentation < io < cli
+    model < input < numerics < running < analyses < presentation < io < explore < cli
 
 The model sits below input because input validates parameter overrides against the model's
-parameter table; data still flows input -> model -> numerics -> running -> analyses.
+parameter table; data still flows input -> model -> numerics -> running -> analyses. The
+explorer (a web app over the same runs and views) sits just below the command line.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SIM = ROOT / "sim"
-LAYERS = ["model", "input", "numerics", "running", "analyses", "presentation", "io", "cli"]
+LAYERS = [
+    "model", "input", "numerics", "running", "analyses", "presentation", "io", "explore", "cli",
+]  # fmt: skip
 CROSS_CUTTING = {"errors", "sim"}
 CALCULATION = {"model", "input", "numerics", "running", "analyses"}
 TOP_LEVEL_MODULES = {"__init__", "__main__", "cli", "errors"}

@@ -67,7 +67,7 @@ def _styles(comparison: Comparison) -> dict[str, dict[str, Any]]:
     return styles
 
 
-def _weekly_mean(result: Result, name: str) -> tuple[np.ndarray, np.ndarray]:
+def weekly_mean(result: Result, name: str) -> tuple[np.ndarray, np.ndarray]:
     """Time-weighted mean of a column per week (acute spikes would hide the trend).
 
     Returns week midpoints [weeks] and the means.
@@ -124,7 +124,7 @@ def plot_slow_states(comparison: Comparison, path: Path | str | None = None) -> 
         _follow_up(ax, comparison)
         for lbl, r in comparison.results:
             if name == "bdnf_brain_rel":
-                weeks, values = _weekly_mean(r, name)
+                weeks, values = weekly_mean(r, name)
             else:
                 weeks, values = r.times_h / HOURS_PER_WEEK, r.columns[name]
             ax.plot(weeks, values, label=lbl, **styles[lbl])

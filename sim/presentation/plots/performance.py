@@ -29,7 +29,7 @@ CAPTION = (
 )
 
 
-def _daily(result: Result, name: str) -> tuple[np.ndarray, np.ndarray]:
+def daily_values(result: Result, name: str) -> tuple[np.ndarray, np.ndarray]:
     """A column at the end of each day (weeks on the x axis)."""
     t = np.asarray(result.times_h)
     days = np.arange(0.0, math.floor(t[-1] / HOURS_PER_DAY) + 1.0)
@@ -62,20 +62,20 @@ def plot_performance(result: Result, path: Path | str | None = None) -> Any:
         ax.legend(loc="upper right")
         ax = axes[1]
         for name in ("fitness_rel", "strength_rel"):
-            weeks, values = _daily(result, name)
+            weeks, values = daily_values(result, name)
             ax.plot(weeks, 100.0 * (values - values[0]), label=QUANTITIES[name].label + " gained",
                     **quantity_style(name))  # fmt: skip
         ax.set_ylabel("Change since\nthe start [%]")
         ax.set_title("Fitness and strength (slow adaptation)")
         ax.legend(loc="upper left")
         ax = axes[2]
-        weeks, fatigue = _daily(result, "fatigue")
+        weeks, fatigue = daily_values(result, "fatigue")
         ax.plot(weeks, fatigue, label=QUANTITIES["fatigue"].label, **quantity_style("fatigue"))
         ax.set_ylabel("Fatigue [1 = a week\nof moderate training]")
         title = "Fatigue (fast)"
         if has_performance:
             twin_label = QUANTITIES["performance_rel"].label
-            weeks, perf = _daily(result, "performance_rel")
+            weeks, perf = daily_values(result, "performance_rel")
             ax.plot(weeks, 100.0 * (perf - 1.0), label=f"{twin_label} [% vs start]",
                     color=OKABE_ITO["vermillion"], linestyle="-")  # fmt: skip
             title = "Fatigue and performance (fitness minus fatigue's effect)"
@@ -83,7 +83,7 @@ def plot_performance(result: Result, path: Path | str | None = None) -> Any:
         ax.set_title(title)
         ax.legend(loc="upper right")
         ax = axes[3]
-        weeks, reserve = _daily(result, "reserve")
+        weeks, reserve = daily_values(result, "reserve")
         ax.plot(weeks, reserve, label=QUANTITIES["reserve"].label, **quantity_style("reserve"))
         ax.set_ylabel("Reserve\n[model units]")
         ax.set_title("Cognitive reserve")
