@@ -8,8 +8,8 @@ Endpoints (all JSON in and out unless said otherwise; bodies are bounded by ``MA
   scenarios with their lessons, and the claims ledger's rows.
 - ``POST /api/run``: ``{"settings": {"base": NAME, "changes": {...}}, "seq": N}`` gives the
   headline metrics, the slow states and the Performance-Manager view (one run, ~0.2 s);
-  ``POST /api/detail`` the same request gives the session hour by hour and the reserve's
-  pathways (a minute-resolution re-run, ~0.5 s). A refused setting answers 422 with the
+  ``POST /api/detail`` with ``"views": ["session"]`` and/or ``["why"]`` gives the session
+  hour by hour or the reserve's pathways (each a finer re-run, ~0.2 s), for the tab on show. A refused setting answers 422 with the
   schema's message. A request overtaken by a newer one from the same page (a higher
   ``seq``) before its turn answers 409 without running: stale work never queues up.
 - ``POST /api/compare``: ``{"items": [settings, ...]}`` (at most 4) gives the slow states of
@@ -41,6 +41,9 @@ MAX_COMPARE = 4
 """Regimens shown side by side at most."""
 CACHE_SIZE = 24
 """Runs kept in memory (a 24-week run takes ~1.5 MB), so a pinned regimen is not re-run."""
+
+DETAIL = {"session": views.session_view, "why": views.why_view}
+"""The slower views (each re-runs the scenario finely, ~0.2 s): sent for the tab on show."""
 
 STATIC = {
     "explorer.js": "text/javascript; charset=utf-8",
@@ -154,7 +157,10 @@ def create_app() -> Any:
 
     def do_detail(body: Any) -> dict[str, Any]:
         _, result = engine.result(_settings_of(body))
-        return {"session": views.session_view(result), "why": views.why_view(result)}
+        wanted = body.get("views", list(DETAIL)) if isinstance(body, dict) else []
+        if not isinstance(wanted, list) or not set(wanted) <= set(DETAIL):
+            raise InputError(f"<explorer>: views: give some of {', '.join(DETAIL)}.")
+        return {name: DETAIL[name](result) for name in DETAIL if name in wanted}
 
     def do_compare(body: Any) -> dict[str, Any]:
         items = body.get("items") if isinstance(body, dict) else None

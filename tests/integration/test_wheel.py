@@ -44,12 +44,14 @@ def build_wheel(tmp_path: Path) -> Path:
 
 
 def check_contents(wheel: Path) -> None:
-    """Every shipped scenario and trial, the report's templates and the claims ledger."""
+    """Every shipped scenario and trial, the report's templates, the claims ledger, the explorer's page."""
     names = set(zipfile.ZipFile(wheel).namelist())
     for path in sorted((ROOT / "scenarios").rglob("*.yaml")):
         assert f"sim/scenarios/{path.relative_to(ROOT / 'scenarios').as_posix()}" in names, path
     report = ROOT / "sim" / "presentation" / "report"
-    for path in [*sorted((report / "templates").glob("*.j2")), report / "claims.md"]:
+    static = sorted((ROOT / "sim" / "explore" / "static").iterdir())  # the explorer's page
+    assert len(static) == 3
+    for path in [*sorted((report / "templates").glob("*.j2")), report / "claims.md", *static]:
         assert path.relative_to(ROOT).as_posix() in names, path
     assert "sim/py.typed" in names
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)

@@ -162,6 +162,10 @@ def test_run_gives_headline_curves_and_control_values(client: Any) -> None:
 
 def test_detail_gives_the_session_and_the_pathways(client: Any) -> None:
     body = {"settings": {"base": "hiit", "changes": {}}, "seq": 1, "page": "d"}
+    only = client.post("/api/detail", json={**body, "views": ["why"]}).json()
+    assert "why" in only and "session" not in only
+    bad = client.post("/api/detail", json={**body, "views": ["../secrets"]})
+    assert bad.status_code == 422
     out = client.post("/api/detail", json=body).json()
     titles = [p["title"] for p in out["session"]["panels"]]
     assert titles[:2] == ["Blood lactate", "Plasma IL-6"]

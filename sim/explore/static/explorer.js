@@ -5,7 +5,7 @@
 const SVG = "http://www.w3.org/2000/svg";
 const state = {
   catalogue: null, base: "combined", changes: {}, values: {},
-  seq: 0, busy: false, pending: false, pins: [], claim: 0,
+  seq: 0, cseq: 0, busy: false, pending: false, pins: [], claim: 0, shown: {}, body: null,
   page: Array.from(crypto.getRandomValues(new Uint32Array(2)), (n) => n.toString(16)).join(""),
 };
 
@@ -146,6 +146,7 @@ function schedule() {
 async function run() {
   state.busy = true; state.pending = false;
   const seq = ++state.seq, body = { settings: settings(), seq, page: state.page };
+  state.body = body;
   const started = performance.now();
   document.getElementById("status").textContent = "Running the model...";
   try {
@@ -160,8 +161,8 @@ async function run() {
       const ms = Math.round(performance.now() - started);
       document.getElementById("status").textContent = `Updated in ${ms} ms.`;
       document.body.dataset.seq = String(seq);
-      const detail = await post("/api/detail", body);
-      if (detail.ok && !state.pending) renderDetail(await detail.json());
+      state.shown = {};
+      await detail(body);
     }
   } catch (err) {
     showError("The explorer's server does not answer: is `musclebrain explore` still running?");
@@ -182,9 +183,26 @@ function render(out) {
   syncControls();
 }
 
-function renderDetail(out) {
-  draw("session", out.session.panels);
-  document.getElementById("session-about").textContent = `${out.session.about}. ${out.session.caption}`;
+// The session and the pathways each need a finer re-run: fetched for the tab on show only.
+async function detail(body) {
+  const tab = document.querySelector('.tabs button[aria-selected="true"]').dataset.tab;
+  if (!["session", "why"].includes(tab) || state.shown[tab] === body.seq) return;
+  const response = await post("/api/detail", { ...body, views: [tab] });
+  if (!response.ok || state.pending || body.seq !== state.seq) return;
+  const out = await response.json();
+  if (out.session) renderSession(out.session);
+  if (out.why) renderWhy(out.why);
+  state.shown[tab] = body.seq;
+  document.body.dataset.detail = `${tab}-${body.seq}`;
+}
+
+function renderSession(session) {
+  draw("session", session.panels);
+  document.getElementById("session-about").textContent = `${session.about}. ${session.caption}`;
+}
+
+function renderWhy(why_) {
+  const out = { why: why_ };
   const why = document.getElementById("why");
   const t1 = el("table", { class: "numbers" }), h1 = el("tr");
   h1.append(el("th", {}, "Regimen"), ...out.why.parts.map((p) => el("th", {}, p)), el("th", {}, "change"));
@@ -260,7 +278,7 @@ async function download(path, fallback) {
 }
 
 async function compareInto(items, tableId, chartsId) {
-  const response = await post("/api/compare", { items, seq: ++state.seq, page: state.page + "-" + chartsId });
+  const response = await post("/api/compare", { items, seq: ++state.cseq, page: state.page + "-" + chartsId });
   const out = await response.json();
   if (!response.ok) { if (response.status !== 409) showError(out.error); return; }
   headlineTable(document.getElementById(tableId), out.rows);
@@ -299,6 +317,7 @@ function tabs() {
       for (const o of document.querySelectorAll(".tabs button")) o.setAttribute("aria-selected", String(o === b));
       for (const s of document.querySelectorAll(".tab")) s.hidden = s.id !== "tab-" + b.dataset.tab;
       if (b.dataset.tab === "claims" && !document.getElementById("claim").textContent) showClaim(state.claim);
+      if (state.body && !state.busy) detail(state.body);
     });
   }
 }
