@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sim import __version__
-from sim.cli.args import people, port, positive_minutes, seed
+from sim.cli.args import people, port, positive_minutes, seed, workers
 from sim.cli.commands import (
     EXIT_INPUT,
     EXIT_INTERNAL,
@@ -139,6 +139,17 @@ def build_parser() -> argparse.ArgumentParser:
         "100,000 unless MUSCLEBRAIN_MAX_PEOPLE_PER_ARM says more)",
     )
     tri.add_argument("--seed", type=seed, default=None, help="override the trial's seed")
+    where = tri.add_mutually_exclusive_group()
+    where.add_argument(
+        "--workers",
+        type=workers,
+        default=None,
+        help="run on a local Dask cluster of N worker processes (needs [distributed]); the "
+        "results are the same as without",
+    )
+    where.add_argument(
+        "--scheduler", default=None, metavar="ADDRESS", help="run on an existing Dask cluster"
+    )
     add_force(tri)
     tri.add_argument("--no-plots", action="store_true", help="skip the figures")
     tri.set_defaults(func=cmd_trial)

@@ -56,3 +56,8 @@ def port(text: str) -> int:
     if value > 65535:
         raise argparse.ArgumentTypeError(f"{value} is invalid: a port is at most 65535")
     return value
+
+
+def workers(text: str) -> int:
+    """Dask worker processes: a whole number, 1 or more."""
+    return _whole(text, 1)

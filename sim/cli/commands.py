@@ -6,7 +6,9 @@ Heavy modules (the solver, matplotlib) are imported inside the commands that nee
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -180,6 +182,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return _report_comparison(comparison, out, missing)
 
 
+@contextlib.contextmanager
+def _runner(args: argparse.Namespace) -> Iterator[Any]:
+    """Where an ensemble's chunks run: this process, or Dask (``--workers``/``--scheduler``)."""
+    if args.workers is None and args.scheduler is None:
+        yield None
+        return
+    from sim.running.distributed import dask_runner
+
+    with dask_runner(args.workers, args.scheduler) as runner:
+        yield runner
+
+
 def cmd_trial(args: argparse.Namespace) -> int:
     """Run a virtual trial into ``trial.json``, ``people.csv`` and figures."""
     from sim.analyses.trial.run import load_trial, run_trial
@@ -200,7 +214,10 @@ def cmd_trial(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else Path("outputs") / trial.name
     folder = OutputFolder(out, "trial", args.force, inputs=(args.trial,))
     folder.check()  # fail before spending time on the run
-    result = run_trial(trial, n_per_arm=args.n_per_arm, seed=args.seed, progress=_progress)
+    with _runner(args) as runner:
+        result = run_trial(
+            trial, n_per_arm=args.n_per_arm, seed=args.seed, progress=_progress, runner=runner
+        )
     with folder.writing() as tmp:
         write_trial(result, tmp, plots=not args.no_plots)
         missing = write_trial_report(tmp, result)

@@ -41,7 +41,8 @@ examples:
 
 examples:
   musclebrain trial northey_modalities           # a shipped trial by name
-  musclebrain trial scenarios/trials/smart.yaml --n-per-arm 500 --seed 7""",
+  musclebrain trial scenarios/trials/smart.yaml --n-per-arm 500 --seed 7
+  musclebrain trial smart --n-per-arm 20000 --workers 2   # a local Dask cluster, same results""",
     "sweep": """writes (in --out, default outputs/<scenario name>-sweep/):
   sweep.csv (one row per point: the varied values, then every summary metric),
   invalid_points.csv (points the scenario schema refused, with its message),

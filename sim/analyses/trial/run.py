@@ -86,16 +86,22 @@ def arm_ensemble(trial: Trial, arm: str, n: int, seed: int) -> Ensemble:
 
 
 def simulate_arm(
-    trial: Trial, arm: str, n: int, seed: int, chunk_size: int | None = None
+    trial: Trial,
+    arm: str,
+    n: int,
+    seed: int,
+    chunk_size: int | None = None,
+    runner: Callable[[Ensemble, int | None], Any] | None = None,
 ) -> ArmData:
     """Sample ``n`` people for ``arm``, run its scenario and measure them at each assessment.
 
-    ``chunk_size`` (a multiple of the ensemble's block size) changes how the arm is run, never
-    its results (:mod:`sim.running.ensemble`).
+    ``chunk_size`` (a multiple of the ensemble's block size) and ``runner`` (where the chunks
+    run: this process by default, or a Dask cluster, :mod:`sim.running.distributed`) change
+    how the arm is run, never its results (:mod:`sim.running.ensemble`).
     """
     spec = trial.spec
     ensemble = arm_ensemble(trial, arm, n, seed)
-    result = run_ensemble(ensemble, chunk_size)
+    result = (runner or run_ensemble)(ensemble, chunk_size)
     weeks = spec.assessments_weeks
     true = np.asarray(result.columns[spec.outcome.name], dtype=float)
     z = normals(stream_key(seed, ensemble.key, NOISE), result.members, len(weeks)).T
@@ -119,6 +125,7 @@ def run_trial(
     seed: int | None = None,
     progress: Callable[[int, int, str], None] | None = None,
     chunk_size: int | None = None,
+    runner: Callable[[Ensemble, int | None], Any] | None = None,
 ) -> TrialResult:
     """Simulate every arm and compute the trial's statistics.
 
@@ -132,8 +139,9 @@ def run_trial(
         ``MUSCLEBRAIN_MAX_PEOPLE_PER_ARM``).
     progress
         Called as ``progress(i, n_arms, label)`` before each arm.
-    chunk_size
-        Members per chunk of each arm (see :func:`simulate_arm`); results do not depend on it.
+    chunk_size, runner
+        Members per chunk of each arm and where the chunks run (see :func:`simulate_arm`,
+        :func:`sim.running.distributed.dask_runner`); results do not depend on them.
 
     Returns
     -------
@@ -162,7 +170,7 @@ def run_trial(
     for i, arm in enumerate(trial.scenarios, start=1):
         if progress is not None:
             progress(i, len(trial.scenarios), f"arm {arm!r} ({n} people)")
-        arms[arm] = simulate_arm(trial, arm, n, seed, chunk_size)
+        arms[arm] = simulate_arm(trial, arm, n, seed, chunk_size, runner)
     return TrialResult(trial, seed, n, arms, _trial_json(trial, seed, n, arms))
 
 
