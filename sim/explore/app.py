@@ -244,7 +244,8 @@ def catalogue_with_claims() -> dict[str, Any]:
             rows.append({"number": r.number, "claim": str(inline_markdown(r.claim)),
                          "scenarios": ordered, "metric": str(inline_markdown(r.metric)),
                          "figure": str(inline_markdown(r.figure)),
-                         "verdict": str(inline_markdown(r.verdict))})  # fmt: skip
+                         "verdict": str(inline_markdown(r.verdict)),
+                         "robustness": str(inline_markdown(r.robustness))})  # fmt: skip
     return {**catalogue(), "claims": rows}
 
 

@@ -230,6 +230,8 @@ def test_claims_tour_rows_name_shipped_scenarios(client: Any) -> None:
     assert all(1 <= len(c["scenarios"]) <= 4 and set(c["scenarios"]) <= names for c in claims)
     assert {c["number"] for c in claims} <= {r.number for r in claim_rows()}
     assert all("<script" not in c["verdict"] for c in claims)
+    c9 = next(c for c in claims if c["number"] == "C9")
+    assert "combined &gt; aerobic" in c9["robustness"]
 
 
 # --- the command ----------------------------------------------------------------------

@@ -307,7 +307,8 @@ function showClaim(i) {
   const box = document.getElementById("claim");
   // The ledger's cells come from the server already escaped (Markdown to safe HTML).
   box.innerHTML = `<h3>${c.number}: ${c.claim}</h3><p><strong>Scenarios:</strong> ${c.scenarios.join(", ")}. ` +
-    `<strong>Metric:</strong> ${c.metric}.</p><p><strong>What the evidence says, and the verdict:</strong> ${c.verdict}</p>`;
+    `<strong>Metric:</strong> ${c.metric}.</p><p><strong>What the evidence says, and the verdict:</strong> ${c.verdict}</p>` +
+    `<p><strong>Robustness over 32 sets of the illustrative parameters:</strong> ${c.robustness}</p>`;
   compareInto(c.scenarios.map((name) => ({ base: name, changes: {} })), "claim-table", "claim-charts");
 }
 

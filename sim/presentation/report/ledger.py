@@ -17,7 +17,9 @@ _CELL_EDGE = re.compile(r"(?<!\\)\|")  # a pipe that is not escaped as \|
 
 @dataclass(frozen=True)
 class ClaimRow:
-    """One row of the ledger: number, claim, scenarios, metric, figure and verdict (Markdown)."""
+    """One row of the ledger: number, claim, scenarios, metric, figure, verdict (Markdown) and
+    the robustness of its direction over parameter draws (generated, see
+    :mod:`sim.analyses.robustness`)."""
 
     number: str
     claim: str
@@ -25,6 +27,7 @@ class ClaimRow:
     metric: str
     figure: str
     verdict: str
+    robustness: str = ""
 
     @property
     def scenario_names(self) -> frozenset[str]:
@@ -44,9 +47,35 @@ def claim_rows(text: str | None = None) -> list[ClaimRow]:
         if not _ROW.match(line):
             continue
         cells = [c.strip().replace("\\|", "|") for c in _CELL_EDGE.split(line.strip())[1:-1]]
-        if len(cells) == 6:
+        if len(cells) in (6, 7):
             rows.append(ClaimRow(*cells))
     return rows
+
+
+ROBUSTNESS_HEADER = "robustness (share of parameter draws in which the direction holds)"
+NO_DIRECTION = "not a two-scenario direction"
+
+
+def _cells(line: str) -> list[str]:
+    return [c.strip() for c in _CELL_EDGE.split(line.strip())[1:-1]]
+
+
+def with_robustness(text: str, cells: dict[str, str]) -> str:
+    """The ledger's Markdown with its robustness column set from ``cells`` (claim -> text)."""
+    out = []
+    for line in text.splitlines():
+        parts = _cells(line) if line.startswith("|") else []
+        if parts and parts[0] == "#":
+            parts = [*parts[:6], ROBUSTNESS_HEADER]
+        elif parts and set("".join(parts)) <= set("-: "):
+            parts = ["---"] * 7
+        elif parts and _ROW.match(line):
+            parts = [*parts[:6], cells.get(parts[0], NO_DIRECTION)]
+        else:
+            out.append(line)
+            continue
+        out.append("| " + " | ".join(parts) + " |")
+    return "\n".join(out) + "\n"
 
 
 def matching_rows(names: set[str], rows: list[ClaimRow] | None = None) -> list[ClaimRow]:
