@@ -197,6 +197,14 @@ CONTROLS: tuple[Control, ...] = (
         high=52,
     ),
     _slider("attendance", "Attendance", "programme", Adherence, "attendance", 0.05),
+    _slider(
+        "intensity_fidelity",
+        "Share of the prescribed intensity reached",
+        "programme",
+        Adherence,
+        "intensity_fidelity",
+        0.05,
+    ),
     _slider("sleep_h", "Sleep", "recovery", Recovery, "sleep_h", 0.5, "h a night"),
     _slider(
         "protein_g_per_kg", "Protein", "recovery", Recovery, "protein_g_per_kg", 0.1, "g/kg a day"
@@ -263,6 +271,7 @@ def controls_of(data: dict[str, Any]) -> dict[str, Any]:
         "duration_weeks": s.duration_weeks,
         "follow_up_weeks": s.follow_up_weeks,
         "attendance": s.adherence.attendance,
+        "intensity_fidelity": s.adherence.intensity_fidelity,
         "sleep_h": s.recovery.sleep_h,
         "protein_g_per_kg": s.recovery.protein_g_per_kg,
     }
@@ -368,7 +377,8 @@ def build_scenario(settings: Any) -> Built:
     data["participant"] = participant
     data["recovery"] = {**(data.get("recovery") or {}), "sleep_h": values["sleep_h"],
                         "protein_g_per_kg": values["protein_g_per_kg"]}  # fmt: skip
-    data["adherence"] = {**(data.get("adherence") or {}), "attendance": values["attendance"]}
+    data["adherence"] = {**(data.get("adherence") or {}), "attendance": values["attendance"],
+                         "intensity_fidelity": values["intensity_fidelity"]}  # fmt: skip
     data["progression"] = {**(data.get("progression") or {}), "rule": values["progression"]}
     data["duration_weeks"] = values["duration_weeks"]
     data["follow_up_weeks"] = values["follow_up_weeks"]

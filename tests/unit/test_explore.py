@@ -47,6 +47,7 @@ def _run(client: Any, changes: dict[str, Any], base: str = "combined", **extra: 
 def test_control_ranges_are_the_schemas() -> None:
     assert (ctl.BY_KEY["age_years"].low, ctl.BY_KEY["age_years"].high) == (18.0, 100.0)
     assert (ctl.BY_KEY["attendance"].low, ctl.BY_KEY["attendance"].high) == (0.0, 1.0)
+    assert ctl.BY_KEY["intensity_fidelity"].low == 0.5
     assert ctl.BY_KEY["resistance_pct_1rm"].low == 20.0
     assert ctl.BY_KEY["cognitive_status"].options == ("healthy", "subjective_decline", "mci")
     assert ctl.BY_KEY["resistance_movements"].options[0] == "compound"
@@ -110,6 +111,16 @@ def test_refused_settings_get_the_schemas_message(settings: Any, words: str) -> 
     assert (
         "Fix:" in str(info.value) or "must be" in str(info.value) or "less than" in str(info.value)
     )
+
+
+def test_adherence_controls_reach_the_scenario() -> None:
+    built = ctl.build_scenario(
+        {"base": "supervised", "changes": {"attendance": 0.5, "intensity_fidelity": 0.7}}
+    )
+    assert built.scenario.adherence.attendance == 0.5
+    assert built.scenario.adherence.intensity_fidelity == 0.7
+    full = simulate(load_scenario("supervised")).metrics["strength_change_pct"]
+    assert simulate(built.scenario).metrics["strength_change_pct"] < full
 
 
 def test_downloaded_file_reproduces_the_run(tmp_path: Path) -> None:
