@@ -14,6 +14,7 @@ sliders show a narrower range than the schema allows, for a usable slider.
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -389,7 +390,35 @@ def build_scenario(settings: Any) -> Built:
         blocks = [{"weeks": values["duration_weeks"], "label": "explorer",
                    "sessions": build_week(values, template)}]  # fmt: skip
     data["blocks"] = fit_blocks(blocks, int(values["duration_weeks"]))
-    return Built(scenario_from_dict(data, source="<explorer>"), data, values)
+    try:
+        return Built(scenario_from_dict(data, source="<explorer>"), data, values)
+    except ScenarioError as exc:
+        raise ScenarioError(str(exc) + in_controls(str(exc), data)) from None
+
+
+# (modality or "", field of the schema) -> the control that sets it
+_FIELDS = {
+    ("aerobic", "duration_min"): "aerobic_duration_min",
+    ("hiit", "duration_min"): "hiit_duration_min",
+    ("resistance", "duration_min"): "resistance_duration_min",
+    ("hiit", "intervals"): "hiit_intervals",
+    ("aerobic", "intensity_pct_hrmax"): "aerobic_pct_hrmax",
+    ("resistance", "intensity_pct_1rm"): "resistance_pct_1rm",
+    ("resistance", "sets"): "resistance_sets",
+    ("resistance", "reps"): "resistance_reps",
+}
+_SESSION = re.compile(r"sessions\[(\d+)\]")
+
+
+def in_controls(message: str, data: dict[str, Any]) -> str:
+    """A sentence naming the page's controls behind the schema's field names in ``message``."""
+    sessions = (data.get("blocks") or [{}])[0].get("sessions") or []
+    kinds = {sessions[int(i)].get("modality", "") for i in _SESSION.findall(message)
+             if int(i) < len(sessions)}  # fmt: skip
+    keys = [key for (kind, name), key in _FIELDS.items() if kind in kinds and name in message]
+    keys += [c.key for c in CONTROLS if c.group != "regimen" and f".{c.key}" in message]
+    labels = list(dict.fromkeys(f'"{BY_KEY[k].label}"' for k in keys))
+    return f" In the explorer: {' and '.join(labels)}." if labels else ""
 
 
 def catalogue() -> dict[str, Any]:

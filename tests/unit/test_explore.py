@@ -113,6 +113,16 @@ def test_refused_settings_get_the_schemas_message(settings: Any, words: str) -> 
     )
 
 
+def test_a_refusal_names_the_controls_behind_the_fields() -> None:
+    with pytest.raises(ScenarioError) as info:
+        ctl.build_scenario({"base": "combined", "changes": {"hiit_per_week": 1,
+                                                            "hiit_intervals": 12}})  # fmt: skip
+    assert str(info.value).endswith('In the explorer: "HIIT session minutes" and "HIIT intervals".')
+    with pytest.raises(ScenarioError) as info:
+        ctl.build_scenario({"base": "combined", "changes": {"age_years": 12}})
+    assert str(info.value).endswith('In the explorer: "Age".')
+
+
 def test_adherence_controls_reach_the_scenario() -> None:
     built = ctl.build_scenario(
         {"base": "supervised", "changes": {"attendance": 0.5, "intensity_fidelity": 0.7}}
