@@ -249,6 +249,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     """Run one scenario over a grid: ``sweep.csv``, invalid points and a figure."""
     from sim.analyses.sweep import parse_vary, sweep
     from sim.io.folders import OutputFolder
+    from sim.io.report import write_sweep_report
     from sim.io.sweep import write_sweep
     from sim.running.results import ILLUSTRATIVE
 
@@ -267,11 +268,14 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     result = sweep(scenario, varies, progress=_progress)
     with folder.writing() as tmp:
         written = write_sweep(result, tmp, args.metric, plots=not args.no_plots)
+        missing = write_sweep_report(tmp, result, args.metric, "musclebrain sweep")
+        written += [] if missing else ["report.html"]
     print(f"{scenario.name}: {len(result.rows)} points run, {len(result.invalid)} refused")
     for values, message in result.invalid:
         shown = ", ".join(f"{v.name}={x:g}" for v, x in zip(varies, values, strict=True))
         print(f"  refused {shown}: {message}", file=sys.stderr)
     print(f"Written to {out} ({', '.join(written)})")
+    _print_report(out, missing)
     print(ILLUSTRATIVE)
     return EXIT_OK
 

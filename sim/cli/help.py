@@ -45,7 +45,7 @@ examples:
   musclebrain trial smart --n-per-arm 20000 --workers 2   # a local Dask cluster, same results""",
     "sweep": """writes (in --out, default outputs/<scenario name>-sweep/):
   sweep.csv (one row per point: the varied values, then every summary metric),
-  invalid_points.csv (points the scenario schema refused, with its message),
+  invalid_points.csv (points the scenario schema refused, with its message), report.html,
   and without --no-plots: dose_response.png (one --vary) or heatmap.png (two)
 
 examples:

@@ -64,3 +64,17 @@ def write_trial_report(folder: Path, result: Any, command: str = "musclebrain tr
         return f"note: {exc}"
     (folder / REPORT).write_text(html, encoding="utf-8")
     return None
+
+
+def write_sweep_report(folder: Path, result: Any, metric: str, command: str) -> str | None:
+    """``report.html`` of a sweep; ``None``, or the note when Jinja2 is missing."""
+    from sim.presentation.report.sweep import SWEEP_CAPTIONS, sweep_context
+
+    folder = Path(folder)
+    context = sweep_context(result, metric, figures_in(folder, SWEEP_CAPTIONS), command)
+    try:
+        html = render_report(context, "sweep.html.j2")
+    except ReportUnavailable as exc:
+        return f"note: {exc}"
+    (folder / REPORT).write_text(html, encoding="utf-8")
+    return None

@@ -50,6 +50,12 @@ def trial_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _report(tmp_path_factory, "northey", "trial", str(trial), "--n-per-arm", "40")
 
 
+@pytest.fixture(scope="module")
+def sweep_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _report(tmp_path_factory, "sweep", "sweep", "resistance_twice_weekly",
+                   "--vary", "sets=1:4:1", "--vary", "intensity_pct_1rm=50,80")  # fmt: skip
+
+
 def _open(browser, report: Path, width: int):  # type: ignore[no-untyped-def]
     page = browser.new_page(viewport={"width": width, "height": 768})
     errors: list[str] = []
@@ -63,7 +69,7 @@ def _open(browser, report: Path, width: int):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("which", ["demo", "run", "trial"])
+@pytest.mark.parametrize("which", ["demo", "run", "trial", "sweep"])
 def test_report_in_chromium(request, browser, which, width):  # type: ignore[no-untyped-def]
     report = request.getfixturevalue(f"{which}_report")
     page, errors, requests = _open(browser, report, width)
@@ -86,6 +92,8 @@ def test_report_in_chromium(request, browser, which, width):  # type: ignore[no-
         headings = page.eval_on_selector_all("h2", "els => els.map(e => e.textContent)")
         sections = ["Who", "did", "changed", "literature", "leaves out"]
         sections += [] if which == "trial" else ["Why"]
+        if which == "sweep":
+            sections = ["scenario", "varied", "changed at each point", "ledger", "leaves out"]
         for section in sections:
             assert any(section in h for h in headings), f"no section about {section}: {headings}"
         SHOTS.mkdir(parents=True, exist_ok=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import markupsafe
 import pytest
 
 from sim.cli import main
@@ -64,6 +65,15 @@ def test_refused_points_are_listed_not_run_and_two_fields_give_a_heatmap(tmp_pat
     assert [r["duration_min"] for r in refused] == ["600", "600"]
     assert all("duration_min" in r["message"] and "Fix:" in r["message"] for r in refused)
     assert (out / "heatmap.png").exists()
+    # the report: every point that ran, every refused one with the schema's message, the
+    # heatmap embedded, the ledger's rows for the scenario, the banner
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert report.count('<tr><td class="num">') == 2
+    assert report.count("duration_min = 600") == 2
+    assert str(markupsafe.escape(refused[0]["message"])) in report
+    assert report.count("data:image/png;base64,") == 1
+    assert "C12" in report and "C13" in report
+    assert report.count("Illustrative teaching model, not clinical") >= 2
 
 
 @pytest.mark.parametrize(
