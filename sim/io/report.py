@@ -35,12 +35,8 @@ def write_report(
     the report, for the caller to print.
     """
     folder = Path(folder)
-    try:
-        html = render_report(report_context(title, command, results, figures_in(folder), headlines))
-    except ReportUnavailable as exc:
-        return f"note: {exc}"
-    (folder / REPORT).write_text(html, encoding="utf-8")
-    return None
+    context = report_context(title, command, results, figures_in(folder), headlines)
+    return _write(folder, context, "report.html.j2")
 
 
 def write_comparison_report(folder: Path, comparison: Any, title: str, command: str) -> str | None:
@@ -52,18 +48,23 @@ def write_comparison_report(folder: Path, comparison: Any, title: str, command: 
     return write_report(folder, title, command, comparison.results, headlines(comparison))
 
 
+def _write(folder: Path, context: dict[str, Any], template: str) -> str | None:
+    """Render ``template`` into ``folder/report.html``; the note instead when Jinja2 is missing."""
+    try:
+        html = render_report(context, template)
+    except ReportUnavailable as exc:
+        return f"note: {exc}"
+    (folder / REPORT).write_text(html, encoding="utf-8")
+    return None
+
+
 def write_trial_report(folder: Path, result: Any, command: str = "musclebrain trial") -> str | None:
     """``report.html`` of a virtual trial; ``None``, or the note when Jinja2 is missing."""
     from sim.presentation.report.trial import TRIAL_CAPTIONS, trial_context
 
     folder = Path(folder)
-    context = trial_context(result, figures_in(folder, TRIAL_CAPTIONS), command)
-    try:
-        html = render_report(context, "trial.html.j2")
-    except ReportUnavailable as exc:
-        return f"note: {exc}"
-    (folder / REPORT).write_text(html, encoding="utf-8")
-    return None
+    return _write(folder, trial_context(result, figures_in(folder, TRIAL_CAPTIONS), command),
+                  "trial.html.j2")  # fmt: skip
 
 
 def write_sweep_report(folder: Path, result: Any, metric: str, command: str) -> str | None:
@@ -71,10 +72,5 @@ def write_sweep_report(folder: Path, result: Any, metric: str, command: str) -> 
     from sim.presentation.report.sweep import SWEEP_CAPTIONS, sweep_context
 
     folder = Path(folder)
-    context = sweep_context(result, metric, figures_in(folder, SWEEP_CAPTIONS), command)
-    try:
-        html = render_report(context, "sweep.html.j2")
-    except ReportUnavailable as exc:
-        return f"note: {exc}"
-    (folder / REPORT).write_text(html, encoding="utf-8")
-    return None
+    figures = figures_in(folder, SWEEP_CAPTIONS)
+    return _write(folder, sweep_context(result, metric, figures, command), "sweep.html.j2")
