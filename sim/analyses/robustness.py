@@ -65,8 +65,15 @@ DIRECTIONS: tuple[Direction, ...] = (
 """Every two-scenario direction of the ledger on a summary metric."""
 
 
+CONDITIONS = {
+    "innervation_frac": "describes the participant (the share of muscle recruited: 1 when "
+    "intact), not an uncertain rate; drawn, it made the intact side of C4 partly denervated",
+}
+"""Illustrative parameters that are not drawn, with the reason: they set a scenario's condition."""
+
+
 def illustrative_names() -> tuple[str, ...]:
-    """The illustrative parameters that can vary (lower bound below upper)."""
+    """The illustrative parameters that can vary (lower bound below upper), conditions aside."""
     from sim.model.parameters import Parameters
 
     return tuple(
@@ -74,6 +81,7 @@ def illustrative_names() -> tuple[str, ...]:
         for n in Parameters.names()
         if Parameters.spec(n)["source"] == "illustrative"
         and Parameters.spec(n)["lower"] < Parameters.spec(n)["upper"]
+        and n not in CONDITIONS
     )
 
 

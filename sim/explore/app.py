@@ -32,7 +32,8 @@ from typing import Any
 
 from sim.errors import InputError, MusclebrainError, RequestTooLarge
 from sim.explore import views
-from sim.explore.controls import Built, build_scenario, catalogue
+from sim.explore.controls import catalogue
+from sim.explore.settings import Built, build_scenario
 from sim.running.results import Result
 
 MAX_BODY = 64 * 1024

@@ -18,6 +18,7 @@ import yaml
 
 from sim.errors import InputError, ScenarioError
 from sim.explore import controls as ctl
+from sim.explore import settings as st
 from sim.input.scenario import load_scenario
 from sim.running.simulation import simulate
 from tests.conftest import ROOT
@@ -60,19 +61,19 @@ def test_every_control_has_a_value_for_every_shipped_scenario() -> None:
 
 
 def test_an_untouched_base_is_the_shipped_scenario() -> None:
-    built = ctl.build_scenario({"base": "detraining", "changes": {}})
+    built = st.build_scenario({"base": "detraining", "changes": {}})
     assert built.scenario == load_scenario("detraining")
 
 
 def test_training_days_spread_over_the_week() -> None:
-    assert ctl.spread_days(2) == ["mon", "thu"]
-    assert ctl.spread_days(3) == ["mon", "wed", "fri"]
-    assert ctl.spread_days(7) == ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-    assert ctl.spread_days(0) == []
+    assert st.spread_days(2) == ["mon", "thu"]
+    assert st.spread_days(3) == ["mon", "wed", "fri"]
+    assert st.spread_days(7) == ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    assert st.spread_days(0) == []
 
 
 def test_regimen_controls_rebuild_the_week() -> None:
-    built = ctl.build_scenario({"base": "combined", "changes": {"hiit_per_week": 2,
+    built = st.build_scenario({"base": "combined", "changes": {"hiit_per_week": 2,
                                                                 "resistance_sets": 5}})  # fmt: skip
     (block,) = built.scenario.blocks
     kinds = [s.modality for s in block.sessions]
@@ -84,10 +85,10 @@ def test_regimen_controls_rebuild_the_week() -> None:
 def test_length_change_fits_a_multi_block_scenario() -> None:
     base = load_scenario("detraining")
     assert len(base.blocks) >= 1
-    built = ctl.build_scenario({"base": "detraining", "changes": {"duration_weeks": 10}})
+    built = st.build_scenario({"base": "detraining", "changes": {"duration_weeks": 10}})
     assert sum(b.weeks for b in built.scenario.blocks) == 10
-    assert ctl.fit_blocks([{"weeks": 4}, {"weeks": 4}], 6) == [{"weeks": 4}, {"weeks": 2}]
-    assert ctl.fit_blocks([{"weeks": 4}], 9) == [{"weeks": 9}]
+    assert st.fit_blocks([{"weeks": 4}, {"weeks": 4}], 6) == [{"weeks": 4}, {"weeks": 2}]
+    assert st.fit_blocks([{"weeks": 4}], 9) == [{"weeks": 9}]
 
 
 @pytest.mark.parametrize(
@@ -106,7 +107,7 @@ def test_length_change_fits_a_multi_block_scenario() -> None:
 )  # fmt: skip
 def test_refused_settings_get_the_schemas_message(settings: Any, words: str) -> None:
     with pytest.raises(ScenarioError) as info:
-        ctl.build_scenario(settings)
+        st.build_scenario(settings)
     assert words in str(info.value)
     assert (
         "Fix:" in str(info.value) or "must be" in str(info.value) or "less than" in str(info.value)
@@ -115,16 +116,16 @@ def test_refused_settings_get_the_schemas_message(settings: Any, words: str) -> 
 
 def test_a_refusal_names_the_controls_behind_the_fields() -> None:
     with pytest.raises(ScenarioError) as info:
-        ctl.build_scenario({"base": "combined", "changes": {"hiit_per_week": 1,
+        st.build_scenario({"base": "combined", "changes": {"hiit_per_week": 1,
                                                             "hiit_intervals": 12}})  # fmt: skip
     assert str(info.value).endswith('In the explorer: "HIIT session minutes" and "HIIT intervals".')
     with pytest.raises(ScenarioError) as info:
-        ctl.build_scenario({"base": "combined", "changes": {"age_years": 12}})
+        st.build_scenario({"base": "combined", "changes": {"age_years": 12}})
     assert str(info.value).endswith('In the explorer: "Age".')
 
 
 def test_adherence_controls_reach_the_scenario() -> None:
-    built = ctl.build_scenario(
+    built = st.build_scenario(
         {"base": "supervised", "changes": {"attendance": 0.5, "intensity_fidelity": 0.7}}
     )
     assert built.scenario.adherence.attendance == 0.5
@@ -134,7 +135,7 @@ def test_adherence_controls_reach_the_scenario() -> None:
 
 
 def test_downloaded_file_reproduces_the_run(tmp_path: Path) -> None:
-    built = ctl.build_scenario({"base": "resistance", "changes": {"age_years": 72,
+    built = st.build_scenario({"base": "resistance", "changes": {"age_years": 72,
                                                                   "resistance_pct_1rm": 80}})  # fmt: skip
     path = tmp_path / "s.yaml"
     path.write_text(built.yaml_text())
@@ -172,7 +173,7 @@ def test_run_gives_headline_curves_and_control_values(client: Any) -> None:
     out = response.json()
     assert out["name"] == "combined_explored" and out["values"]["age_years"] == 70
     assert [h["key"] for h in out["headline"]][-2:] == ["reserve_final", "cognition_z_final"]
-    expected = simulate(ctl.build_scenario({"base": "combined",
+    expected = simulate(st.build_scenario({"base": "combined",
                                             "changes": {"age_years": 70}}).scenario)  # fmt: skip
     assert {h["key"]: h["value"] for h in out["headline"]} == {
         h["key"]: expected.metrics[h["key"]] for h in out["headline"]
