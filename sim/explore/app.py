@@ -15,7 +15,8 @@ Endpoints (all JSON in and out unless said otherwise; bodies are bounded by ``MA
 - ``POST /api/compare``: ``{"items": [settings, ...]}`` (at most 4) gives the slow states of
   each, side by side, and their headline metrics.
 - ``POST /api/scenario``: the scenario file of the settings (YAML, ``musclebrain run`` gives
-  the same numbers); ``POST /api/report``: the HTML report of the view.
+  the same numbers); ``POST /api/report``: the HTML report of the settings, or with
+  ``{"items": [...]}`` of the regimens side by side.
 
 Nothing here reads or writes a file other than the shipped scenarios (by name), the claims
 ledger and the page's own three files. No request leaves the machine.
@@ -163,7 +164,7 @@ def create_app() -> Any:
             raise InputError(f"<explorer>: views: give some of {', '.join(DETAIL)}.")
         return {name: DETAIL[name](result) for name in DETAIL if name in wanted}
 
-    def do_compare(body: Any) -> dict[str, Any]:
+    def pinned(body: Any) -> list[tuple[str, Result]]:
         items = body.get("items") if isinstance(body, dict) else None
         if not isinstance(items, list) or not 1 <= len(items) <= MAX_COMPARE:
             raise InputError(
@@ -173,6 +174,10 @@ def create_app() -> Any:
         for i, settings in enumerate(items):
             built, result = engine.result(settings)
             results.append((f"{i + 1}. {built.scenario.name}", result))
+        return results
+
+    def do_compare(body: Any) -> dict[str, Any]:
+        results = pinned(body)
         return {
             "panels": views.compare_view(results),
             "rows": [{"label": lbl, "headline": views.headline(r)} for lbl, r in results],
@@ -187,12 +192,15 @@ def create_app() -> Any:
         )
 
     def do_report(body: Any) -> Response:
-        built, result = engine.result(_settings_of(body))
-        html = report_html(result)
+        if isinstance(body, dict) and "items" in body:  # the side-by-side view
+            html, name = comparison_report_html(pinned(body)), "side_by_side"
+        else:
+            built, result = engine.result(_settings_of(body))
+            html, name = report_html(result), built.scenario.name
         return Response(
             html,
             media_type="text/html; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{built.scenario.name}.html"'},
+            headers={"Content-Disposition": f'attachment; filename="{name}.html"'},
         )
 
     async def page(request: Request) -> Response:
@@ -250,6 +258,28 @@ def catalogue_with_claims() -> dict[str, Any]:
     return {**catalogue(), "claims": rows}
 
 
+def _png(fig: Any) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=110)
+    return buffer.getvalue()
+
+
+def comparison_report_html(results: list[tuple[str, Result]]) -> str:
+    """The HTML report of regimens side by side (as ``musclebrain compare`` writes it)."""
+    from sim.analyses.compare import Comparison, Entry
+    from sim.presentation.plots.compare import plot_comparison
+    from sim.presentation.report.context import FIGURE_CAPTIONS, Figure, report_context
+    from sim.presentation.report.render import render_report
+    from sim.presentation.text.compare import headlines
+
+    comparison = Comparison(tuple(Entry(lbl, r.scenario, r) for lbl, r in results))
+    figures = [Figure(name, FIGURE_CAPTIONS[name], _png(fig))
+               for name, fig in plot_comparison(comparison).items()]  # fmt: skip
+    title = "Regimens side by side (from the explorer)"
+    return render_report(report_context(title, "musclebrain explore", results, figures,
+                                        headlines(comparison)))  # fmt: skip
+
+
 def report_html(result: Result) -> str:
     """The HTML report of one run, figures drawn in memory (as ``musclebrain run`` writes it)."""
     from sim.presentation.plots.performance import plot_performance
@@ -258,12 +288,9 @@ def report_html(result: Result) -> str:
     from sim.presentation.report.context import FIGURE_CAPTIONS, Figure, report_context
     from sim.presentation.report.render import render_report
 
-    figures = []
-    for name, draw in (("session.png", plot_session), ("overview.png", plot_run),
-                       ("performance.png", plot_performance)):  # fmt: skip
-        buffer = io.BytesIO()
-        draw(result).savefig(buffer, format="png", dpi=110)
-        figures.append(Figure(name, FIGURE_CAPTIONS[name], buffer.getvalue()))
+    figures = [Figure(name, FIGURE_CAPTIONS[name], _png(draw(result)))
+               for name, draw in (("session.png", plot_session), ("overview.png", plot_run),
+                                  ("performance.png", plot_performance))]  # fmt: skip
     title = f"{result.name}: what the regimen does (from the explorer)"
     return render_report(report_context(title, "musclebrain explore", [(result.name, result)],
                                          figures))  # fmt: skip

@@ -171,6 +171,9 @@ def test_explorer_in_chromium(browser, server, tmp_path: Path) -> None:  # type:
     page.wait_for_function("document.querySelectorAll('#compare-table tr').length === 3")
     assert page.locator("#compare .chart > svg").count() == 6
     page.screenshot(path=str(SHOTS / "explorer-compare.png"), full_page=True)
+    with page.expect_download() as info:
+        page.locator("#download-report").click()
+    assert info.value.suggested_filename == "side_by_side.html"
 
     # The claims tour: a claim, its scenarios' curves, its verdict.
     page.locator('.tabs button[data-tab="claims"]').click()

@@ -241,6 +241,11 @@ def test_scenario_and_report_downloads(client: Any, tmp_path: Path) -> None:
     report = client.post("/api/report", json=body)
     assert report.status_code == 200 and "Illustrative teaching model" in report.text
     assert report.text.count("data:image/png;base64,") == 3
+    items = [{"base": n, "changes": {}} for n in ("aerobic", "resistance")]
+    side = client.post("/api/report", json={"items": items})
+    assert side.headers["content-disposition"] == 'attachment; filename="side_by_side.html"'
+    assert "1. aerobic" in side.text and "2. resistance" in side.text
+    assert side.text.count("data:image/png;base64,") == 3  # slow states, bars, acute
 
 
 def test_claims_tour_rows_name_shipped_scenarios(client: Any) -> None:

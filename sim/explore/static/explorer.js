@@ -268,7 +268,10 @@ function loadBase(name) {
 }
 
 async function download(path, fallback) {
-  const response = await post(path, { settings: settings(), seq: 0, page: state.page + "-dl" });
+  // On the side-by-side tab with regimens pinned, the report is of those regimens.
+  const tab = document.querySelector('.tabs button[aria-selected="true"]').dataset.tab;
+  const what = path === "/api/report" && tab === "compare" && state.pins.length ? { items: state.pins } : { settings: settings() };
+  const response = await post(path, { ...what, seq: 0, page: state.page + "-dl" });
   if (!response.ok) { showError((await response.json()).error); return; }
   const disposition = response.headers.get("Content-Disposition") || "";
   const name = (disposition.match(/filename="([^"]+)"/) || [])[1] || fallback;
