@@ -73,28 +73,20 @@ CONDITIONS = {
 
 
 def illustrative_names() -> tuple[str, ...]:
-    """The illustrative parameters that can vary (lower bound below upper), conditions aside."""
-    from sim.model.parameters import Parameters
+    """The illustrative parameters that can vary (those Sobol varies), conditions aside."""
+    from sim.analyses.sensitivity import parameter_names
 
-    return tuple(
-        n
-        for n in Parameters.names()
-        if Parameters.spec(n)["source"] == "illustrative"
-        and Parameters.spec(n)["lower"] < Parameters.spec(n)["upper"]
-        and n not in CONDITIONS
-    )
+    return tuple(n for n in parameter_names("sobol") if n not in CONDITIONS)
 
 
 def draws(n: int, seed: int, names: Sequence[str]) -> np.ndarray:
     """``n`` parameter sets (rows), a Latin hypercube over the table's bounds."""
     from scipy.stats import qmc
 
-    from sim.model.parameters import Parameters
+    from sim.analyses.sensitivity import parameter_bounds
 
-    unit = qmc.LatinHypercube(d=len(names), seed=seed).random(n)
-    lo = np.array([Parameters.spec(k)["lower"] for k in names], dtype=float)
-    hi = np.array([Parameters.spec(k)["upper"] for k in names], dtype=float)
-    return lo + unit * (hi - lo)
+    lo, hi = np.array(parameter_bounds(names), dtype=float).T
+    return lo + qmc.LatinHypercube(d=len(names), seed=seed).random(n) * (hi - lo)
 
 
 def scenario_metrics(

@@ -97,11 +97,15 @@ def sample(method: str, names: Sequence[str], n: int, seed: int) -> np.ndarray:
     return np.asarray(sobol.sample(problem, n, calc_second_order=False, seed=seed, scramble=True))
 
 
-def _problem(names: Sequence[str]) -> dict[str, Any]:
+def parameter_bounds(names: Sequence[str]) -> list[list[float]]:
+    """``[lower, upper]`` of each parameter, from the parameter table."""
     from sim.model.parameters import Parameters
 
-    bounds = [[Parameters.spec(n)["lower"], Parameters.spec(n)["upper"]] for n in names]
-    return {"num_vars": len(names), "names": list(names), "bounds": bounds}
+    return [[Parameters.spec(n)["lower"], Parameters.spec(n)["upper"]] for n in names]
+
+
+def _problem(names: Sequence[str]) -> dict[str, Any]:
+    return {"num_vars": len(names), "names": list(names), "bounds": parameter_bounds(names)}
 
 
 def run_rows(

@@ -49,12 +49,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"musclebrain {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def add_force(p: argparse.ArgumentParser) -> None:
+    def add_outputs(p: argparse.ArgumentParser, default: str, figures: str) -> None:
+        """``--out`` (default folder ``default``), ``--force`` and ``--no-plots``."""
+        p.add_argument("--out", help=f"output folder (default {default})")
         p.add_argument(
             "--force",
             action="store_true",
             help="replace earlier musclebrain results in --out (only the files it wrote)",
         )
+        p.add_argument("--no-plots", action="store_true", help=f"skip {figures}")
 
     def command(name: str, **kwargs: Any) -> argparse.ArgumentParser:
         """A subcommand whose help ends with what it writes and examples (EPILOGS)."""
@@ -70,7 +73,6 @@ def build_parser() -> argparse.ArgumentParser:
         help="run one scenario file",
     )
     run.add_argument("scenario", help="scenario YAML file, or a shipped scenario's name")
-    run.add_argument("--out", help="output folder (default outputs/<scenario name>/)")
     run.add_argument(
         "--sample-min",
         type=positive_minutes,
@@ -79,8 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
         "2,000,000 rows is refused unless MUSCLEBRAIN_MAX_ROWS says more",
     )
     run.add_argument("--seed", type=seed, default=None, help="override the scenario's seed")
-    add_force(run)
-    run.add_argument("--no-plots", action="store_true", help="skip the figure")
+    add_outputs(run, "outputs/<scenario name>/", "the figure")
     run.set_defaults(func=cmd_run)
 
     val = command(
@@ -105,9 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="run several scenarios into one comparison",
     )
     cmp.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="scenario YAML files")
-    cmp.add_argument("--out", help="output folder (default outputs/compare/)")
-    add_force(cmp)
-    cmp.add_argument("--no-plots", action="store_true", help="skip the figures")
+    add_outputs(cmp, "outputs/compare/", "the figures")
     cmp.set_defaults(func=cmd_compare)
 
     demo = command(
@@ -130,7 +129,6 @@ def build_parser() -> argparse.ArgumentParser:
         help="a virtual trial: arms of sampled people, effect sizes",
     )
     tri.add_argument("trial", help="trial YAML file (see scenarios/trials/)")
-    tri.add_argument("--out", help="output folder (default outputs/<trial name>/)")
     tri.add_argument(
         "--n-per-arm",
         type=people,
@@ -150,8 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument(
         "--scheduler", default=None, metavar="ADDRESS", help="run on an existing Dask cluster"
     )
-    add_force(tri)
-    tri.add_argument("--no-plots", action="store_true", help="skip the figures")
+    add_outputs(tri, "outputs/<trial name>/", "the figures")
     tri.set_defaults(func=cmd_trial)
 
     swp = command(
@@ -173,9 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="reserve_final",
         help="the summary metric the figure shows (default reserve_final)",
     )
-    swp.add_argument("--out", help="output folder (default outputs/<scenario name>-sweep/)")
-    add_force(swp)
-    swp.add_argument("--no-plots", action="store_true", help="skip the figure")
+    add_outputs(swp, "outputs/<scenario name>-sweep/", "the figure")
     swp.set_defaults(func=cmd_sweep)
 
     sen = command(
@@ -203,9 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="Morris trajectories (default 4) or Sobol base samples, a power of 2 (default 64)",
     )
     sen.add_argument("--seed", type=seed, default=0, help="seed of the sampling (default 0)")
-    sen.add_argument("--out", help="output folder (default outputs/sensitivity/)")
-    add_force(sen)
-    sen.add_argument("--no-plots", action="store_true", help="skip the figure")
+    add_outputs(sen, "outputs/sensitivity/", "the figure")
     sen.set_defaults(func=cmd_sensitivity)
 
     sbml = command(

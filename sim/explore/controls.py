@@ -23,6 +23,7 @@ from sim.input.scenario import (
     AerobicSession,
     Intervals,
     Participant,
+    Progression,
     Recovery,
     ResistanceSession,
     Scenario,
@@ -167,12 +168,7 @@ CONTROLS: tuple[Control, ...] = (
     _slider("resistance_sets", "Sets per muscle group", "regimen", ResistanceSession, "sets", 1),
     _slider("resistance_reps", "Reps per set", "regimen", ResistanceSession, "reps", 1),
     _choice("resistance_movements", "Movements", "regimen", ResistanceSession, "movements"),
-    Control(
-        "progression",
-        "Progression rule",
-        "programme",
-        options=("none", "linear", "double", "autoregulated"),
-    ),
+    _choice("progression", "Progression rule", "programme", Progression, "rule"),
     _slider(
         "duration_weeks",
         "Programme length",

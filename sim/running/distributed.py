@@ -7,7 +7,7 @@ chunks doubled the CPU time when measured), run in a single-threaded worker *pro
 run touches process-wide state such as the BLAS thread pool, which every chunk limits to
 one thread: :func:`sim.running.ensemble.one_blas_thread`).
 
-- :func:`in_process`: every chunk here, one after another (the default).
+- :func:`sim.running.ensemble.run_ensemble`: every chunk here, one after another (the default).
 - :func:`dask_runner`: ``workers=N`` starts a local cluster of N single-threaded worker
   processes on 127.0.0.1 for the duration of the ``with`` block; ``scheduler=ADDRESS`` uses
   an existing cluster (its workers need musclebrain installed).
@@ -27,7 +27,6 @@ from sim.running.ensemble import (
     EnsembleResult,
     merge,
     run_chunk,
-    run_ensemble,
 )
 
 INSTALL = "pip install 'musclebrain[distributed]'"
@@ -35,11 +34,6 @@ TRIM = "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_"
 
 Runner = Callable[[Ensemble, "int | None"], EnsembleResult]
 """How an ensemble is run: ``runner(ensemble, chunk_size)`` gives its result."""
-
-
-def in_process(ensemble: Ensemble, chunk_size: int | None = None) -> EnsembleResult:
-    """Every chunk in this process (:func:`sim.running.ensemble.run_ensemble`)."""
-    return run_ensemble(ensemble, chunk_size)
 
 
 @dataclass(frozen=True)

@@ -109,9 +109,7 @@ def test_refused_settings_get_the_schemas_message(settings: Any, words: str) -> 
     with pytest.raises(ScenarioError) as info:
         st.build_scenario(settings)
     assert words in str(info.value)
-    assert (
-        "Fix:" in str(info.value) or "must be" in str(info.value) or "less than" in str(info.value)
-    )
+    assert "Fix:" in str(info.value)
 
 
 def test_a_refusal_names_the_controls_behind_the_fields() -> None:

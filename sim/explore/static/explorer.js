@@ -201,23 +201,22 @@ function renderSession(session) {
   document.getElementById("session-about").textContent = `${session.about}. ${session.caption}`;
 }
 
-function renderWhy(why_) {
-  const out = { why: why_ };
-  const why = document.getElementById("why");
-  const t1 = el("table", { class: "numbers" }), h1 = el("tr");
-  h1.append(el("th", {}, "Regimen"), ...out.why.parts.map((p) => el("th", {}, p)), el("th", {}, "change"));
-  t1.append(h1);
-  for (const r of out.why.rows) {
-    const tr = el("tr"); tr.append(el("td", {}, r.arm), ...r.cells.map((c) => el("td", {}, c)), el("td", {}, r.total)); t1.append(tr);
+// A table of text cells: one header row, then the body rows.
+function table(head, rows) {
+  const t = el("table", { class: "numbers" }), tr = el("tr");
+  tr.append(...head.map((h) => el("th", {}, h)));
+  t.append(tr);
+  for (const cells of rows) {
+    const row = el("tr"); row.append(...cells.map((c) => el("td", {}, c))); t.append(row);
   }
-  const words = out.why.rows.map((r) => el("p", {}, r.largest));
-  const t2 = el("table", { class: "numbers" }), h2 = el("tr");
-  h2.append(el("th", {}, "Brain BDNF's sources [% of its drive]"), ...out.why.sources.map((p) => el("th", {}, p)));
-  t2.append(h2);
-  for (const r of out.why.source_rows) {
-    const tr = el("tr"); tr.append(el("td", {}, r.arm), ...r.cells.map((c) => el("td", {}, c))); t2.append(tr);
-  }
-  why.replaceChildren(t1, ...words, t2);
+  return t;
+}
+
+function renderWhy(why) {
+  const parts = table(["Regimen", ...why.parts, "change"], why.rows.map((r) => [r.arm, ...r.cells, r.total]));
+  const words = why.rows.map((r) => el("p", {}, r.largest));
+  const sources = table(["Brain BDNF's sources [% of its drive]", ...why.sources], why.source_rows.map((r) => [r.arm, ...r.cells]));
+  document.getElementById("why").replaceChildren(parts, ...words, sources);
 }
 
 function syncControls() {
