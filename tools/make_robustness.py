@@ -7,9 +7,10 @@ Usage::
 
 Every two-scenario direction of the ledger (:data:`sim.analyses.robustness.DIRECTIONS`) is
 checked in each of ``--draws`` parameter sets (the illustrative parameters together, a Latin
-hypercube over the parameter table's bounds, ``--seed``); the scenarios run in two processes.
-``tests/integration/test_robustness.py`` re-runs the first draws and fails when the committed
-values are stale, and checks that the column says what the JSON says.
+hypercube over the parameter table's bounds, ``--seed``): the draws of a scenario run as the
+members of one ensemble, the scenarios in two processes. ``tests/integration/test_robustness.py``
+re-runs the draws of some directions and fails when the committed values are stale, and checks
+that the column says what the JSON says.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def ledger_text(data: dict) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--draws", type=int, default=32)
+    parser.add_argument("--draws", type=int, default=128)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--check", action="store_true")
     args = parser.parse_args()

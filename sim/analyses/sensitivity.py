@@ -14,7 +14,7 @@ body works.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -114,13 +114,22 @@ def run_rows(
     rows: np.ndarray,
     metrics: Sequence[str],
     progress: Callable[[int, int, str], None] | None = None,
+    mapper: Callable[..., Iterable[Any]] = map,
 ) -> np.ndarray:
-    """Each metric of ``scenario`` for each row of parameter values (shape ``(rows, metrics)``)."""
+    """Each metric of ``scenario`` for each row of parameter values (shape ``(rows, metrics)``).
+
+    The rows run as members of ensembles (:mod:`sim.running.parameter_sets`, blocks run by
+    ``mapper``) unless a metric needs the time series (a peak or a time average: then every
+    row is a single run, here).
+    """
     from sim.model.parameters import Parameters
+    from sim.running.parameter_sets import ENSEMBLE_METRICS, run_parameter_sets
     from sim.running.simulation import simulate
 
     kept = {k: v for k, v in scenario.parameters.items() if k not in names}
     base = scenario.with_changes(parameters=kept)
+    if all(m in ENSEMBLE_METRICS for m in metrics):
+        return run_parameter_sets(base, names, rows, metrics, mapper, progress)
     out = np.empty((len(rows), len(metrics)))
     for i, row in enumerate(rows):
         if progress is not None and (i % 50 == 0 or i == len(rows) - 1):
@@ -157,8 +166,9 @@ def sensitivity(
     seed: int = 0,
     chosen: Sequence[str] | None = None,
     progress: Callable[[int, int, str], None] | None = None,
+    mapper: Callable[..., Iterable[Any]] = map,
 ) -> Sensitivity:
-    """The indices of every metric of every scenario.
+    """The indices of every metric of every scenario (``mapper``: see :func:`run_rows`).
 
     Examples
     --------
@@ -170,7 +180,7 @@ def sensitivity(
     rows = sample(method, names, n, seed)
     found: list[Indices] = []
     for scenario in scenarios:
-        y = run_rows(scenario, names, rows, metrics, progress)
+        y = run_rows(scenario, names, rows, metrics, progress, mapper)
         for j, metric in enumerate(metrics):
             values = analyse(method, names, rows, y[:, j], seed)
             found.append(Indices(scenario.name, metric, tuple(names), values))

@@ -59,6 +59,20 @@ def build_parser() -> argparse.ArgumentParser:
         )
         p.add_argument("--no-plots", action="store_true", help=f"skip {figures}")
 
+    def add_where(p: argparse.ArgumentParser) -> None:
+        """``--workers N`` or ``--scheduler ADDRESS``: where an ensemble's tasks run."""
+        where = p.add_mutually_exclusive_group()
+        where.add_argument(
+            "--workers",
+            type=workers,
+            default=None,
+            help="run on a local Dask cluster of N worker processes (needs [distributed]); "
+            "the results are the same as without",
+        )
+        where.add_argument(
+            "--scheduler", default=None, metavar="ADDRESS", help="run on an existing Dask cluster"
+        )
+
     def command(name: str, **kwargs: Any) -> argparse.ArgumentParser:
         """A subcommand whose help ends with what it writes and examples (EPILOGS)."""
         return sub.add_parser(
@@ -137,17 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
         "100,000 unless MUSCLEBRAIN_MAX_PEOPLE_PER_ARM says more)",
     )
     tri.add_argument("--seed", type=seed, default=None, help="override the trial's seed")
-    where = tri.add_mutually_exclusive_group()
-    where.add_argument(
-        "--workers",
-        type=workers,
-        default=None,
-        help="run on a local Dask cluster of N worker processes (needs [distributed]); the "
-        "results are the same as without",
-    )
-    where.add_argument(
-        "--scheduler", default=None, metavar="ADDRESS", help="run on an existing Dask cluster"
-    )
+    add_where(tri)
     add_outputs(tri, "outputs/<trial name>/", "the figures")
     tri.set_defaults(func=cmd_trial)
 
@@ -198,6 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="Morris trajectories (default 4) or Sobol base samples, a power of 2 (default 64)",
     )
     sen.add_argument("--seed", type=seed, default=0, help="seed of the sampling (default 0)")
+    add_where(sen)
     add_outputs(sen, "outputs/sensitivity/", "the figure")
     sen.set_defaults(func=cmd_sensitivity)
 

@@ -301,7 +301,11 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else Path("outputs") / "sensitivity"
     folder = OutputFolder(out, "sensitivity", args.force, inputs=tuple(paths))
     folder.check()
-    result = sensitivity(scenarios, args.method, metrics, n, args.seed, chosen, _progress)
+    with _runner(args) as runner:
+        mapper = map if runner is None else runner.map
+        result = sensitivity(
+            scenarios, args.method, metrics, n, args.seed, chosen, _progress, mapper
+        )
     with folder.writing() as tmp:
         written = write_sensitivity(result, tmp, plots=not args.no_plots)
     print(f"{args.method}: {len(result.names)} parameters, {result.runs} runs per scenario")

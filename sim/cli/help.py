@@ -69,7 +69,8 @@ needs SALib: pip install 'musclebrain[sensitivity]'
 examples:
   musclebrain sensitivity combined                       # Morris over every parameter
   musclebrain sensitivity aerobic resistance --metric reserve_final --metric cognition_z_final
-  musclebrain sensitivity combined --method sobol --n 64 --params reserve_build_per_h,bdnf_synergy""",
+  musclebrain sensitivity combined --method sobol --n 64 --params reserve_build_per_h,bdnf_synergy
+  musclebrain sensitivity combined --method sobol --n 1024 --workers 2   # Dask, same results""",
     "export-sbml": """writes the SBML Level 3 file named by --out (needs the [sbml] extra)
 
 examples:

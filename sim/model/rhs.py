@@ -139,11 +139,12 @@ def observables(c: Constants, t: Any, y: np.ndarray) -> dict[str, Any]:
     }
 
 
-def linear_decay_rates(c: Constants) -> np.ndarray:
+def linear_decay_rates(c: Constants, n: int | None = None) -> np.ndarray:
     """Per-state first-order decay rates ``k`` [1/h] such that ``rhs = N(y) - k y``.
 
     The exponential integrator treats ``-k y`` exactly and the remainder ``N`` explicitly, so
-    ``k`` should hold each state's own (stiff) clearance or time constant.
+    ``k`` should hold each state's own (stiff) clearance or time constant. Shape
+    ``(N_STATES,)``, or ``(N_STATES, n)`` for constants that differ between ``n`` members.
     """
     rates = {name: 0.0 for name in STATE_NAMES}
     rates.update(
@@ -169,4 +170,5 @@ def linear_decay_rates(c: Constants) -> np.ndarray:
         fitness_pending=1.0 / c.adaptation_lag_tau_h,
         reserve_built=1.0 / c.reserve_decay_tau_h,
     )
-    return np.array([np.asarray(rates[name], dtype=float) for name in STATE_NAMES])
+    shape = () if n is None else (n,)
+    return np.array([np.broadcast_to(rates[name], shape) for name in STATE_NAMES], dtype=float)

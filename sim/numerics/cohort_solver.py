@@ -52,7 +52,7 @@ from sim.model.constants import Constants
 from sim.model.drive import Drive
 from sim.model.rhs import initial_state, linear_decay_rates, rhs
 from sim.numerics.etd3 import DEFAULT_EXP_SETTINGS, ExponentialSettings
-from sim.numerics.expint import ExponentialIntegrator
+from sim.numerics.expint import ExponentialIntegrator, segment_failure
 from sim.numerics.linear_operator import LinearOperator
 
 COHORT_SETTINGS = dataclasses.replace(DEFAULT_EXP_SETTINGS, rtol=2e-3)
@@ -192,12 +192,7 @@ class CohortIntegrator(ExponentialIntegrator):
             return inv_tol * w.step(c, drive, t, h, weights, V, W, lam, origin, s.floor)
 
         def failure(reason: str) -> SolverError:
-            if not np.all(np.isfinite(w.y1)):
-                reason = "a state became non-finite"
-            return SolverError(
-                f"integration failed on segment {label} [{t0:.4f} h, {t1:.4f} h] "
-                f"(drive {_describe(drive)}): {reason}"
-            )
+            return segment_failure(label, (t0, t1), describe_drive(drive), w.y1, reason)
 
         for t, h, last in self._controlled_steps(key, t0, t1, attempt, failure):
             w.accept()
@@ -304,7 +299,7 @@ def _cohort_weights(weights: tuple[np.ndarray, ...], V: np.ndarray) -> tuple[np.
     return (*(w[..., None] for w in update), V * we[..., 0, None, :])
 
 
-def _describe(drive: Drive) -> str:
+def describe_drive(drive: Drive) -> str:
     """A drive in an error message: the largest value of each field over the cohort."""
     parts: list[Any] = [
         f"{name} max {float(np.max(getattr(drive, name))):.3g}"

@@ -215,12 +215,7 @@ class ExponentialIntegrator:
             )
 
         def failure(reason: str) -> SolverError:
-            if not np.all(np.isfinite(trial[1])):
-                reason = "the state became non-finite"
-            return SolverError(
-                f"integration failed on segment {label} [{t0:.4f} h, "
-                f"{t1:.4f} h] (drive {drive}): {reason}"
-            )
+            return segment_failure(label, (t0, t1), str(drive), trial[1], reason)
 
         for t, h, last in self._controlled_steps(key, t0, t1, attempt, failure):
             z1, y1, na, nb = trial
@@ -236,7 +231,7 @@ class ExponentialIntegrator:
     def _start(
         self, c: Constants, t0: float, y0: np.ndarray, drive: Drive
     ) -> tuple[LinearOperator, tuple[bool, ...]]:
-        """A segment's operator (rebuilt at the start of rest when due) and step-memory key."""
+        """A segment's operator and step-memory key."""
         active = drive.active
         kind = (
             active,
@@ -245,10 +240,14 @@ class ExponentialIntegrator:
         )
         key = kind if active else (False, *self._last_kind[1:])  # rest after what
         self._last_kind = kind
+        return self._operator(c, t0, y0, drive), key
+
+    def _operator(self, c: Constants, t0: float, y0: np.ndarray, drive: Drive) -> LinearOperator:
+        """The operator in use, rebuilt at the start of rest when due."""
         op = self._op
-        if op is None or (not active and not 0.0 <= t0 - op.t_h < self.settings.refresh_h):
+        if op is None or (not drive.active and not 0.0 <= t0 - op.t_h < self.settings.refresh_h):
             op = self._rebuild(c, t0, y0)
-        return op, key
+        return op
 
     def _step_weights(self, i: int | None, h: float) -> tuple[np.ndarray, ...]:
         """Weights of ladder step ``i``, or of the off-ladder step ``h`` if ``i`` is None."""
@@ -320,6 +319,19 @@ class ExponentialIntegrator:
         d2 = 4.0 * theta * (n0 - 2.0 * na + nb)
         modal = e * z + tau * (p1 * n0 + theta * (p2 * d1 + p3 * d2))
         return modal @ V.T
+
+
+def segment_failure(
+    label: str, span: tuple[float, float], drive: str, y: np.ndarray, reason: str
+) -> SolverError:
+    """The error of a failed segment: where, with which drive, and why (a non-finite state
+    in ``y``, the last step tried, or ``reason``)."""
+    if not np.all(np.isfinite(y)):
+        reason = "the state became non-finite"
+    return SolverError(
+        f"integration failed on segment {label} [{span[0]:.4f} h, {span[1]:.4f} h] "
+        f"(drive {drive}): {reason}"
+    )
 
 
 _integrators: weakref.WeakKeyDictionary[Constants, ExponentialIntegrator] = (

@@ -20,7 +20,8 @@ fitness (``bouchard1999``); attendance beta-distributed around the scenario's at
 model parameter's name to one value per person (checked by
 :func:`sim.running.members.member_parameter_matrix`), applied on top of the scenario's
 overrides; members whose fast rates differ are integrated with operators of their own
-(:class:`sim.numerics.cohort_solver.GroupedCohortIntegrator`).
+(:func:`sim.numerics.member_solver.cohort_integrator`: by groups of equal fast rates, or each
+member with an operator of its own when they nearly all differ).
 
 *Attendance draws.* By default one generator seeded by ``seed`` draws everybody's attendance,
 session by session (a cohort of one thus draws what :func:`sim.running.simulation.simulate` does
@@ -32,24 +33,25 @@ else is in the cohort (:mod:`sim.running.ensemble`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any
 
 import numpy as np
 
 from sim.input.population import Population
-from sim.input.regimen import HOURS_PER_WEEK, PlannedSession, expand_regimen
+from sim.input.regimen import HOURS_PER_WEEK, expand_regimen
 from sim.model.constants import COGNITIVE_STATUSES, GENOTYPES, Constants, Subject, compile_constants
-from sim.model.drive import MUSCLE_MASS_FRAC, REST, Drive, vo2max_frac_from_hrmax
+from sim.model.drive import REST, Drive
 from sim.model.parameters import Parameters
 from sim.model.rhs import initial_state, observables
 from sim.model.state import IX, STATE_NAMES
-from sim.numerics.cohort_solver import COHORT_SETTINGS, GroupedCohortIntegrator
+from sim.numerics.cohort_solver import COHORT_SETTINGS
 from sim.numerics.etd3 import ExponentialSettings
+from sim.numerics.member_solver import cohort_integrator
 from sim.running.members import member_parameter_matrix, member_parameters
 from sim.running.results import tidy_column
-from sim.running.schedule import hiit_segments, play, progressed_load
+from sim.running.schedule import CohortBout, CohortCoach, play
 
 GENOTYPE_CODES = GENOTYPES  # a person's genotype is an index into this
 
@@ -160,9 +162,15 @@ def cohort_constants(
                 ),
             ).__dict__
         )
+    return stack_constants(per_person)
+
+
+def stack_constants(per_member: Sequence[Mapping[str, Any]]) -> Constants:
+    """Members' constants (``Constants.__dict__`` each) as one :class:`Constants`: a float
+    where every member agrees, an array of one value per member where they differ."""
     merged: dict[str, Any] = {}
-    for key, value in per_person[0].items():
-        column = [d[key] for d in per_person]
+    for key, value in per_member[0].items():
+        column = [d[key] for d in per_member]
         same = callable(value) or all(v == value for v in column)
         merged[key] = value if same else np.asarray(column, dtype=float)
     merged["exp"] = np.exp
@@ -184,7 +192,7 @@ class CohortBody:
         label: str = "cohort",
     ) -> None:
         self.c, self.n, self.label = c.vectorised(), n, label
-        self.integrator = GroupedCohortIntegrator(c, n, settings)
+        self.integrator = cohort_integrator(c, n, settings)
         self.y = initial_state(c, n)
         self.t = 0.0
         self.assessments = np.asarray(assessments_h, dtype=float)
@@ -221,98 +229,6 @@ class CohortBody:
         """Integrate through a session (people who miss it have zero drive)."""
         for _t0, t1, drive in bout.segments:
             self._integrate(t1, drive)
-
-
-@dataclass(frozen=True)
-class CohortBout:
-    """One planned session for everybody: who did it, and its drive segments."""
-
-    start_h: float
-    end_h: float
-    modality: str
-    completed: np.ndarray
-    segments: tuple[tuple[float, float, Drive], ...]
-
-    @property
-    def happened(self) -> bool:
-        """Whether anybody did this session."""
-        return bool(self.completed.any())
-
-
-class CohortCoach:
-    """The progression rules and attendance of :class:`sim.running.schedule.Coach`, for arrays."""
-
-    def __init__(
-        self,
-        progression: Any,
-        adherence: Any,
-        attendance: np.ndarray,
-        rng: np.random.Generator,
-        draws: np.ndarray | None = None,
-    ) -> None:
-        self.rule, self.adherence, self.attendance, self.rng = (
-            progression,
-            adherence,
-            attendance,
-            rng,
-        )
-        self.draws = draws  # (N, sessions planned) uniforms, or None: draw from rng
-        self.loads: dict[tuple[int, int], np.ndarray] = {}
-
-    def decide(self, planned: PlannedSession, state: dict[str, np.ndarray]) -> CohortBout:
-        """Who attends the planned session, and its drive for each person.
-
-        A field nobody drives (the resistance fields of aerobic work, the aerobic one of
-        resistance work) stays the float 0.0: the right-hand side then skips its arithmetic.
-        """
-        s, start, end = planned.session, planned.start_h, planned.end_h
-        strength, fatigue = state["strength_rel"], state["fatigue"]
-        u = self.rng.random(len(strength)) if self.draws is None else self.draws[:, planned.index]
-        attends = u < self.attendance
-        factor = np.ones_like(strength)
-        if self.rule.rule == "autoregulated":
-            attends &= fatigue <= self.rule.skip_fatigue
-            factor = np.where(fatigue > self.rule.deload_fatigue, self.rule.deload_factor, 1.0)
-        on = attends.astype(float)
-        fidelity = float(self.adherence.intensity_fidelity)
-        if s.modality == "resistance":
-            pct = float(s.intensity_pct_1rm) / 100.0
-            key = (planned.block, planned.slot)
-            base = self.loads.setdefault(key, pct * strength)
-            load, self.loads[key] = progressed_load(
-                self.rule, pct, base, strength, planned.week_in_block
-            )
-            sets = np.maximum(1.0, np.round(s.sets * factor))
-            drive = Drive(
-                0.0,
-                load * factor * fidelity / strength * on,
-                sets / float(s.duration_h) * on,
-                MUSCLE_MASS_FRAC[s.movements] * on,
-            )
-            segments: tuple[tuple[float, float, Drive], ...] = ((start, end, drive),)
-        elif s.modality == "hiit":
-            segments = tuple(
-                (
-                    a,
-                    b,
-                    Drive(
-                        d.aerobic_frac_vo2max * factor * on,
-                        0.0,
-                        0.0,
-                        d.muscle_mass_frac * on,
-                    ),
-                )
-                for a, b, d in hiit_segments(start, s, fidelity)
-            )
-        else:
-            x = (
-                float(s.intensity_pct_vo2max) / 100.0
-                if s.intensity_pct_vo2max is not None
-                else vo2max_frac_from_hrmax(float(s.intensity_pct_hrmax))
-            )
-            drive = Drive(x * fidelity * factor * on, 0.0, 0.0, MUSCLE_MASS_FRAC["aerobic"] * on)
-            segments = ((start, end, drive),)
-        return CohortBout(start, end, s.modality, attends, segments)
 
 
 @dataclass(frozen=True)
@@ -353,6 +269,26 @@ def simulate_cohort(
     pop = pop or Population()
     params = (params or Parameters()).with_overrides(dict(scenario.parameters))
     matrix = member_parameter_matrix(member_params, people.n)
+    c = cohort_constants(params, people, pop, matrix)
+    attendance = np.clip(scenario.adherence.attendance * people.attendance_factor, 0.0, 1.0)
+    return play_cohort(
+        scenario, c, people.n, attendance, seed, attendance_draws, assessments_weeks, settings
+    )
+
+
+def play_cohort(
+    scenario: Any,
+    c: Constants,
+    n: int,
+    attendance: np.ndarray,
+    seed: int = 0,
+    attendance_draws: np.ndarray | None = None,
+    assessments_weeks: tuple[float, ...] | None = None,
+    settings: ExponentialSettings | None = None,
+) -> CohortResult:
+    """Play ``scenario``'s plan for ``n`` members with stacked constants ``c``
+    (:func:`stack_constants`) and attendance probabilities ``attendance``; the arguments
+    are those of :func:`simulate_cohort`."""
     training_end = scenario.duration_weeks * HOURS_PER_WEEK
     horizon = training_end + scenario.follow_up_weeks * HOURS_PER_WEEK
     weeks = assessments_weeks or (
@@ -361,15 +297,13 @@ def simulate_cohort(
         float(scenario.duration_weeks + scenario.follow_up_weeks),
     )
     times = np.unique(np.asarray(weeks, dtype=float) * HOURS_PER_WEEK)
-    c = cohort_constants(params, people, pop, matrix)
-    body = CohortBody(c, people.n, times, settings or COHORT_SETTINGS, scenario.name)
+    body = CohortBody(c, n, times, settings or COHORT_SETTINGS, scenario.name)
     rng = np.random.default_rng(seed)
-    attendance = np.clip(scenario.adherence.attendance * people.attendance_factor, 0.0, 1.0)
     plan = expand_regimen(scenario)
-    if attendance_draws is not None and np.shape(attendance_draws) != (people.n, len(plan)):
+    if attendance_draws is not None and np.shape(attendance_draws) != (n, len(plan)):
         raise ValueError(
             f"attendance_draws has shape {np.shape(attendance_draws)}: "
-            f"need ({people.n}, {len(plan)}), one per person and planned session"
+            f"need ({n}, {len(plan)}), one per person and planned session"
         )
     coach = CohortCoach(scenario.progression, scenario.adherence, attendance, rng, attendance_draws)
     log = play(plan, body, scenario.progression, scenario.adherence, rng, horizon, coach=coach)
@@ -379,6 +313,6 @@ def simulate_cohort(
     obs = observables(c, times[:, None], states.transpose(1, 0, 2))
     columns.update(obs)
     columns = {name: tidy_column(name, v) for name, v in columns.items()}
-    completed = np.sum([b.completed for b in log], axis=0) if log else np.zeros(people.n, dtype=int)
+    completed = np.sum([b.completed for b in log], axis=0) if log else np.zeros(n, dtype=int)
     assert states.shape[1] == len(STATE_NAMES) and IX.lactate_mmol_L == 0
     return CohortResult(times, states, columns, np.asarray(completed), len(plan), training_end)

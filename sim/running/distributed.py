@@ -50,6 +50,10 @@ class DaskRunner:
         futures = self.client.map(run_chunk, [ensemble] * len(chunks), chunks, pure=False)
         return merge(self.client.gather(futures))
 
+    def map(self, fn: Callable[..., Any], *iterables: Any) -> list[Any]:
+        """``fn`` over ``iterables`` as tasks on the cluster; the results in order."""
+        return list(self.client.gather(self.client.map(fn, *iterables, pure=False)))
+
 
 def require_distributed() -> Any:
     """The ``distributed`` package, or an InputError naming the extra to install (exit 2)."""

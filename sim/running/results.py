@@ -138,27 +138,33 @@ def _time_weighted_mean(t: np.ndarray, v: np.ndarray) -> float:
     return float(np.sum(0.5 * (v[1:] + v[:-1]) * np.diff(t)) / (t[-1] - t[0]))
 
 
-def compute_metrics(
-    times: np.ndarray,
-    cols: Mapping[str, np.ndarray],
-    bouts: tuple[Bout, ...],
-    training_end_h: float,
-) -> dict[str, float]:
-    """Summary metrics of a run; ``*_final`` at the horizon, the others at the end of training."""
+DENSE_METRICS = (
+    "il6_peak_pg_mL",
+    "lactate_peak_mmol_L",
+    "igf1_mean_ng_mL",
+    "igf1_midrange_fraction",
+)
+"""Summary metrics that need the time series: peaks within sessions and time averages."""
+
+
+def assessed_metrics(
+    times: np.ndarray, cols: Mapping[str, np.ndarray], training_end_h: float
+) -> dict[str, Any]:
+    """The summary metrics read from the states at the start, the end of training and the
+    horizon alone (all but :data:`DENSE_METRICS` and the session counts).
+
+    Columns may have one value per time (a run) or a trailing member axis (an ensemble's
+    assessments): each metric is then an array with one value per member.
+    """
     end = int(np.argmin(np.abs(times - training_end_h)))
-    train = times <= training_end_h + 1e-9
     s0, f0 = cols["strength_rel"][0], cols["fitness_rel"][0]
     igf1 = cols["igf1_ng_mL"]
-    lo, hi = IGF1_MIDRANGE_NG_ML
-    inside = ((igf1 >= lo) & (igf1 <= hi)).astype(float)
-    metrics = {
+    return {
         "reserve_final": cols["reserve"][-1],
         "cognition_z_final": cols["cognition_z"][-1],
         "reserve_end_training": cols["reserve"][end],
         "cognition_z_end_training": cols["cognition_z"][end],
         "bdnf_brain_auc": cols["bdnf_brain_auc"][-1],
-        "il6_peak_pg_mL": cols["il6_pg_mL"].max(),
-        "lactate_peak_mmol_L": cols["lactate_mmol_L"].max(),
         "strength_change_pct": 100.0 * (cols["strength_rel"][end] / s0 - 1.0),
         "fitness_change_pct": 100.0 * (cols["fitness_rel"][end] / f0 - 1.0),
         "strength_change_final_pct": 100.0 * (cols["strength_rel"][-1] / s0 - 1.0),
@@ -167,12 +173,53 @@ def compute_metrics(
         * (cols["bdnf_serum_ng_mL"][end] / cols["bdnf_serum_ng_mL"][0] - 1.0),
         "inflammation_change_pct": 100.0 * (cols["inflammation_rel"][end] - 1.0),
         "igf1_change_pct": 100.0 * (igf1[end] / igf1[0] - 1.0),
-        "igf1_mean_ng_mL": _time_weighted_mean(times[train], igf1[train]),
-        "igf1_midrange_fraction": _time_weighted_mean(times, inside),
-        "sessions_planned": float(len(bouts)),
-        "sessions_completed": float(sum(b.completed for b in bouts)),
     }
-    return {k: tidy_metric(v) for k, v in metrics.items()}
+
+
+def compute_metrics(
+    times: np.ndarray,
+    cols: Mapping[str, np.ndarray],
+    bouts: tuple[Bout, ...],
+    training_end_h: float,
+) -> dict[str, float]:
+    """Summary metrics of a run; ``*_final`` at the horizon, the others at the end of training."""
+    train = times <= training_end_h + 1e-9
+    igf1 = cols["igf1_ng_mL"]
+    lo, hi = IGF1_MIDRANGE_NG_ML
+    inside = ((igf1 >= lo) & (igf1 <= hi)).astype(float)
+    found = assessed_metrics(times, cols, training_end_h)
+    found.update(
+        il6_peak_pg_mL=cols["il6_pg_mL"].max(),
+        lactate_peak_mmol_L=cols["lactate_mmol_L"].max(),
+        igf1_mean_ng_mL=_time_weighted_mean(times[train], igf1[train]),
+        igf1_midrange_fraction=_time_weighted_mean(times, inside),
+        sessions_planned=float(len(bouts)),
+        sessions_completed=float(sum(b.completed for b in bouts)),
+    )
+    return {k: tidy_metric(found[k]) for k in METRIC_NAMES}
+
+
+METRIC_NAMES = (
+    "reserve_final",
+    "cognition_z_final",
+    "reserve_end_training",
+    "cognition_z_end_training",
+    "bdnf_brain_auc",
+    "il6_peak_pg_mL",
+    "lactate_peak_mmol_L",
+    "strength_change_pct",
+    "fitness_change_pct",
+    "strength_change_final_pct",
+    "fitness_change_final_pct",
+    "bdnf_serum_rest_change_pct",
+    "inflammation_change_pct",
+    "igf1_change_pct",
+    "igf1_mean_ng_mL",
+    "igf1_midrange_fraction",
+    "sessions_planned",
+    "sessions_completed",
+)
+"""The summary metrics of ``summary.json``, in their order."""
 
 
 def build_result(

@@ -4,7 +4,8 @@ Processes are small generator functions (``env`` first) that yield SimPy events;
 nothing of the equations. At the start of each session the process reads the physiology's
 current state through the one seam, ``body.advance(env.now)``, and decides the load
 (progression rule, autoregulation, attendance drawn from the seeded generator). A completed
-session is handed to ``body.perform(bout)``, which integrates through it.
+session is handed to ``body.perform(bout)``, which integrates through it. A cohort's
+sessions are decided the same way for arrays of people (:class:`CohortCoach`).
 """
 
 from __future__ import annotations
@@ -274,3 +275,95 @@ def play(
     env.process(regimen_process(env, plan, body, coach, log))
     env.run(until=horizon_h + 1e-9)
     return log
+
+
+@dataclass(frozen=True)
+class CohortBout:
+    """One planned session for everybody: who did it, and its drive segments."""
+
+    start_h: float
+    end_h: float
+    modality: str
+    completed: np.ndarray
+    segments: tuple[tuple[float, float, Drive], ...]
+
+    @property
+    def happened(self) -> bool:
+        """Whether anybody did this session."""
+        return bool(self.completed.any())
+
+
+class CohortCoach:
+    """The progression rules and attendance of :class:`Coach`, for arrays of people."""
+
+    def __init__(
+        self,
+        progression: Any,
+        adherence: Any,
+        attendance: np.ndarray,
+        rng: np.random.Generator,
+        draws: np.ndarray | None = None,
+    ) -> None:
+        self.rule, self.adherence, self.attendance, self.rng = (
+            progression,
+            adherence,
+            attendance,
+            rng,
+        )
+        self.draws = draws  # (N, sessions planned) uniforms, or None: draw from rng
+        self.loads: dict[tuple[int, int], np.ndarray] = {}
+
+    def decide(self, planned: PlannedSession, state: dict[str, np.ndarray]) -> CohortBout:
+        """Who attends the planned session, and its drive for each person.
+
+        A field nobody drives (the resistance fields of aerobic work, the aerobic one of
+        resistance work) stays the float 0.0: the right-hand side then skips its arithmetic.
+        """
+        s, start, end = planned.session, planned.start_h, planned.end_h
+        strength, fatigue = state["strength_rel"], state["fatigue"]
+        u = self.rng.random(len(strength)) if self.draws is None else self.draws[:, planned.index]
+        attends = u < self.attendance
+        factor = np.ones_like(strength)
+        if self.rule.rule == "autoregulated":
+            attends &= fatigue <= self.rule.skip_fatigue
+            factor = np.where(fatigue > self.rule.deload_fatigue, self.rule.deload_factor, 1.0)
+        on = attends.astype(float)
+        fidelity = float(self.adherence.intensity_fidelity)
+        if s.modality == "resistance":
+            pct = float(s.intensity_pct_1rm) / 100.0
+            key = (planned.block, planned.slot)
+            base = self.loads.setdefault(key, pct * strength)
+            load, self.loads[key] = progressed_load(
+                self.rule, pct, base, strength, planned.week_in_block
+            )
+            sets = np.maximum(1.0, np.round(s.sets * factor))
+            drive = Drive(
+                0.0,
+                load * factor * fidelity / strength * on,
+                sets / float(s.duration_h) * on,
+                MUSCLE_MASS_FRAC[s.movements] * on,
+            )
+            segments: tuple[tuple[float, float, Drive], ...] = ((start, end, drive),)
+        elif s.modality == "hiit":
+            segments = tuple(
+                (
+                    a,
+                    b,
+                    Drive(
+                        d.aerobic_frac_vo2max * factor * on,
+                        0.0,
+                        0.0,
+                        d.muscle_mass_frac * on,
+                    ),
+                )
+                for a, b, d in hiit_segments(start, s, fidelity)
+            )
+        else:
+            x = (
+                float(s.intensity_pct_vo2max) / 100.0
+                if s.intensity_pct_vo2max is not None
+                else vo2max_frac_from_hrmax(float(s.intensity_pct_hrmax))
+            )
+            drive = Drive(x * fidelity * factor * on, 0.0, 0.0, MUSCLE_MASS_FRAC["aerobic"] * on)
+            segments = ((start, end, drive),)
+        return CohortBout(start, end, s.modality, attends, segments)

@@ -2,7 +2,8 @@
 
 ``LocalCluster`` with one and with two single-threaded worker processes on 127.0.0.1 (the
 ``[distributed]`` extra); the ensemble is chunked into whole blocks, each a task. The command
-line's ``--workers`` gives the same ``trial.json`` as a run in this process.
+line's ``--workers`` gives the same ``trial.json`` as a run in this process, and blocks of
+parameter sets (a sensitivity analysis) give the same metrics on two workers.
 """
 
 from __future__ import annotations
@@ -42,6 +43,22 @@ def test_serial_one_worker_and_two_workers_give_identical_bytes() -> None:
         with dask_runner(workers=workers) as run:
             assert len(run.client.scheduler_info()["workers"]) == workers
             _same(serial, run(ensemble, 100))
+
+
+def test_parameter_sets_on_two_workers_give_identical_bytes() -> None:
+    # What sensitivity --workers does: blocks of parameter sets as tasks on the cluster.
+    from sim.analyses.robustness import draws, illustrative_names
+    from sim.running.distributed import dask_runner
+    from sim.running.parameter_sets import run_parameter_sets
+
+    scenario = load_scenario("combined").first_weeks(4)
+    names = illustrative_names()
+    rows = draws(12, 0, names)
+    metrics = ["reserve_final", "bdnf_brain_auc", "fitness_change_pct"]
+    serial = run_parameter_sets(scenario, names, rows, metrics, block_size=4)
+    with dask_runner(workers=2) as run:
+        spread = run_parameter_sets(scenario, names, rows, metrics, run.map, block_size=4)
+    assert serial.tobytes() == spread.tobytes()
 
 
 def test_trial_on_workers_writes_the_same_trial_json(tmp_path: Path) -> None:

@@ -310,7 +310,7 @@ function showClaim(i) {
   // The ledger's cells come from the server already escaped (Markdown to safe HTML).
   box.innerHTML = `<h3>${c.number}: ${c.claim}</h3><p><strong>Scenarios:</strong> ${c.scenarios.join(", ")}. ` +
     `<strong>Metric:</strong> ${c.metric}.</p><p><strong>What the evidence says, and the verdict:</strong> ${c.verdict}</p>` +
-    `<p><strong>Robustness over 32 sets of the illustrative parameters:</strong> ${c.robustness}</p>`;
+    `<p><strong>Robustness over sets of the illustrative parameters:</strong> ${c.robustness}</p>`;
   compareInto(c.scenarios.map((name) => ({ base: name, changes: {} })), "claim-table", "claim-charts");
 }
 
