@@ -8,7 +8,8 @@ sets (22,528 at the defaults) of the 24-week ``combined`` scenario, the metrics
 1. single runs (:func:`sim.running.simulation.simulate`), the first ``--single`` sets only
    (default 40): seconds per run, and the whole sample's time at that pace;
 2. the ensemble engine in this process (:func:`sim.running.parameter_sets.run_parameter_sets`,
-   blocks of 1,000): wall time, runs per second, peak memory (maximum resident set);
+   blocks of :data:`~sim.running.parameter_sets.BLOCK_SIZE`): wall time, runs per second,
+   peak memory (maximum resident set);
 3. the same on ``LocalCluster(n_workers=2)`` (the ``[distributed]`` extra): wall time without
    the cluster's start-up, the speed-up over (2), whether the metrics are byte-identical to
    (2), and the workers' peak memory;
@@ -18,7 +19,8 @@ Numbers measured while other jobs share the cores are inflated; compare the rati
 Illustrative model, not clinical.
 
 Run: ``.venv/bin/python benchmarks/sobol_scale.py [--n 1024] [--k 10] [--single 40]``
-(about 6 minutes at the defaults on 2 cores; ``--n 64`` for a quick look).
+(about 6 minutes at the defaults on 2 cores, nothing else running; ``--n 64`` for a
+quick look).
 """
 
 from __future__ import annotations

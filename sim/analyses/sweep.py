@@ -19,14 +19,11 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sim.errors import InputError, ScenarioError
-
-MAX_POINTS = 400
-"""Most points one sweep runs (each is a whole run: ~0.1-0.2 s for 24 weeks)."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +57,19 @@ _SYNTAX = (
 )
 
 
+def _check_points(count: int, what: str) -> None:
+    """Refuse more points than the limit, saying how to lower the count or raise the limit."""
+    from sim.input.limits import SWEEP_ENV, max_sweep_points
+
+    limit = max_sweep_points()
+    if count > limit:
+        raise InputError(
+            f"{what}, more than the limit of {limit} (each point is a whole run). Fix: use "
+            f"fewer values or a larger step, or raise the limit, e.g. {SWEEP_ENV}={count} "
+            "musclebrain sweep ..."
+        )
+
+
 def _values(text: str, spec: str) -> tuple[float, ...]:
     def number(s: str) -> float:
         try:
@@ -81,8 +91,7 @@ def _values(text: str, spec: str) -> tuple[float, ...]:
                 f"STEP > 0). {_SYNTAX}"
             )
         count = math.floor((stop - start) / step + 1e-9) + 1
-        if count > MAX_POINTS:
-            raise InputError(f"--vary {spec!r}: {count} values, more than {MAX_POINTS}. {_SYNTAX}")
+        _check_points(count, f"--vary {spec!r}: {count} values")
         return tuple(round(start + i * step, 12) for i in range(count))
     values = tuple(number(p) for p in text.split(",") if p.strip())
     if not values:
@@ -123,7 +132,7 @@ def parse_vary(scenario: Any, spec: str) -> Vary:
     InputError
         Naming the argument, what is wrong and the fix (exit code 2 on the command line).
     """
-    from sim.model.parameters import Parameters
+    from sim.model.parameters import Parameters, unit_of
 
     name, sep, text = spec.partition("=")
     name = name.strip()
@@ -131,6 +140,15 @@ def parse_vary(scenario: Any, spec: str) -> Vary:
         raise InputError(f"--vary {spec!r}: no '='. {_SYNTAX}")
     values = _values(text, spec)
     if name in Parameters.names():
+        lo, hi = Parameters.spec(name)["lower"], Parameters.spec(name)["upper"]
+        outside = [v for v in values if not lo <= v <= hi]
+        if outside:
+            shown = ", ".join(f"{v:g}" for v in outside[:5])
+            raise InputError(
+                f"--vary {spec!r}: {shown} {'is' if len(outside) == 1 else 'are'} outside the "
+                f"bounds of parameter {name!r}, {lo:g} to {hi:g} ({unit_of(name)}). Fix: vary "
+                "it within its bounds (`musclebrain params` lists them)."
+            )
         return Vary(name, (f"parameters.{name}",), values, parameter=True)
     return Vary(name, _paths(scenario, name), values)
 
@@ -150,12 +168,24 @@ def _point(scenario: Any, varies: Sequence[Vary], values: Sequence[float]) -> An
     return scenario.with_changes(changes)
 
 
+def point_metrics(point: Any) -> dict[str, float]:
+    """The summary metrics of one point's run (a task of :func:`sweep`'s ``mapper``)."""
+    from sim.running.simulation import simulate
+
+    return dict(simulate(point).metrics)
+
+
 def sweep(
     scenario: Any,
     varies: Sequence[Vary],
     progress: Callable[[int, int, str], None] | None = None,
+    mapper: Callable[..., Iterable[dict[str, float]]] = map,
 ) -> SweepResult:
     """Run ``scenario`` at every point of the grid of ``varies`` (grid order: last fastest).
+
+    Each valid point is one run (every summary metric, peaks included, needs its time
+    series), run by ``mapper`` (``map``, or a Dask client's or an executor's ``map``: the
+    result is the same).
 
     Examples
     --------
@@ -163,25 +193,22 @@ def sweep(
     >>> result = sweep(s, [parse_vary(s, "intensity_pct_1rm=50:85:5")])  # doctest: +SKIP
     """
     from sim.errors import ParameterError
-    from sim.running.simulation import simulate
 
     grid = list(itertools.product(*(v.values for v in varies)))
-    if len(grid) > MAX_POINTS:
-        raise InputError(
-            f"--vary: {len(grid)} points, more than {MAX_POINTS}. Fix: use fewer values or a "
-            "larger step."
-        )
-    rows: list[tuple[tuple[float, ...], dict[str, float]]] = []
+    _check_points(len(grid), f"--vary: {len(grid)} points")
+    points: list[tuple[tuple[float, ...], Any]] = []
     invalid: list[tuple[tuple[float, ...], str]] = []
-    for i, values in enumerate(grid, 1):
-        label = ", ".join(f"{v.name}={x:g}" for v, x in zip(varies, values, strict=True))
+    for values in grid:
         try:
-            point = _point(scenario, varies, values)
+            points.append((tuple(values), _point(scenario, varies, values)))
         except (ScenarioError, ParameterError) as exc:
             invalid.append((tuple(values), str(exc)))
-            continue
+    rows: list[tuple[tuple[float, ...], dict[str, float]]] = []
+    for i, metrics in enumerate(mapper(point_metrics, [p for _, p in points])):
+        values = points[i][0]
         if progress is not None:
-            progress(i, len(grid), label)
-        rows.append((tuple(values), dict(simulate(point).metrics)))
+            label = ", ".join(f"{v.name}={x:g}" for v, x in zip(varies, values, strict=True))
+            progress(i + 1, len(points), label)
+        rows.append((values, metrics))
     names = tuple(rows[0][1]) if rows else ()
     return SweepResult(scenario, tuple(varies), names, rows, invalid)

@@ -174,6 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="reserve_final",
         help="the summary metric the figure shows (default reserve_final)",
     )
+    add_where(swp)
     add_outputs(swp, "outputs/<scenario name>-sweep/", "the figure")
     swp.set_defaults(func=cmd_sweep)
 

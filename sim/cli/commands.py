@@ -265,7 +265,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     check_metrics(scenario, [args.metric])
     folder = OutputFolder(out, "sweep", args.force, inputs=(args.scenario,))
     folder.check()
-    result = sweep(scenario, varies, progress=_progress)
+    with _runner(args) as runner:
+        result = sweep(scenario, varies, _progress, map if runner is None else runner.map)
     with folder.writing() as tmp:
         written = write_sweep(result, tmp, args.metric, plots=not args.no_plots)
         missing = write_sweep_report(tmp, result, args.metric, "musclebrain sweep")

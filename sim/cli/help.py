@@ -51,7 +51,8 @@ examples:
 examples:
   musclebrain sweep resistance_twice_weekly --vary intensity_pct_1rm=50:90:10
   musclebrain sweep aerobic --vary duration_min=20:60:10 --vary age_years=60,70,80
-  musclebrain sweep combined --vary reserve_weight_strength=0:2:0.5 --metric cognition_z_final""",
+  musclebrain sweep combined --vary reserve_weight_strength=0:2:0.5 --metric cognition_z_final
+  musclebrain sweep resistance --vary sets=1:6:1 --vary intensity_pct_1rm=50:90:10 --workers 2""",
     "explore": """serves the explorer on http://127.0.0.1:PORT/ (this computer only) until Ctrl-C;
 writes nothing unless you press a download button in the page.
 needs Starlette and uvicorn: pip install 'musclebrain[explore]'

@@ -18,8 +18,12 @@ variable ``MUSCLEBRAIN_MAX_PEOPLE_PER_ARM``)
     ``--n-per-arm``. A cohort holds about :data:`BYTES_PER_PERSON` per person while an arm
     runs.
 
+``MAX_SWEEP_POINTS`` (default :data:`DEFAULT_MAX_SWEEP_POINTS`, 400; environment variable
+``MUSCLEBRAIN_MAX_SWEEP_POINTS``)
+    Points of one ``musclebrain sweep`` grid: each is a whole run (0.1-0.5 s for 24 weeks).
+
 Set the environment variable to a larger whole number to raise a limit on a machine with the
-memory, e.g. ``MUSCLEBRAIN_MAX_ROWS=6000000 musclebrain run long.yaml --sample-min 1``.
+memory (or the time), e.g. ``MUSCLEBRAIN_MAX_ROWS=6000000 musclebrain run long.yaml --sample-min 1``.
 """
 
 from __future__ import annotations
@@ -37,12 +41,15 @@ __all__ = [
     "estimate_rows",
     "max_people_per_arm",
     "max_rows",
+    "max_sweep_points",
     "people_per_arm_problem",
 ]
 
 DEFAULT_MAX_ROWS = 2_000_000
 DEFAULT_MAX_PEOPLE_PER_ARM = 100_000
+DEFAULT_MAX_SWEEP_POINTS = 400
 ROWS_ENV = "MUSCLEBRAIN_MAX_ROWS"
+SWEEP_ENV = "MUSCLEBRAIN_MAX_SWEEP_POINTS"
 PEOPLE_ENV = "MUSCLEBRAIN_MAX_PEOPLE_PER_ARM"
 
 # Measured peak memory per row of `musclebrain run` (52 weeks at --sample-min 1, 524,162
@@ -82,6 +89,11 @@ def max_rows() -> int:
 def max_people_per_arm() -> int:
     """People per trial arm: ``MUSCLEBRAIN_MAX_PEOPLE_PER_ARM`` or the default."""
     return _limit(PEOPLE_ENV, DEFAULT_MAX_PEOPLE_PER_ARM)
+
+
+def max_sweep_points() -> int:
+    """Points of one sweep: ``MUSCLEBRAIN_MAX_SWEEP_POINTS`` or the default."""
+    return _limit(SWEEP_ENV, DEFAULT_MAX_SWEEP_POINTS)
 
 
 def _bytes(n: float) -> str:

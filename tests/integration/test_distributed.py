@@ -3,7 +3,8 @@
 ``LocalCluster`` with one and with two single-threaded worker processes on 127.0.0.1 (the
 ``[distributed]`` extra); the ensemble is chunked into whole blocks, each a task. The command
 line's ``--workers`` gives the same ``trial.json`` as a run in this process, and blocks of
-parameter sets (a sensitivity analysis) give the same metrics on two workers.
+parameter sets (a sensitivity analysis) and a sweep's points give the same metrics on two
+workers.
 """
 
 from __future__ import annotations
@@ -59,6 +60,18 @@ def test_parameter_sets_on_two_workers_give_identical_bytes() -> None:
     with dask_runner(workers=2) as run:
         spread = run_parameter_sets(scenario, names, rows, metrics, run.map, block_size=4)
     assert serial.tobytes() == spread.tobytes()
+
+
+def test_a_sweep_on_two_workers_gives_the_same_rows() -> None:
+    from sim.analyses.sweep import parse_vary, sweep
+    from sim.running.distributed import dask_runner
+
+    scenario = load_scenario("resistance").first_weeks(4)
+    varies = [parse_vary(scenario, "sets=1,3"), parse_vary(scenario, "intensity_pct_1rm=60,80")]
+    serial = sweep(scenario, varies)
+    with dask_runner(workers=2) as run:
+        spread = sweep(scenario, varies, mapper=run.map)
+    assert spread.rows == serial.rows and spread.invalid == serial.invalid
 
 
 def test_trial_on_workers_writes_the_same_trial_json(tmp_path: Path) -> None:

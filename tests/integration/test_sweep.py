@@ -84,7 +84,8 @@ def test_refused_points_are_listed_not_run_and_two_fields_give_a_heatmap(tmp_pat
         ("intensity_pct_1rm=90:50:10", "positive step"),
         ("intensity_pct_1rm=a,b", "not a number"),
         ("nonsense=1,2", "no field 'nonsense'"),
-        ("intensity_pct_1rm=0:10000:1", "more than 400"),
+        ("intensity_pct_1rm=0:10000:1", "more than the limit of 400"),
+        ("bdnf_synergy=0:20:5", "15, 20 are outside the bounds of parameter 'bdnf_synergy'"),
     ],
 )
 def test_bad_vary_exits_2_with_one_message(
@@ -95,6 +96,20 @@ def test_bad_vary_exits_2_with_one_message(
     err = capsys.readouterr().err
     assert words in err and "Fix" in err and "Traceback" not in err
     assert not (tmp_path / "x").exists()
+
+
+def test_the_point_limit_says_how_to_raise_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MUSCLEBRAIN_MAX_SWEEP_POINTS", "2")
+    args = ["sweep", "aerobic", "--vary", "duration_min=30,45,60", "--no-plots"]
+    assert main([*args, "--out", str(tmp_path / "refused")]) == 2
+    err = capsys.readouterr().err
+    assert "3 points, more than the limit of 2" in err
+    assert "MUSCLEBRAIN_MAX_SWEEP_POINTS=3" in err and "Traceback" not in err
+    monkeypatch.setenv("MUSCLEBRAIN_MAX_SWEEP_POINTS", "3")
+    assert main([*args, "--out", str(tmp_path / "raised")]) == 0
+    assert len(rows(tmp_path / "raised" / "sweep.csv")) == 3
 
 
 def test_an_unknown_metric_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
