@@ -30,16 +30,27 @@ def test_t1_il6_after_an_hour_of_moderate_hard_aerobic_exercise():
     ("session", "low", "high"),
     [
         (aerobic(minutes=45, pct_hrmax=65), 1.0, 2.0),
+        pytest.param(
+            aerobic(minutes=45, pct_hrmax=70),
+            1.0,
+            2.0,
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="the model's lactate rises too early: 2.4 mmol/L at 70 % HRmax, inside "
+                "the moderate band where steady work stays below LT1 (~2 mmol/L)",
+            ),
+        ),
         (aerobic(minutes=30, pct_vo2max=60), 3.0, 5.0),
-        (hiit_4x4(), 9.0, 13.0),
+        (hiit_4x4(), 10.0, 12.0),
         (resistance(pct=70, sets=6, minutes=60), 5.0, 8.0),
     ],
-    ids=["steady-moderate", "at-threshold", "hiit-4x4", "hypertrophy-resistance"],
+    ids=["moderate-65", "moderate-70", "at-threshold", "hiit-4x4", "hypertrophy-resistance"],
 )
 def test_t2_lactate_peaks_by_exercise_type(session, low, high):
     """T2 (J Sports Sci Med 14:29; Wirtz 2014; Vargas-Molina 2020): blood lactate ~1 mmol/L
-    at rest; <= 2 in steady moderate work; ~4 at threshold; 10-12 after 4x4-min HIIT; 5-8
-    after whole-body hypertrophy-style resistance work."""
+    at rest; <= 2 in steady moderate work (checked at 65 and 70 % HRmax, inside the moderate
+    band of 64-76 % HRmax); ~4 at threshold; 10-12 after 4x4-min HIIT (the target's own range,
+    once widened to 9-13); 5-8 after whole-body hypertrophy-style resistance work."""
     result, start, end = single_bout(session)
     _, lactate = window(result, "lactate_mmol_L", start, end + 1)
     assert result.columns["lactate_mmol_L"][0] == pytest.approx(1.0, abs=0.2)

@@ -115,27 +115,57 @@ def strength_16wk():
             weeks=16,
             rule="autoregulated",
             participant={"age_years": 69},
-        )
-        for pct in (50, 75)
+        ).metrics["strength_change_pct"]
+        for pct in (50, 70, 90)
     }
 
 
+# Beneka (in Borde 2015), 16 weeks, 66-72 y, men / women: 50 % 1RM +4 / +3 %, 70 % +8 / +7 %,
+# 90 % +11 / +15 %. (The target once read the 90 % group's gains as the 70 % group's.)
+BENEKA = {50: (3.0, 4.0), 70: (7.0, 8.0), 90: (11.0, 15.0)}
+TOO_STRONG = (
+    "the model's gains at 70 and 90 % 1RM over 16 weeks are about twice Beneka's (14 and 21 %); "
+    "fitted to Peterson 2010's meta-analysis they cannot also meet this single trial (docs/evidence.md)"
+)
+
+
 def test_t11_heavier_loads_clearly_beat_light_ones(strength_16wk):
-    """T11 (Beneka, in Borde 2015): 16 weeks at 70-80 % 1RM ~+11-15 % vs ~+3-4 % at 50 %."""
-    heavy = strength_16wk[75].metrics["strength_change_pct"]
-    light = strength_16wk[50].metrics["strength_change_pct"]
-    assert 8.0 <= heavy <= 22.0
-    assert 1.5 <= light <= 6.0
-    assert heavy >= 2.5 * light
+    """T11 (Beneka): 70 % 1RM gives about twice the gain of 50 % (+7-8 % vs +3-4 %), 90 % more."""
+    assert strength_16wk[70] >= 1.75 * strength_16wk[50]  # 7 / 4, the ratio's lower end
+    assert strength_16wk[90] > strength_16wk[70]
 
 
-def test_t11_untrained_older_adults_gain_a_quarter_mostly_early():
-    """T11 (Peterson 2010): ~+25-30 % 1RM over 12-24 weeks, most of it early."""
-    r = run([resistance(d, 80) for d in ("mon", "wed", "fri")], weeks=24, rule="double")
-    total = r.metrics["strength_change_pct"]
-    half = 100.0 * (r.at("strength_rel", 12 * 168.0) - 1.0)
-    assert 18.0 <= total <= 35.0
+@pytest.mark.parametrize(
+    "pct",
+    [50, pytest.param(70, marks=pytest.mark.xfail(strict=True, reason=TOO_STRONG)),
+     pytest.param(90, marks=pytest.mark.xfail(strict=True, reason=TOO_STRONG))],
+)  # fmt: skip
+def test_t11_gains_at_each_load_are_beneka_s(strength_16wk, pct):
+    """T11 (Beneka): the 16-week gain at each load within the men's and women's values."""
+    low, high = BENEKA[pct]
+    assert low <= strength_16wk[pct] <= high
+
+
+@pytest.fixture(scope="module")
+def peterson_24():
+    return run([resistance(d, 80) for d in ("mon", "wed", "fri")], weeks=24, rule="double")
+
+
+def test_t11_untrained_older_adults_gain_mostly_early(peterson_24):
+    """T11 (Peterson 2010): most of the 12-24-week gain comes in the first half."""
+    total = peterson_24.metrics["strength_change_pct"]
+    half = 100.0 * (peterson_24.at("strength_rel", 12 * 168.0) - 1.0)
     assert half > total - half
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the model gives +21 %: the fit balanced this meta-analysis against Beneka's smaller "
+    "gains (see the Beneka test)",
+)
+def test_t11_untrained_older_adults_gain_a_quarter(peterson_24):
+    """T11 (Peterson 2010, meta-analysis of adults >= 50 y): +24-33 % 1RM over 12-24 weeks."""
+    assert 24.0 <= peterson_24.metrics["strength_change_pct"] <= 33.0
 
 
 def test_t11_returns_level_off_above_ten_to_twenty_weekly_sets():
