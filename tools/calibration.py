@@ -149,8 +149,10 @@ class Target:
 TARGETS = (
     Target("T1 IL-6 fold, 60 min aerobic", il6_fold, 5.0, 3.0, 10.0, "Gray 2009"),
     Target("T1 IL-6 < 1.5x after end [h]", il6_return_h, 2.25, 1.5, 3.0, "Gray 2009"),
-    Target("T2 lactate peak, 4x4 HIIT", hiit_lactate, 11.0, 10.0, 12.0, "Wirtz 2014"),
-    Target("T2 lactate, hypertrophy RT", resistance_lactate, 6.5, 5.0, 8.0, "Vargas-Molina 2020"),
+    # sources as in tests/evidence/facts.py (F46, F47); they were once swapped with the
+    # resistance work's and the clearance fact's
+    Target("T2 lactate peak, 4x4 HIIT", hiit_lactate, 11.0, 10.0, 12.0, "J Sports Sci Med 14:29"),
+    Target("T2 lactate, hypertrophy RT", resistance_lactate, 6.5, 5.0, 8.0, "Wirtz 2014"),
     Target("T3 irisin rise, 60 min aerobic", irisin_rise, 0.15, 0.08, 0.22, "Winn 2017"),
     Target("T4 serum BDNF rise, VT+10%", serum_bdnf_rise, 0.15, 0.10, 0.30, "Ferris 2007"),
     Target(
