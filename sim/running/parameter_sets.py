@@ -1,8 +1,8 @@
-"""One participant, many parameter sets: sensitivity, robustness and parameter sweeps on the
+"""One participant, many parameter sets: sensitivity analyses and robustness checks on the
 ensemble engine.
 
-A sensitivity analysis, a robustness check or a sweep over model parameters runs *one*
-scenario (its participant, plan and attendance) once per parameter set. Run one by one, each
+A sensitivity analysis or a robustness check runs *one* scenario (its participant, plan and
+attendance) once per parameter set. Run one by one, each
 set costs a whole single run (~0.2 s for 24 weeks); here the sets are the members of
 ensembles (:mod:`sim.running.cohort`) of :data:`BLOCK_SIZE` sets, every member the scenario's
 participant with its own parameters, integrated together
@@ -10,13 +10,15 @@ participant with its own parameters, integrated together
 single run attends (the same draws from the scenario's seed), so a member differs from the
 single run with its parameters only through the solver's tolerance.
 
-Each member's values come only from its own row, and blocks are fixed sets of rows
-(``0 .. BLOCK_SIZE - 1``, ...), so the result does not depend on how the rows are split into
-tasks (:func:`run_parameter_sets` with any ``mapper``).
+A member's result depends on its own row and, through the shared step sizes (within the
+tolerance), on the other rows of its block; blocks are fixed sets of rows (``0 ..
+BLOCK_SIZE - 1``, ...), so the result does not depend on how the rows are split into tasks
+(:func:`run_parameter_sets` with any ``mapper``).
 
 Only the summary metrics read from the assessed states are available here
 (:func:`sim.running.results.assessed_metrics`); peaks and time averages
-(:data:`sim.running.results.DENSE_METRICS`) need the single run's time series.
+(:data:`sim.running.results.DENSE_METRICS`) need the single run's time series. That is why a
+sweep (whose ``sweep.csv`` has every summary metric) runs each point as a single run.
 """
 
 from __future__ import annotations
