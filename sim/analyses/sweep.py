@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sim.errors import InputError, ScenarioError
+from sim.input.limits import SWEEP_ENV, max_sweep_points
 
 
 @dataclass(frozen=True)
@@ -59,8 +60,6 @@ _SYNTAX = (
 
 def _check_points(count: int, what: str) -> None:
     """Refuse more points than the limit, saying how to lower the count or raise the limit."""
-    from sim.input.limits import SWEEP_ENV, max_sweep_points
-
     limit = max_sweep_points()
     if count > limit:
         raise InputError(
@@ -204,8 +203,8 @@ def sweep(
         except (ScenarioError, ParameterError) as exc:
             invalid.append((tuple(values), str(exc)))
     rows: list[tuple[tuple[float, ...], dict[str, float]]] = []
-    for i, metrics in enumerate(mapper(point_metrics, [p for _, p in points])):
-        values = points[i][0]
+    runs = mapper(point_metrics, [point for _, point in points])
+    for i, ((values, _), metrics) in enumerate(zip(points, runs, strict=True)):
         if progress is not None:
             label = ", ".join(f"{v.name}={x:g}" for v, x in zip(varies, values, strict=True))
             progress(i + 1, len(points), label)
