@@ -6,6 +6,8 @@ Usage::
     .venv/bin/python tools/calibrate.py --check    # only report the current defaults
     .venv/bin/python tools/calibrate.py --write    # also rewrite the defaults in sim/model/parameters.py
     .venv/bin/python tools/calibrate.py --robustness  # one-at-a-time +-20 % sensitivity
+    .venv/bin/python tools/calibrate.py --free strength_gain_per_set,strength_intensity_floor_frac
+                                                   # fit only these (the others stay as they are)
 
 Each target is a measured quantity with a central value and an acceptable range taken from
 docs/targets.md; the loss is ``((value - centre) / half_width)^2`` and a target is
@@ -51,27 +53,31 @@ def report(p: Parameters, title: str) -> bool:
     return all(t.met(v) for t, v in zip(TARGETS, values, strict=True))
 
 
-def fit(p0: Parameters, max_evals: int) -> Parameters:
-    """Least-squares fit of ``FREE`` (log-scaled within the parameters' bounds)."""
-    specs = [Parameters.spec(n) for n in FREE]
-    x0 = np.log([getattr(p0, n) for n in FREE])
+def fit(p0: Parameters, max_evals: int, free: tuple[str, ...] = FREE) -> Parameters:
+    """Least-squares fit of ``free`` (log-scaled within the parameters' bounds)."""
+    specs = [Parameters.spec(n) for n in free]
+    x0 = np.log([getattr(p0, n) for n in free])
     lo = np.log([max(s["lower"], 1e-6) for s in specs])
     hi = np.log([s["upper"] for s in specs])
 
     def residuals(x: np.ndarray) -> np.ndarray:
-        p = replace(p0, **dict(zip(FREE, np.exp(x).tolist(), strict=True)))
+        p = replace(p0, **dict(zip(free, np.exp(x).tolist(), strict=True)))
         return np.array([t.loss(v) for t, v in zip(TARGETS, evaluate(p), strict=True)])
 
     sol = least_squares(
         residuals, np.clip(x0, lo, hi), bounds=(lo, hi), max_nfev=max_evals, diff_step=0.05
     )
-    return replace(p0, **dict(zip(FREE, np.exp(sol.x).tolist(), strict=True)))
+    return replace(p0, **dict(zip(free, np.exp(sol.x).tolist(), strict=True)))
 
 
-def write_defaults(p: Parameters, path: Path = ROOT / "sim" / "parameters.py") -> None:
-    """Rewrite the default values of ``FREE`` in sim/model/parameters.py (4 significant digits)."""
+def write_defaults(
+    p: Parameters,
+    free: tuple[str, ...] = FREE,
+    path: Path = ROOT / "sim" / "model" / "parameters.py",
+) -> None:
+    """Rewrite the default values of ``free`` in sim/model/parameters.py (4 significant digits)."""
     text = path.read_text(encoding="utf-8")
-    for name in FREE:
+    for name in free:
         value = f"{getattr(p, name):.4g}"
         pattern = re.compile(rf"(    {name}: float = _p\(\s*)([0-9.e+-]+)")
         text, count = pattern.subn(lambda m, v=value: f"{m.group(1)}{v}", text, count=1)
@@ -101,22 +107,31 @@ def main() -> int:
         help="report one-at-a-time +-20 %% sensitivity of the target shapes",
     )
     parser.add_argument("--max-evals", type=int, default=60)
+    parser.add_argument(
+        "--free",
+        type=lambda text: tuple(text.split(",")),
+        default=FREE,
+        help="comma-separated parameters to fit (default: all of FREE)",
+    )
     args = parser.parse_args()
+    unknown = sorted(set(args.free) - set(FREE))
+    if unknown:
+        parser.error(f"not free parameters: {', '.join(unknown)} (choose from {', '.join(FREE)})")
     ok = report(DEFAULTS, "Current defaults")
     if args.robustness:
         robustness(DEFAULTS)
     if args.check or args.robustness:
         return 0 if ok else 1
-    fitted = fit(DEFAULTS, args.max_evals)
+    fitted = fit(DEFAULTS, args.max_evals, args.free)
     print("\nFitted values:")
-    for name in FREE:
+    for name in args.free:
         print(f"  {name:40s} {getattr(DEFAULTS, name):10.4g} -> {getattr(fitted, name):10.4g}")
     fitted_ok = report(fitted, "Fitted parameters")
     if args.write:
         if not fitted_ok:
             print("\nNot written: the fitted parameters break at least one target.")
             return 1
-        write_defaults(fitted)
+        write_defaults(fitted, args.free)
         print(
             "\nWritten to sim/model/parameters.py; now run: .venv/bin/python -m pytest tests/evidence"
         )

@@ -107,12 +107,9 @@ def _strength_16wk(p: Parameters, pct: float) -> float:
     return float(r.metrics["strength_change_pct"] / 100.0)
 
 
-def strength_heavy(p: Parameters) -> float:
-    return _strength_16wk(p, 70)
-
-
-def strength_light(p: Parameters) -> float:
-    return _strength_16wk(p, 50)
+def strength_load_ratio(p: Parameters) -> float:
+    """16-week gain at 70 % 1RM over the gain at 50 % (Beneka's intensity shape)."""
+    return _strength_16wk(p, 70) / _strength_16wk(p, 50)
 
 
 def strength_24wk_older(p: Parameters) -> float:
@@ -164,18 +161,23 @@ TARGETS = (
         "Dinoff 2016",
     ),
     Target("T6 IGF-1 rise at 13 wk, 37 y", igf1_young_13wk, 0.20, 0.10, 0.30, "Borst 2001"),
-    # Restored to the sources' own ranges (they had been written as 0.10-0.20 at 75 %, reading
-    # Beneka's 90 % group as the 70 % one, and as 0.18-0.35 for Peterson's 24-33 %). The two
-    # conflict in this model (at the last fit: 70 % gives 0.14, 80 % over 24 weeks 0.21), so no
-    # refit meets both; the fitted parameters are still those of the fit to the old ranges.
-    Target(
-        "T11 strength 16 wk at 70 % 1RM", strength_heavy, 0.075, 0.07, 0.08, "Beneka (Borde 2015)"
-    ),
+    # Strength: the size of the gain from Peterson 2010's meta-analysis of adults >= 50 y, the
+    # effect of load from Beneka's trial (66-72 y, 16 weeks at 50, 70 and 90 % 1RM) as a ratio.
+    # Beneka's own gains (70 %: +7-8 %) are about a third of the meta-analysis's and of other
+    # trials of older adults (Soendenbroe 2026: +19 +- 14 % in 16 weeks; Ahtiainen 2016:
+    # +21 +- 12 %), so this model cannot meet both as absolute numbers; this calibration once
+    # used Beneka's 70 and 50 % gains and Peterson's together, and met neither. Beneka's absolute
+    # gains are now held-out facts (F115-F117) that the model does not meet.
     Target(
         "T11 strength 24 wk 3x/wk at 80 %", strength_24wk_older, 0.285, 0.24, 0.33, "Peterson 2010"
     ),
     Target(
-        "T11 strength 16 wk at 50 % 1RM", strength_light, 0.035, 0.03, 0.04, "Beneka (Borde 2015)"
+        "T11 gain at 70 % / 50 % 1RM, 16 wk",
+        strength_load_ratio,
+        2.14,  # 7.5 / 3.5, the groups' mid-points; range: men 8 / 4 = 2.0, women 7 / 3 = 2.33
+        1.75,  # 7 / 4, the smallest ratio the groups' gains allow
+        2.67,  # 8 / 3, the largest
+        "Beneka (Borde 2015)",
     ),
 )
 
@@ -226,6 +228,5 @@ def shape_checks(p: Parameters) -> dict[str, bool]:
         > below_vt_serum_rise(p) * 5,
         "T5 aerobic raises resting BDNF": v["T5 resting serum BDNF, aerobic 24 wk"] > 0.0,
         "T6 IGF-1 rises with RT in the young": v["T6 IGF-1 rise at 13 wk, 37 y"] > 0.05,
-        "T11 heavy loads clearly beat light ones": v["T11 strength 16 wk at 70 % 1RM"]
-        > max(0.0, 1.5 * v["T11 strength 16 wk at 50 % 1RM"]),
+        "T11 heavy loads clearly beat light ones": v["T11 gain at 70 % / 50 % 1RM, 16 wk"] > 1.5,
     }

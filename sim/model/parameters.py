@@ -333,7 +333,7 @@ class Parameters:
 
     # --- adaptation: strength, fitness, fatigue -------------------------------------------
     strength_gain_per_set: float = _p(
-        0.009171,
+        0.007369,
         0.0,
         0.1,
         "Relative 1RM gain per effective working set far from the ceiling.",
@@ -341,7 +341,7 @@ class Parameters:
         A,
     )
     strength_intensity_floor_frac: float = _p(
-        0.4538,
+        0.377,
         0.2,
         0.6,
         "Relative intensity (%1RM) below which sets build no strength.",
@@ -349,15 +349,19 @@ class Parameters:
         A,
     )
     strength_ceiling_frac: float = _p(
-        0.5, 0.1, 2.0, "Largest attainable relative strength gain.", "ahtiainen2016", A
+        0.6,
+        0.1,
+        2.0,
+        "Largest attainable relative strength gain (the largest of 287 untrained adults: +60 %).",
+        "ahtiainen2016",
+        A,
     )
     strength_volume_half_sets_per_wk: float = _p(
-        4.0,
+        10.0,
         3.0,
         40.0,
-        "Weekly sets at which set "
-        "efficacy is halved (volume-equated, 1 and 3 sessions a week "
-        "give similar gains: Grgic et al. 2018).",
+        "Weekly sets at which set efficacy is halved (gains still rise from under 5 to "
+        "10+ weekly sets, 12-20 are recommended and more than 20 are no better).",
         "schoenfeld2017",
         A,
     )
@@ -416,7 +420,13 @@ class Parameters:
         A,
     )
     fatigue_adaptation_half: float = _p(
-        2.0, 0.5, 10.0, "Fatigue at which adaptation efficiency is halved.", ILL, A
+        3.0,
+        0.5,
+        10.0,
+        "Fatigue at which adaptation efficiency is halved (at 2, three sessions of 8 sets a "
+        "week halved it and strength fell with volume, which no volume trial shows).",
+        ILL,
+        A,
     )
     adaptation_lag_tau_h: float = _p(
         48.0,

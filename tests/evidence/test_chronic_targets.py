@@ -123,23 +123,23 @@ def strength_16wk():
 # Beneka (in Borde 2015), 16 weeks, 66-72 y, men / women: 50 % 1RM +4 / +3 %, 70 % +8 / +7 %,
 # 90 % +11 / +15 %. (The target once read the 90 % group's gains as the 70 % group's.)
 BENEKA = {50: (3.0, 4.0), 70: (7.0, 8.0), 90: (11.0, 15.0)}
-TOO_STRONG = (
-    "the model's gains at 70 and 90 % 1RM over 16 weeks are about twice Beneka's (14 and 21 %); "
-    "fitted to Peterson 2010's meta-analysis they cannot also meet this single trial (docs/evidence.md)"
+SMALLER_TRIAL = (
+    "the model takes the size of the gain from Peterson 2010's meta-analysis and the effect of "
+    "load from this trial as a ratio; Beneka's gains are about a third of the meta-analysis's "
+    "and of other trials in older adults (Soendenbroe 2026, Ahtiainen 2016), so the absolute "
+    "numbers cannot all be met (docs/evidence.md, F115-F117)"
 )
 
 
 def test_t11_heavier_loads_clearly_beat_light_ones(strength_16wk):
-    """T11 (Beneka): 70 % 1RM gives about twice the gain of 50 % (+7-8 % vs +3-4 %), 90 % more."""
-    assert strength_16wk[70] >= 1.75 * strength_16wk[50]  # 7 / 4, the ratio's lower end
+    """T11 (Beneka): 70 % 1RM gives about twice the gain of 50 % (men 8 / 4, women 7 / 3: a
+    ratio of 1.75 to 2.67 from the groups' values), and 90 % more than 70 %."""
+    assert 1.75 <= strength_16wk[70] / strength_16wk[50] <= 8.0 / 3.0
     assert strength_16wk[90] > strength_16wk[70]
 
 
-@pytest.mark.parametrize(
-    "pct",
-    [50, pytest.param(70, marks=pytest.mark.xfail(strict=True, reason=TOO_STRONG)),
-     pytest.param(90, marks=pytest.mark.xfail(strict=True, reason=TOO_STRONG))],
-)  # fmt: skip
+@pytest.mark.parametrize("pct", [50, 70, 90])
+@pytest.mark.xfail(strict=True, reason=SMALLER_TRIAL)
 def test_t11_gains_at_each_load_are_beneka_s(strength_16wk, pct):
     """T11 (Beneka): the 16-week gain at each load within the men's and women's values."""
     low, high = BENEKA[pct]
@@ -158,26 +158,26 @@ def test_t11_untrained_older_adults_gain_mostly_early(peterson_24):
     assert half > total - half
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the model gives +21 %: the fit balanced this meta-analysis against Beneka's smaller "
-    "gains (see the Beneka test)",
-)
 def test_t11_untrained_older_adults_gain_a_quarter(peterson_24):
     """T11 (Peterson 2010, meta-analysis of adults >= 50 y): +24-33 % 1RM over 12-24 weeks."""
     assert 24.0 <= peterson_24.metrics["strength_change_pct"] <= 33.0
 
 
 def test_t11_returns_level_off_above_ten_to_twenty_weekly_sets():
-    """T11 (Schoenfeld 2017): returns per extra weekly set level off above ~10-20 sets."""
+    """T11 (Schoenfeld 2017; 2022 meta-analysis): gains still rise from under 5 to 10+ weekly
+    sets, 12-20 are recommended and more than 20 are no better: from 6 to 12 weekly sets the gain
+    rises, from 12 to 24 it rises by less than half as much but does not fall, and 36 gives
+    no more than 24 (within 1 point). A fixed prescription (double progression), as in those
+    trials: the autoregulated rule deloads when fatigued and would cut the sets compared."""
     gains = {
-        sets: run(
-            [resistance(d, 75, sets) for d in ("mon", "wed", "fri")], weeks=16, rule="autoregulated"
-        ).metrics["strength_change_pct"]
-        for sets in (2, 4, 8)
+        sets: run([resistance(d, 75, sets) for d in ("mon", "wed", "fri")], weeks=16).metrics[
+            "strength_change_pct"
+        ]
+        for sets in (2, 4, 8, 12)
     }
-    assert gains[4] > gains[2]
-    assert gains[8] - gains[4] < 0.5 * (gains[4] - gains[2])
+    assert gains[4] - gains[2] > 1.0, gains
+    assert 0.0 <= gains[8] - gains[4] < 0.5 * (gains[4] - gains[2]), gains
+    assert gains[12] - gains[8] < 1.0, gains
 
 
 def test_t12_resting_inflammation_falls_slightly_and_late():
