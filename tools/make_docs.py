@@ -58,12 +58,14 @@ DRIVE_UNITS = {
     "resistance_frac_1rm": "fraction of 1RM",
     "sets_per_h": "sets/h",
     "muscle_mass_frac": "fraction",
+    "reps_per_set": "1",
 }
 DRIVE_MEANINGS = {
     "aerobic_frac_vo2max": "Relative aerobic intensity of the segment.",
     "resistance_frac_1rm": "Relative resistance intensity of the segment.",
     "sets_per_h": "Working sets per major muscle group per hour of the session.",
     "muscle_mass_frac": "Fraction of skeletal muscle mass engaged.",
+    "reps_per_set": "Repetitions per working set (resistance work).",
 }
 
 # Derived per-run constants (sim.model.constants.compile_constants): meaning, unit, and where

@@ -41,7 +41,10 @@ PROBE_TIME_H = 1000.0
 
 AEROBIC = Drive(aerobic_frac_vo2max=0.8, muscle_mass_frac=MUSCLE_MASS_FRAC["aerobic"])
 RESISTANCE = Drive(
-    resistance_frac_1rm=0.8, sets_per_h=6.0, muscle_mass_frac=MUSCLE_MASS_FRAC["compound"]
+    resistance_frac_1rm=0.8,
+    sets_per_h=6.0,
+    muscle_mass_frac=MUSCLE_MASS_FRAC["compound"],
+    reps_per_set=8.0,
 )
 
 DRIVE_LABELS: dict[str, str] = {
@@ -49,6 +52,7 @@ DRIVE_LABELS: dict[str, str] = {
     "resistance_frac_1rm": "Resistance intensity (fraction of 1RM)",
     "sets_per_h": "Working sets per hour",
     "muscle_mass_frac": "Muscle mass engaged",
+    "reps_per_set": "Repetitions per set",
 }
 
 

@@ -42,12 +42,15 @@ class Drive:
         Working sets per major muscle group per hour [sets/h].
     muscle_mass_frac
         Fraction of skeletal muscle mass engaged [1].
+    reps_per_set
+        Repetitions per working set [1]; 0 outside resistance work.
     """
 
     aerobic_frac_vo2max: Any = 0.0
     resistance_frac_1rm: Any = 0.0
     sets_per_h: Any = 0.0
     muscle_mass_frac: Any = 0.0
+    reps_per_set: Any = 0.0
 
     @property
     def active(self) -> bool:

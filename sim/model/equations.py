@@ -42,7 +42,13 @@ from dataclasses import dataclass
 
 from sim.model.brain import INFLAMMATION_FLOOR
 
-DRIVE_FIELDS = ("aerobic_frac_vo2max", "resistance_frac_1rm", "sets_per_h", "muscle_mass_frac")
+DRIVE_FIELDS = (
+    "aerobic_frac_vo2max",
+    "resistance_frac_1rm",
+    "sets_per_h",
+    "muscle_mass_frac",
+    "reps_per_set",
+)
 
 
 @dataclass(frozen=True)
@@ -68,7 +74,7 @@ def _let(name: str, expr: str, unit: str, description: str) -> Equation:
     return Equation(name, expr, False, unit, description)
 
 
-_X, _R, _N, _M = DRIVE_FIELDS
+_X, _R, _N, _M, _K = DRIVE_FIELDS
 
 GROUPS: dict[str, tuple[Equation, ...]] = {
     "muscle": (
@@ -80,7 +86,10 @@ GROUPS: dict[str, tuple[Equation, ...]] = {
         ),
         _let(
             "lactate_excess_mmol_L",
-            f"lactate_resistance_excess_mmol_L * {_M} * {_R} / 0.7 + where({_X} > 0, "
+            # resistance: glycolytic work per hour (load x repetitions x sets), relative to a
+            # whole-body hypertrophy session of 6 sets of 10 at 70 % 1RM an hour
+            f"lactate_resistance_excess_mmol_L * {_M} * ({_R} / 0.7) * ({_N} / Q(6, 'per_hour'))"
+            f" * ({_K} / 10) + where({_X} > 0, "
             f"lactate_at_threshold_excess_mmol_L * exp(lactate_slope_per_frac * ({_X} - "
             "lactate_threshold_now_frac_vo2max)), Q(0, 'mmol_per_L'))",
             "mmol/L",
@@ -395,6 +404,7 @@ SYMBOLS: dict[str, str] = {
     "resistance_frac_1rm": "r",
     "sets_per_h": "n",
     "muscle_mass_frac": "m",
+    "reps_per_set": "k",
     "time": "t",
     "hours_per_year": "8766",
     # muscle

@@ -4,7 +4,10 @@ Symbols: :math:`x` aerobic intensity [fraction of VO2max], :math:`r` resistance 
 [fraction of current 1RM], :math:`m` muscle mass engaged [1], :math:`\nu` innervation [1],
 :math:`F` relative fitness, time in hours.
 
-Lactate (``menzies2010``, ``jssm2015``, ``vargasmolina2020``)
+Lactate (``menzies2010``, ``jssm2015``, ``vargasmolina2020``): aerobic work adds an excess that
+grows exponentially above the lactate threshold; resistance work one in proportion to its
+glycolytic work per hour, load x repetitions x sets per hour, times the muscle mass engaged
+(so 4 x 10 at 70 % 1RM gives about twice the lactate of 4 x 4 at 85 %, as measured).
 
 IL-6 (``fischer2006``, ``gray2009``): a muscle signal :math:`M` builds while the muscle works
 (so plasma IL-6 rises faster than linearly with duration) and is released into plasma,
@@ -34,7 +37,9 @@ from sim.model.drive import Drive
 
 def lactate_excess_mmol_L(c: Constants, d: Drive, fitness: Any) -> Any:
     """Steady-state lactate above rest that the current drive would sustain [mmol/L]."""
-    excess = c.lactate_resistance_excess_mmol_L * d.muscle_mass_frac * d.resistance_frac_1rm / 0.7
+    # glycolytic work per hour (load x repetitions x sets) relative to 6 sets of 10 at 70 % an hour
+    work = (d.resistance_frac_1rm / 0.7) * (d.sets_per_h / 6.0) * (d.reps_per_set / 10.0)
+    excess = c.lactate_resistance_excess_mmol_L * d.muscle_mass_frac * work
     if d.aerobic:  # (x > 0) keeps individuals at rest at zero when x is an array
         threshold = c.lactate_threshold_frac_vo2max + c.lactate_threshold_fitness_shift * (
             fitness - c.fitness0

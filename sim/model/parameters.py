@@ -76,7 +76,8 @@ class Parameters:
         5.765,
         2.0,
         10.0,
-        "Steady lactate above rest in a whole-body resistance session at 70 % 1RM.",
+        "Steady lactate above rest in whole-body resistance work of 6 sets of 10 at 70 % 1RM an "
+        "hour (it scales with load x repetitions x sets per hour).",
         "vargasmolina2020",
         M,
     )

@@ -158,6 +158,7 @@ class Coach:
                 resistance_frac_1rm=r,
                 sets_per_h=sets / float(s.duration_h),
                 muscle_mass_frac=MUSCLE_MASS_FRAC[s.movements],
+                reps_per_set=float(s.reps),
             )
             return Bout(
                 start,
@@ -342,6 +343,7 @@ class CohortCoach:
                 load * factor * fidelity / strength * on,
                 sets / float(s.duration_h) * on,
                 MUSCLE_MASS_FRAC[s.movements] * on,
+                float(s.reps) * on,
             )
             segments: tuple[tuple[float, float, Drive], ...] = ((start, end, drive),)
         elif s.modality == "hiit":

@@ -98,9 +98,10 @@ def random_case(rng: np.random.Generator) -> tuple[Constants, float, np.ndarray,
             resistance_frac_1rm=float(rng.uniform(0.3, 1.0)),
             sets_per_h=float(rng.uniform(0, 30)),
             muscle_mass_frac=float(rng.uniform(0.3, 1.0)),
+            reps_per_set=float(rng.integers(1, 31)),
         )
     else:  # everything at once (not a shipped modality: exercises every term)
-        d = Drive(*(float(v) for v in rng.uniform([0.2, 0.3, 0, 0.3], [1.1, 1.0, 30, 1.0])))
+        d = Drive(*(float(v) for v in rng.uniform([0.2, 0.3, 0, 0.3, 1], [1.1, 1.0, 30, 1.0, 30])))
     return c, float(rng.uniform(0, 3 * HOURS_PER_YEAR)), y, d
 
 
@@ -134,6 +135,7 @@ def test_vectorised_rhs_agrees_with_the_equations() -> None:
         resistance_frac_1rm=rng.uniform(0.3, 1.0, n),
         sets_per_h=rng.uniform(0, 30, n),
         muscle_mass_frac=rng.uniform(0.3, 1.0, n),
+        reps_per_set=rng.integers(1, 31, n).astype(float),
     )
     ys = y[:, None] * rng.uniform(0.8, 1.2, (len(STATE_NAMES), n))
     ours, source = rhs(t, ys, c.vectorised(), d), evaluate(c, t, ys, d)

@@ -102,7 +102,7 @@ def test_more_intensity_never_lowers_the_acute_response():
 def test_solver_matches_tight_tolerance_reference():
     """Default tolerances agree with a 1000x tighter LSODA run within 1e-4 (relative)."""
     y0 = initial_state(C)
-    drive = Drive(resistance_frac_1rm=0.8, sets_per_h=3.6, muscle_mass_frac=1.0)
+    drive = Drive(resistance_frac_1rm=0.8, sets_per_h=3.6, muscle_mass_frac=1.0, reps_per_set=10.0)
     times = np.linspace(0.05, 0.8, 16)
     out, y1 = integrate_segment(C, y0, 0.0, 0.8333, drive, times)
     ref, y1_ref = integrate_segment(C, y0, 0.0, 0.8333, drive, times, rtol=1e-10, atol=1e-12)
@@ -138,7 +138,7 @@ def test_rhs_with_one_drive_per_person_matches_each_person_alone():
     drives = [
         REST,
         Drive(aerobic_frac_vo2max=0.8, muscle_mass_frac=0.7),
-        Drive(resistance_frac_1rm=0.85, sets_per_h=4.0, muscle_mass_frac=1.0),
+        Drive(resistance_frac_1rm=0.85, sets_per_h=4.0, muscle_mass_frac=1.0, reps_per_set=6.0),
     ]
     y = np.repeat(initial_state(C)[:, None], 3, axis=1)
     y[IX.lactate_mmol_L] = [1.0, 5.0, 7.0]
@@ -151,6 +151,7 @@ def test_rhs_with_one_drive_per_person_matches_each_person_alone():
                 "resistance_frac_1rm",
                 "sets_per_h",
                 "muscle_mass_frac",
+                "reps_per_set",
             )
         )
     )

@@ -130,7 +130,7 @@ def test_segment_outputs_and_end_state_match_lsoda() -> None:
     """One bout from rest and the following day: samples inside and the end states."""
     integrator = expint.ExponentialIntegrator(C)
     y0 = initial_state(C)
-    drive = Drive(resistance_frac_1rm=0.8, sets_per_h=4.0, muscle_mass_frac=1.0)
+    drive = Drive(resistance_frac_1rm=0.8, sets_per_h=4.0, muscle_mass_frac=1.0, reps_per_set=10.0)
     for t0, t1, d in ((0.0, 0.75, drive), (0.75, 30.0, REST)):
         t_out = np.linspace(t0, t1, 13)[1:-1]
         out, y1 = integrator.segment(C, y0, t0, t1, d, t_out)

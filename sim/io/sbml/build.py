@@ -203,12 +203,13 @@ def _drive_values(d: Drive) -> tuple[float, ...]:
         float(d.resistance_frac_1rm),
         float(d.sets_per_h),
         float(d.muscle_mass_frac),
+        float(d.reps_per_set),
     )
 
 
 def _add_drive(libsbml: Any, model: Any, changes: list[tuple[float, Drive, str]]) -> int:
     start = changes[0][1] if changes and changes[0][0] == 0.0 else REST
-    units = ("1", "1", "1/h", "1")
+    units = ("1", "1", "1/h", "1", "1")
     for pid, value, unit in zip(DRIVE_IDS, _drive_values(start), units):
         _parameter(
             model,
