@@ -59,19 +59,25 @@ def _run(
     return simulate(scenario_from_dict(data), params=p)
 
 
-def _bout(p: Parameters, session: dict[str, object]) -> tuple[np.ndarray, Any, float, float]:
-    r = _run(p, [session], sample_min=1)
+def _bout(
+    p: Parameters, session: dict[str, object], age: float = 65
+) -> tuple[np.ndarray, Any, float, float]:
+    r = _run(p, [session], sample_min=1, age=age)
     b = r.bouts[0]
     return r.times_h, r.columns, b.start_h, b.end_h
 
 
+GRAY_AGE = 25.0
+"""Gray 2009 studied young men: the IL-6 targets are measured at 25 y."""
+
+
 def il6_fold(p: Parameters) -> float:
-    _, cols, _, _ = _bout(p, AEROBIC_60)
+    _, cols, _, _ = _bout(p, AEROBIC_60, GRAY_AGE)
     return float(cols["il6_pg_mL"].max() / p.il6_rest_pg_mL)
 
 
 def il6_return_h(p: Parameters) -> float:
-    t, cols, _, end = _bout(p, AEROBIC_60)
+    t, cols, _, end = _bout(p, AEROBIC_60, GRAY_AGE)
     fold = cols["il6_pg_mL"] / p.il6_rest_pg_mL
     peak = t[np.argmax(fold)]
     return float(t[(t > peak) & (fold < 1.5)][0] - end)

@@ -89,6 +89,11 @@ CONSTANTS: dict[str, tuple[str, str, str]] = {
         "1",
         "participant",
     ),
+    "il6_age_factor": (
+        "Share of the young IL-6 release: exp(-`il6_release_age_decline_per_yr` (age - 25)+).",
+        "1",
+        "participant (age)",
+    ),
     "walk_duty": (
         "Share of the day spent walking: min(1, steps/day / 100 / 1440).",
         "1",

@@ -108,6 +108,16 @@ def vulnerability(p: Parameters, status: str, age_years: float) -> float:
     return by_status * (1.0 + p.vulnerability_age_per_yr * max(0.0, age_years - 65.0))
 
 
+IL6_RELEASE_FULL_UNTIL_YEARS = 25.0
+"""Age up to which muscle releases IL-6 fully (the young groups of the sources are 20-30 y)."""
+
+
+def il6_age_factor(p: Parameters, age_years: float) -> float:
+    """Share of the young IL-6 release at ``age_years`` (1 up to 25 y, then exponential)."""
+    years = max(0.0, age_years - IL6_RELEASE_FULL_UNTIL_YEARS)
+    return math.exp(-p.il6_release_age_decline_per_yr * years)
+
+
 def compile_constants(p: Parameters, s: Subject) -> Constants:
     """Join parameters and a subject into the constants ``rhs`` reads."""
     values: dict[str, Any] = p.as_dict()
@@ -120,6 +130,7 @@ def compile_constants(p: Parameters, s: Subject) -> Constants:
         igf1_scale=igf1_start / igf1_age0,
         igf1_start_ng_mL=igf1_start,
         genotype=genotype_factor(p, s.bdnf_genotype),
+        il6_age_factor=il6_age_factor(p, s.age_years),
         recovery=recovery_factor(p, s.sleep_h, s.protein_g_per_kg),
         vulnerability=vulnerability(p, s.cognitive_status, s.age_years),
         decline_multiplier=p.decline_multiplier_mci if s.cognitive_status == "mci" else 1.0,

@@ -110,7 +110,7 @@ GROUPS: dict[str, tuple[Equation, ...]] = {
         ),
         _rate(
             "il6_pg_mL",
-            "il6_rest_pg_mL * il6_release_per_h * il6_signal - il6_clearance_per_h * "
+            "il6_rest_pg_mL * il6_release_per_h * il6_age_factor * il6_signal - il6_clearance_per_h * "
             "(il6_pg_mL - il6_rest_pg_mL * inflammation_rel)",
         ),
         _rate(
@@ -432,6 +432,8 @@ SYMBOLS: dict[str, str] = {
     "il6_signal_decay_per_h": "d_M",
     "il6_rest_pg_mL": "I_{6,rest}",
     "il6_release_per_h": r"\rho_6",
+    "il6_age_factor": r"\varepsilon_6",
+    "il6_release_age_decline_per_yr": r"\kappa_6",
     "il6_clearance_per_h": "k_6",
     "anti_inflammatory_gain_per_h": "g_A",
     "anti_inflammatory_tau_h": r"\tau_A",
@@ -591,7 +593,7 @@ SYMBOLS: dict[str, str] = {
 metadata; a test checks no two ids share a symbol)."""
 
 EXTRA_SYMBOLS: dict[str, tuple[str, ...]] = {
-    "muscle": ("lactate_half_time_h",),
+    "muscle": ("lactate_half_time_h", "il6_release_age_decline_per_yr"),
     "brain": ("genotype_factor_val_met", "genotype_factor_met_met"),
     "cognition": (
         "decline_multiplier_mci",

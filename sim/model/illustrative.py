@@ -20,6 +20,13 @@ WHY_ILLUSTRATIVE: dict[str, str] = {
     "il6_signal_decay_per_h": (
         "As for the build-up rate: only the plasma time course (T1) constrains the pair."
     ),
+    "il6_release_age_decline_per_yr": (
+        "Older adults' plasma IL-6 barely rises with exercise: no change after resistance work "
+        "in men over 65 (Cornish 2018) or after sustained aerobic work at 75 y, where the young "
+        "rose +112 % (Int SportMed J 14(1)); +65 % in overweight women of 55-75 y. No source "
+        "gives a rate per year; 0.025/yr above 25 y leaves 65-75-year-olds a third of the young "
+        "release, which meets those three facts (F20, F22, F24)."
+    ),
     "innervation_frac": (
         "A teaching switch (denervated or unrecruited muscle releases little and is not "
         "trained, claim C4); 1.0 for every healthy participant."
@@ -128,7 +135,8 @@ WHY_ILLUSTRATIVE: dict[str, str] = {
     "anti_inflammatory_gain_per_h": (
         "The IL-6 to IL-1ra/IL-10 cascade (Fischer 2006) is described, not measured per hour; "
         "set with anti_inflammatory_half so that months of training lower resting "
-        "inflammation by the size of T12."
+        "inflammation by the size of T12 at 65 y (raised from 0.02 to 0.0544 when older adults' "
+        "IL-6 pulses became a third of the young's, keeping their fall the same)."
     ),
     "inflammation_tau_h": (
         "The meta-analysis behind T12 (Front Psychol 2023) reports effects after 8 weeks or "

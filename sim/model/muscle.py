@@ -75,9 +75,8 @@ def rates(
         c.lactate_rest_mmol_L + lactate_excess_mmol_L(c, d, fitness) - lactate
     )
     d_signal = c.il6_signal_build_per_h * il6_drive(c, d) - c.il6_signal_decay_per_h * signal
-    d_il6 = c.il6_rest_pg_mL * c.il6_release_per_h * signal - c.il6_clearance_per_h * (
-        il6 - c.il6_rest_pg_mL * inflammation
-    )
+    release = c.il6_rest_pg_mL * c.il6_release_per_h * c.il6_age_factor
+    d_il6 = release * signal - c.il6_clearance_per_h * (il6 - c.il6_rest_pg_mL * inflammation)
     excess = relu(il6 / c.il6_rest_pg_mL - inflammation)
     d_anti = c.anti_inflammatory_gain_per_h * excess - anti / c.anti_inflammatory_tau_h
     # The signal is >= 0, but a step may leave it ~1e-14 below: relu keeps a fractional

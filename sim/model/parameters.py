@@ -98,6 +98,15 @@ class Parameters:
         "gray2009",
         M,
     )
+    il6_release_age_decline_per_yr: float = _p(
+        0.025,
+        0.0,
+        0.1,
+        "Fall of the IL-6 release per year of age above 25 (exponential: at 65-75 y about a "
+        "third of the young release).",
+        ILL,
+        M,
+    )
     il6_clearance_per_h: float = _p(
         2.156,
         0.3,
@@ -123,7 +132,7 @@ class Parameters:
         M,
     )
     anti_inflammatory_gain_per_h: float = _p(
-        0.02,
+        0.0544,
         0.0,
         1.0,
         "Anti-inflammatory signal gained per hour per resting-level of IL-6 excess.",

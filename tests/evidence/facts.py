@@ -19,7 +19,10 @@ Beneka: the 90 % group's gains read as the 70 % group's, 9-20 % for 11-15 %, 1.5
 size of the gain from F114 (Peterson's meta-analysis) and the effect of load from Beneka's
 ratio (F140), and Beneka's absolute gains (F115-F117) are held out and fail. One regimen (not
 its range) was changed after an audit: F133 had compared weekly sets under the autoregulated
-rule, whose deloads cut the very sets being compared; it now uses double progression.
+rule, whose deloads cut the very sets being compared; it now uses double progression. When
+the IL-6 release became age-dependent, the facts from studies of young men (F12-F16: Gray
+2009, Ostrowski 2000, Steensberg 2000) were measured on a 25-year-old man instead of the
+default 65-year-old woman.
 
 ``calibrated=True`` marks the facts that ``tools/calibration.py`` fits (its ``TARGETS``);
 every other fact is held out, and the held-out ones are the validation. A fact the schema
@@ -227,7 +230,7 @@ def il6_fold(session: dict[str, Any], **top: Any) -> float:
 
 
 def il6_return_h() -> float:
-    result, start, end = single_bout(AEROBIC_60)
+    result, start, end = single_bout(AEROBIC_60, **young_man())
     t, il6 = window(result, "il6_pg_mL", start, end + 6)
     fold = il6 / il6[0]
     peak = t[np.argmax(fold)]
@@ -673,7 +676,7 @@ FACTS: tuple[Fact, ...] = (
         10.0,
         "× baseline",
         "5-fold immediately post (T1)",
-        lambda: il6_fold(AEROBIC_60),
+        lambda: il6_fold(AEROBIC_60, **young_man()),
         calibrated=True,
     ),
     Fact(
@@ -697,7 +700,7 @@ FACTS: tuple[Fact, ...] = (
         0.5,
         "h after the end",
         "peak immediately after the run",
-        lambda: bout_peak_time(AEROBIC_60, "il6_pg_mL"),
+        lambda: bout_peak_time(AEROBIC_60, "il6_pg_mL", **young_man()),
     ),
     Fact(
         "F15",
@@ -708,7 +711,7 @@ FACTS: tuple[Fact, ...] = (
         30.0,
         "× baseline",
         "80-km run: 10× at 21 km, 18.5× at 53 km; 5 h knee extension 19×",
-        lambda: il6_fold(aerobic(minutes=240, pct_hrmax=70)),
+        lambda: il6_fold(aerobic(minutes=240, pct_hrmax=70), **young_man()),
     ),
     Fact(
         "F16",
@@ -720,8 +723,8 @@ FACTS: tuple[Fact, ...] = (
         "ratio of folds",
         "5× at 1 h (Gray) vs 19× at 5 h (Steensberg): ~4",
         lambda: (
-            il6_fold(aerobic(minutes=240, pct_hrmax=70))
-            / il6_fold(aerobic(minutes=60, pct_hrmax=70))
+            il6_fold(aerobic(minutes=240, pct_hrmax=70), **young_man())
+            / il6_fold(aerobic(minutes=60, pct_hrmax=70), **young_man())
         ),
     ),
     Fact(
@@ -2245,10 +2248,7 @@ FAILING: dict[str, float] = {
     "F15": 7.475,
     "F16": 1.567,
     "F18": 2.056,
-    "F20": 2.486,
-    "F22": 3.371,
     "F23": 5.044,
-    "F24": 1,
     "F25": 1.088,
     "F34": 0.03567,
     "F35": 0.6703,

@@ -15,8 +15,9 @@ from tests.evidence.helpers import aerobic, hiit_4x4, resistance, run, single_bo
 def test_t1_il6_after_an_hour_of_moderate_hard_aerobic_exercise():
     """T1 (Gray 2009; Fischer 2006): after 60 min at ~90 % of the lactate threshold, plasma
     IL-6 peaks at the end or within ~30 min after, at ~3-10x baseline, and is back within
-    1.5x baseline by 1.5-3 h after the end."""
-    result, start, end = single_bout(aerobic(minutes=60, pct_hrmax=72))
+    1.5x baseline by 1.5-3 h after the end. Gray's nine were young men: a 25-year-old man."""
+    young_man = {"participant": {"age_years": 25, "sex": "male"}}
+    result, start, end = single_bout(aerobic(minutes=60, pct_hrmax=72), **young_man)
     t, il6 = window(result, "il6_pg_mL", start, end + 6)
     fold = il6 / DEFAULTS.il6_rest_pg_mL
     t_peak = t[np.argmax(fold)]

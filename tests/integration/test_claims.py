@@ -114,11 +114,14 @@ def test_c1_contracting_muscle_releases_myokines():
     """C1: muscle is an endocrine organ; contracting muscle releases myokines that reach the brain.
 
     Literature: agreed (Pedersen's group). Every training scenario raises IL-6 and irisin during
-    bouts and brain BDNF over the programme; the sedentary control stays at rest.
+    bouts and brain BDNF over the programme; the sedentary control stays at rest. In these
+    65-year-olds resistance work moves plasma IL-6 least (older adults: no significant change
+    after resistance exercise, Cornish 2018), aerobic work and intervals at least 1.5-fold.
     """
     for name in ("aerobic", "resistance", "hiit"):
-        assert peak(name, "il6_pg_mL") > 1.5 and peak(name, "irisin_rel") > 1.02, name
+        assert peak(name, "il6_pg_mL") > 1.2 and peak(name, "irisin_rel") > 1.02, name
         assert m(name, "bdnf_brain_auc") > 0.0, name
+    assert min(peak("aerobic", "il6_pg_mL"), peak("hiit", "il6_pg_mL")) > 1.5
     assert peak("sedentary", "il6_pg_mL") == pytest.approx(1.0)
     assert m("sedentary", "bdnf_brain_auc") == pytest.approx(0.0, abs=1e-9)
 

@@ -149,7 +149,7 @@ def test_linear_operator_is_exact_where_the_model_is_linear() -> None:
     op = linear_operator(C, 0.0, initial_state(C))
     assert not op.diagonal and op.lam.dtype.kind == "f"
     np.testing.assert_allclose(op.V @ np.diag(op.lam) @ op.W, op.matrix, atol=1e-12)
-    il6 = DEFAULTS.il6_rest_pg_mL * DEFAULTS.il6_release_per_h
+    il6 = DEFAULTS.il6_rest_pg_mL * DEFAULTS.il6_release_per_h * C.il6_age_factor
     assert op.matrix[IX.il6_pg_mL, IX.il6_signal] == pytest.approx(il6, rel=1e-6)
     assert op.matrix[IX.fgf21_rel, IX.fgf21_signal] == pytest.approx(
         DEFAULTS.fgf21_release_per_h, rel=1e-6

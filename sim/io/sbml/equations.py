@@ -66,6 +66,7 @@ DERIVED: dict[str, tuple[str, str]] = {
     "igf1_scale": ("1", "Participant's baseline IGF-1 relative to the age-expected median."),
     "igf1_start_ng_mL": ("ng/mL", "Participant's IGF-1 at the start."),
     "genotype": ("1", "Activity-dependent BDNF factor of the participant's Val66Met genotype."),
+    "il6_age_factor": ("1", "Share of the young IL-6 release at the participant's age."),
     "recovery": ("1", "Recovery factor from sleep and protein intake (0.2 to 1)."),
     "vulnerability": ("1", "Cognitive gain multiplier from cognitive status and age."),
     "decline_multiplier": ("1", "Age-related reserve loss multiplier (MCI: larger)."),
