@@ -84,6 +84,11 @@ MUTATIONS: tuple[Mutation, ...] = (
         (STRUCTURE,),
     ),
     Mutation(
+        "Aerobic adaptation needs repeated sessions (training status)",
+        "fitness_status_full=0.05",
+        (STRUCTURE,),
+    ),
+    Mutation(
         "Cognition's own age-related decline",
         "cognitive_decline_z_per_yr=0",
         (STRUCTURE, "tests/integration/test_invariants.py"),

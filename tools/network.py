@@ -89,6 +89,7 @@ def _trained_state(c: Constants, igf1_ng_mL: float) -> np.ndarray:
         "recent_training": 0.8,
         "strength_pending": 0.01,
         "fitness_pending": 0.01,
+        "training_status": 0.6,
         "reserve_built": 0.2,
         "bdnf_brain_auc": 50.0,
     }

@@ -18,6 +18,12 @@ Fatigue :math:`\Psi` (training load :math:`\lambda` per hour; 1 ≈ a week of mo
 Recent training :math:`T` (0 to 1): filled within minutes by any session, whatever its volume,
 and fading over days; it tells the reserve whether training is still going on.
 
+Training status :math:`\Sigma`: recent training averaged over about a week. Aerobic adaptation
+(mitochondrial biogenesis) builds on the transient signalling bursts of repeated sessions;
+mitochondrial enzyme activities rise from the third session on (``perry2010``): a session's
+fitness stimulus is realised in full once the status reaches :math:`\Sigma_F`, in proportion below
+it, so one bout leaves fitness nearly unchanged.
+
 :math:`\chi_S, \chi_F` are individual responsiveness factors (1 by default; sampled in cohorts).
 
 The equations are written once, in :mod:`sim.model.equations`, and shown with every symbol's
@@ -55,9 +61,11 @@ def rates(
     recent: Any,
     strength_pending: Any,
     fitness_pending: Any,
-) -> tuple[Any, Any, Any, Any, Any, Any, Any]:
-    """Time derivatives of weekly sets, strength, fitness, fatigue, recent training and the
-    two pending adaptations (the stimulus a session leaves, realised over days)."""
+    status: Any,
+) -> tuple[Any, Any, Any, Any, Any, Any, Any, Any]:
+    """Time derivatives of weekly sets, strength, fitness, fatigue, recent training, the
+    two pending adaptations (the stimulus a session leaves, realised over days) and the
+    training status."""
     d_sets = d.sets_per_h - weekly_sets / c.sets_memory_tau_h
 
     s0, f0 = c.strength0, c.fitness0
@@ -95,8 +103,17 @@ def rates(
 
     gained_f = fitness - f0
     headroom_f = relu(1.0 - gained_f / (c.fitness_ceiling_frac * f0))
+    # aerobic adaptation needs repeated sessions: realised in full from a training status of
+    # fitness_status_full on, in proportion below it (one bout leaves the status low)
+    repeated = 1.0 - relu(1.0 - status / c.fitness_status_full)
     d_fitness = (
-        relu(fitness_pending) / lag * efficiency * c.fitness_responsiveness * f0 * headroom_f
+        relu(fitness_pending)
+        / lag
+        * efficiency
+        * c.fitness_responsiveness
+        * f0
+        * headroom_f
+        * repeated
         - gained_f / c.fitness_detraining_tau_h
     )
 
@@ -104,4 +121,5 @@ def rates(
     d_recent = -recent / c.training_memory_tau_h
     if d.active:  # a session fills the memory within minutes, whatever its volume
         d_recent = d_recent + c.training_onset_per_h * (1.0 - recent) * (d.muscle_mass_frac > 0.0)
-    return d_sets, d_strength, d_fitness, d_fatigue, d_recent, d_pending_s, d_pending_f
+    d_status = (recent - status) / c.training_status_tau_h
+    return d_sets, d_strength, d_fitness, d_fatigue, d_recent, d_pending_s, d_pending_f, d_status

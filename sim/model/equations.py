@@ -360,6 +360,12 @@ GROUPS: dict[str, tuple[Equation, ...]] = {
             "1",
             "Aerobic training impulse per hour.",
         ),
+        _let(
+            "fitness_repeated",
+            "1 - relu(1 - training_status / fitness_status_full)",
+            "1",
+            "Share of a session's fitness stimulus realised at the current training status.",
+        ),
         _rate(
             "fitness_pending",
             "fitness_gain_per_h * fitness_impulse - fitness_pending / adaptation_lag_tau_h",
@@ -368,7 +374,7 @@ GROUPS: dict[str, tuple[Equation, ...]] = {
             "fitness_rel",
             "relu(fitness_pending) / adaptation_lag_tau_h * adaptation_efficiency * "
             "fitness_responsiveness * fitness0 * relu(1 - (fitness_rel - fitness0) / "
-            "(fitness_ceiling_frac * fitness0)) - (fitness_rel - fitness0) / "
+            "(fitness_ceiling_frac * fitness0)) * fitness_repeated - (fitness_rel - fitness0) / "
             "fitness_detraining_tau_h",
         ),
         # (x / 0.6)^2 is load per hour of work: Q(1, 'per_hour') makes that unit explicit.
@@ -387,6 +393,7 @@ GROUPS: dict[str, tuple[Equation, ...]] = {
             f"where({_M} > 0, training_onset_per_h, Q(0, 'per_hour')) * (1 - recent_training) - "
             "recent_training / training_memory_tau_h",
         ),
+        _rate("training_status", "(recent_training - training_status) / training_status_tau_h"),
         _let(
             "performance_rel",
             "fitness_rel / fitness0 - performance_fatigue_cost * fatigue",
@@ -581,6 +588,10 @@ SYMBOLS: dict[str, str] = {
     "performance_rel": "P",
     "strength_pending": r"\sigma_S",
     "fitness_pending": r"\sigma_F",
+    "training_status": r"\Sigma",
+    "training_status_tau_h": r"\tau_\Sigma",
+    "fitness_status_full": r"\Sigma_F",
+    "fitness_repeated": "g_F",
     "adaptation_lag_tau_h": r"\tau_\sigma",
     "performance_fatigue_cost": "k_P",
     "recovery": r"\varrho",

@@ -27,6 +27,17 @@ WHY_ILLUSTRATIVE: dict[str, str] = {
         "gives a rate per year; 0.025/yr above 25 y leaves 65-75-year-olds a third of the young "
         "release, which meets those three facts (F20, F22, F24)."
     ),
+    "training_status_tau_h": (
+        "Mitochondrial enzyme activities rise only from the third session of a programme on "
+        "(Perry 2010), but no source gives a time constant for a training status; 1 week makes "
+        "a lone bout bring a third of what the same bout brings within a programme (VO2max "
+        "+0.3 % a week after single_bout.yaml's run, was +1.6 %) and leaves 24-week gains "
+        "unchanged."
+    ),
+    "fitness_status_full": (
+        "With the status's time constant it sets how many sessions it takes before aerobic "
+        "stimuli count in full (about 1-2 weeks at three sessions a week); not measured."
+    ),
     "innervation_frac": (
         "A teaching switch (denervated or unrecruited muscle releases little and is not "
         "trained, claim C4); 1.0 for every healthy participant."

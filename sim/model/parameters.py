@@ -449,6 +449,22 @@ class Parameters:
     training_memory_tau_h: float = _p(
         72.0, 24.0, 168.0, "Time over which the memory of the last session fades (3 days).", ILL, A
     )
+    training_status_tau_h: float = _p(
+        168.0,
+        48.0,
+        1344.0,
+        "Time over which recent training is averaged into the training status (1 week).",
+        ILL,
+        A,
+    )
+    fitness_status_full: float = _p(
+        0.5,
+        0.05,
+        1.0,
+        "Training status from which a session's fitness stimulus is realised in full.",
+        ILL,
+        A,
+    )
     training_onset_per_h: float = _p(
         2.0, 1.0, 60.0, "Rate at which a session fills the memory of recent training.", ILL, A
     )

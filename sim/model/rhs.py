@@ -88,6 +88,7 @@ def rhs(t: float, y: np.ndarray, c: Constants, d: Drive) -> np.ndarray:
         dy[_I.recent_training],
         dy[_I.strength_pending],
         dy[_I.fitness_pending],
+        dy[_I.training_status],
     ) = adaptation.rates(
         c,
         d,
@@ -98,6 +99,7 @@ def rhs(t: float, y: np.ndarray, c: Constants, d: Drive) -> np.ndarray:
         v[_I.recent_training],
         v[_I.strength_pending],
         v[_I.fitness_pending],
+        v[_I.training_status],
     )
     return np.array(dy, dtype=float)
 
@@ -168,6 +170,7 @@ def linear_decay_rates(c: Constants, n: int | None = None) -> np.ndarray:
         recent_training=1.0 / c.training_memory_tau_h,
         strength_pending=1.0 / c.adaptation_lag_tau_h,
         fitness_pending=1.0 / c.adaptation_lag_tau_h,
+        training_status=1.0 / c.training_status_tau_h,
         reserve_built=1.0 / c.reserve_decay_tau_h,
     )
     shape = () if n is None else (n,)

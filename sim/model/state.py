@@ -110,6 +110,13 @@ STATES: tuple[Quantity, ...] = (
         "Relative VO2max gain that recent sessions will still bring, realised over days.",
     ),
     Quantity(
+        "training_status",
+        "1",
+        "Training status",
+        "Recent training averaged over about two weeks (0 untrained, about 0.7 at three "
+        "sessions a week): aerobic adaptation needs repeated sessions.",
+    ),
+    Quantity(
         "reserve_built",
         "1",
         "Reserve built by training",
@@ -205,6 +212,7 @@ TIMESERIES_COLUMNS: tuple[str, ...] = (
     "recent_training",
     "strength_pending",
     "fitness_pending",
+    "training_status",
 )
 
 

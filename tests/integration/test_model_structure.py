@@ -5,6 +5,9 @@
   tapers of one to three weeks raise performance a few percent).
 - The reserve build stops when training stops: the reserve peaks within about ten days of the
   last session and then falls (Ferreira 2024: decline after 10 days to 16 weeks off).
+- A lone bout is not training: mitochondrial enzyme activities rise only from the third
+  session of a programme on (Perry 2010), so one bout brings less than half of what the same
+  bout brings, on average, within the first three weeks of a programme.
 - Cognition is not a fixed multiple of the reserve: the age-related decline is the score's
   own, buffered by the built reserve (Stern 2012), so the cognition/reserve ratio differs
   between trained and untrained arms.
@@ -98,3 +101,20 @@ def test_adaptation_follows_a_session_over_days_not_during_it() -> None:
     two_days = fit[t <= bout.end_h + 48.0][-1]
     assert at_end - fit[0] < 5e-4 * fit[0]
     assert two_days - fit[0] > 0.3 * (fit.max() - fit[0])
+
+
+def test_a_lone_bout_brings_less_than_a_session_of_a_programme() -> None:
+    """Perry 2010: enzyme activities unchanged after one session, raised from the third on.
+    The same 30-min run at 85 % HRmax once, and three times a week for three weeks: a week
+    after the lone bout VO2max has risen by less than half the programme's gain per session
+    and by less than 0.5 %: one bout should not show in a fitness curve."""
+    from tests.evidence.helpers import aerobic, run
+
+    def bout(day: str) -> dict[str, object]:
+        return aerobic(day, minutes=30, pct_hrmax=85)
+
+    lone = run([bout("mon")], weeks=1).columns["fitness_rel"][-1] - 1.0
+    programme = run([bout(d) for d in ("mon", "wed", "fri")], weeks=3)
+    per_session = (programme.at("fitness_rel", 3 * WEEK_H) - 1.0) / 9
+    assert 0.0 < lone < 0.5 * per_session, (lone, per_session)
+    assert lone < 0.005
