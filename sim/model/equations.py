@@ -106,7 +106,9 @@ GROUPS: dict[str, tuple[Equation, ...]] = {
             "Drive of the muscle IL-6 signal.",
         ),
         _rate(
-            "il6_signal", "il6_signal_build_per_h * il6_drive - il6_signal_decay_per_h * il6_signal"
+            "il6_signal",
+            "il6_signal_build_per_h * il6_drive * (1 + il6_signal_amplification * relu(il6_signal)) "
+            "- il6_signal_decay_per_h * il6_signal",
         ),
         _rate(
             "il6_pg_mL",
@@ -437,6 +439,7 @@ SYMBOLS: dict[str, str] = {
     "il6_resistance_weight": "w_R",
     "il6_signal_build_per_h": "b_M",
     "il6_signal_decay_per_h": "d_M",
+    "il6_signal_amplification": "a_M",
     "il6_rest_pg_mL": "I_{6,rest}",
     "il6_release_per_h": r"\rho_6",
     "il6_age_factor": r"\varepsilon_6",

@@ -38,6 +38,12 @@ WHY_ILLUSTRATIVE: dict[str, str] = {
         "With the status's time constant it sets how many sessions it takes before aerobic "
         "stimuli count in full (about 1-2 weeks at three sessions a week); not measured."
     ),
+    "il6_signal_amplification": (
+        "Plasma IL-6 rises about exponentially with duration (Fischer 2006: 5-fold after 1 h "
+        "(Gray 2009), 10-fold at 21 km and 18.5-fold at 53 km of a run, 19-fold after 5 h of knee "
+        "extensions); the sources give no intramuscular kinetics. 2 makes 4 h give 2-6 times "
+        "the 1-hour fold (F15, F16) with the 1-hour pulse refitted (T1)."
+    ),
     "innervation_frac": (
         "A teaching switch (denervated or unrecruited muscle releases little and is not "
         "trained, claim C4); 1.0 for every healthy participant."

@@ -9,9 +9,10 @@ grows exponentially above the lactate threshold; resistance work one in proporti
 glycolytic work per hour, load x repetitions x sets per hour, times the muscle mass engaged
 (so 4 x 10 at 70 % 1RM gives about twice the lactate of 4 x 4 at 85 %, as measured).
 
-IL-6 (``fischer2006``, ``gray2009``): a muscle signal :math:`M` builds while the muscle works
-(so plasma IL-6 rises faster than linearly with duration) and is released into plasma,
-cleared within hours.
+IL-6 (``fischer2006``, ``gray2009``): a muscle signal :math:`M` builds while the muscle works,
+faster the larger it already is (IL-6 transcription rises as muscle glycogen falls), so plasma
+IL-6 rises faster than linearly with duration (about 5-fold after 1 h, 10-19-fold after 3-5 h),
+and is released into plasma, cleared within hours.
 
 Anti-inflammatory arm (``frontpsychol2023``, ``cytokine2023``): the acute IL-6 excess leaves
 a slow trace :math:`A` that lowers resting inflammation :math:`\Phi` after weeks.
@@ -74,7 +75,14 @@ def rates(
     d_lactate = c.lactate_clearance_per_h * (
         c.lactate_rest_mmol_L + lactate_excess_mmol_L(c, d, fitness) - lactate
     )
-    d_signal = c.il6_signal_build_per_h * il6_drive(c, d) - c.il6_signal_decay_per_h * signal
+    # the signal feeds its own build-up while the muscle works (as glycogen falls), so the
+    # plasma rise grows faster than linearly with duration
+    build = (
+        c.il6_signal_build_per_h
+        * il6_drive(c, d)
+        * (1.0 + c.il6_signal_amplification * relu(signal))
+    )
+    d_signal = build - c.il6_signal_decay_per_h * signal
     release = c.il6_rest_pg_mL * c.il6_release_per_h * c.il6_age_factor
     d_il6 = release * signal - c.il6_clearance_per_h * (il6 - c.il6_rest_pg_mL * inflammation)
     excess = relu(il6 / c.il6_rest_pg_mL - inflammation)
