@@ -107,8 +107,8 @@ GROUPS: dict[str, tuple[Equation, ...]] = {
         ),
         _rate(
             "il6_signal",
-            "il6_signal_build_per_h * il6_drive * (1 + il6_signal_amplification * relu(il6_signal)) "
-            "- il6_signal_decay_per_h * il6_signal",
+            "il6_signal_build_per_h * il6_drive * (1 + il6_signal_amplification * "
+            "relu(il6_signal) / (1 + relu(il6_signal))) - il6_signal_decay_per_h * il6_signal",
         ),
         _rate(
             "il6_pg_mL",

@@ -41,8 +41,9 @@ WHY_ILLUSTRATIVE: dict[str, str] = {
     "il6_signal_amplification": (
         "Plasma IL-6 rises about exponentially with duration (Fischer 2006: 5-fold after 1 h "
         "(Gray 2009), 10-fold at 21 km and 18.5-fold at 53 km of a run, 19-fold after 5 h of knee "
-        "extensions); the sources give no intramuscular kinetics. 2 makes 4 h give 2-6 times "
-        "the 1-hour fold (F15, F16) with the 1-hour pulse refitted (T1)."
+        "extensions); the sources give no intramuscular kinetics. The speed-up saturates (at most "
+        "1 + this factor), so no combination of parameters lets the signal run away; 5 makes "
+        "4 h give 2-6 times the 1-hour fold (F15, F16) with the 1-hour pulse refitted (T1)."
     ),
     "innervation_frac": (
         "A teaching switch (denervated or unrecruited muscle releases little and is not "

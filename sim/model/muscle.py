@@ -75,12 +75,13 @@ def rates(
     d_lactate = c.lactate_clearance_per_h * (
         c.lactate_rest_mmol_L + lactate_excess_mmol_L(c, d, fitness) - lactate
     )
-    # the signal feeds its own build-up while the muscle works (as glycogen falls), so the
-    # plasma rise grows faster than linearly with duration
+    # the signal speeds its own build-up while the muscle works (as glycogen falls), so the
+    # plasma rise grows faster than linearly with duration; saturating, at most 1 + amplification
+    m = relu(signal)
     build = (
         c.il6_signal_build_per_h
         * il6_drive(c, d)
-        * (1.0 + c.il6_signal_amplification * relu(signal))
+        * (1.0 + c.il6_signal_amplification * m / (1.0 + m))
     )
     d_signal = build - c.il6_signal_decay_per_h * signal
     release = c.il6_rest_pg_mL * c.il6_release_per_h * c.il6_age_factor

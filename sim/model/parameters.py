@@ -91,15 +91,16 @@ class Parameters:
         1.5, 0.3, 10.0, "Decay rate of the muscle IL-6 signal after contraction stops.", ILL, M
     )
     il6_signal_amplification: float = _p(
-        2.0,
-        0.0,
         5.0,
-        "Speed-up of the muscle IL-6 signal's build-up per unit of signal (duration dependence).",
+        0.0,
+        10.0,
+        "Largest speed-up of the muscle IL-6 signal's build-up as the signal grows (duration "
+        "dependence; half of it at a signal of 1).",
         ILL,
         M,
     )
     il6_release_per_h: float = _p(
-        26.21,
+        17.84,
         0.1,
         100.0,
         "Plasma IL-6 release per unit of muscle signal, in resting levels per hour.",
@@ -116,7 +117,7 @@ class Parameters:
         M,
     )
     il6_clearance_per_h: float = _p(
-        2.263,
+        2.301,
         0.3,
         5.0,
         "Plasma IL-6 clearance rate (back near baseline within ~2 h).",

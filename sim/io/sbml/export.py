@@ -10,10 +10,11 @@ notes carry its unit, bounds, description and source. Ids of quantities that are
 
 The drive of the ODEs (:class:`sim.model.drive.Drive`) becomes five non-constant parameters
 ``drive_aerobic_frac_vo2max``, ``drive_resistance_frac_1rm``, ``drive_sets_per_h``,
-``drive_muscle_mass_frac`` and ``drive_reps_per_set``, set by one event at every time the drive changes: the start and end
-of every segment of every bout *as it happened* in ``simulate(scenario)`` (attendance drawn from
-the scenario's seed, loads chosen by the progression rule). A tool that integrates the file
-therefore repeats our run, not a re-drawn one. No formula depends on time through
+``drive_muscle_mass_frac`` and ``drive_reps_per_set``, set by one event at every time the drive
+changes: the start and end of every segment of every bout *as it happened* in
+``simulate(scenario)`` (attendance drawn from the scenario's seed, loads chosen by the
+progression rule). A tool that integrates the file therefore repeats our run, not a re-drawn
+one. No formula depends on time through
 ``piecewise()``: an adaptive solver locates events by root finding, but can step over a
 short ``piecewise()`` pulse without noticing.
 
