@@ -361,11 +361,7 @@ class CohortCoach:
                 for a, b, d in hiit_segments(start, s, fidelity)
             )
         else:
-            x = (
-                float(s.intensity_pct_vo2max) / 100.0
-                if s.intensity_pct_vo2max is not None
-                else vo2max_frac_from_hrmax(float(s.intensity_pct_hrmax))
-            )
+            x = _aerobic_frac(s)[2]
             drive = Drive(x * fidelity * factor * on, 0.0, 0.0, MUSCLE_MASS_FRAC["aerobic"] * on)
             segments = ((start, end, drive),)
         return CohortBout(start, end, s.modality, attends, segments)
