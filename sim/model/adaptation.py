@@ -21,8 +21,9 @@ and fading over days; it tells the reserve whether training is still going on.
 Training status :math:`\Sigma`: recent training averaged over about a week. Aerobic adaptation
 (mitochondrial biogenesis) builds on the transient signalling bursts of repeated sessions;
 mitochondrial enzyme activities rise from the third session on (``perry2010``): a session's
-fitness stimulus is realised in full once the status reaches :math:`\Sigma_F`, in proportion below
-it, so one bout leaves fitness nearly unchanged.
+fitness stimulus is realised in full once the status reaches :math:`\Sigma_F` and with the square of
+the status's share of it below (:math:`g_F = \min(\Sigma/\Sigma_F, 1)^2`: little from the first two
+sessions, more from the third), so one bout leaves fitness nearly unchanged.
 
 :math:`\chi_S, \chi_F` are individual responsiveness factors (1 by default; sampled in cohorts).
 
@@ -104,8 +105,9 @@ def rates(
     gained_f = fitness - f0
     headroom_f = relu(1.0 - gained_f / (c.fitness_ceiling_frac * f0))
     # aerobic adaptation needs repeated sessions: realised in full from a training status of
-    # fitness_status_full on, in proportion below it (one bout leaves the status low)
-    repeated = 1.0 - relu(1.0 - status / c.fitness_status_full)
+    # fitness_status_full on, with the square of its share below it (one bout leaves the
+    # status low; the first two sessions of a programme bring little)
+    repeated = (1.0 - relu(1.0 - status / c.fitness_status_full)) ** 2
     d_fitness = (
         relu(fitness_pending)
         / lag

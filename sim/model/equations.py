@@ -364,7 +364,7 @@ GROUPS: dict[str, tuple[Equation, ...]] = {
         ),
         _let(
             "fitness_repeated",
-            "1 - relu(1 - training_status / fitness_status_full)",
+            "(1 - relu(1 - training_status / fitness_status_full)) ** 2",
             "1",
             "Share of a session's fitness stimulus realised at the current training status.",
         ),

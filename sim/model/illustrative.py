@@ -29,14 +29,16 @@ WHY_ILLUSTRATIVE: dict[str, str] = {
     ),
     "training_status_tau_h": (
         "Mitochondrial enzyme activities rise only from the third session of a programme on "
-        "(Perry 2010), but no source gives a time constant for a training status; 1 week makes "
-        "a lone bout bring a third of what the same bout brings within a programme (VO2max "
-        "+0.3 % a week after single_bout.yaml's run, was +1.6 %) and leaves 24-week gains "
+        "(Perry 2010), but no source gives a time constant for a training status; 1 week, with "
+        "the squared gate, makes a lone bout bring a twelfth of what the same bout brings within "
+        "a programme (VO2max +0.06 % a week after single_bout.yaml's run; +1.6 % without the "
+        "gate, +0.3 % with a gate in proportion to the status) and leaves 24-week gains "
         "unchanged."
     ),
     "fitness_status_full": (
         "With the status's time constant it sets how many sessions it takes before aerobic "
-        "stimuli count in full (about 1-2 weeks at three sessions a week); not measured."
+        "stimuli count in full (about 1-2 weeks at three sessions a week; squared below it, so "
+        "the first two sessions bring little, as Perry 2010 found); not measured."
     ),
     "il6_signal_amplification": (
         "Plasma IL-6 rises about exponentially with duration (Fischer 2006: 5-fold after 1 h "

@@ -106,8 +106,9 @@ def test_adaptation_follows_a_session_over_days_not_during_it() -> None:
 def test_a_lone_bout_brings_less_than_a_session_of_a_programme() -> None:
     """Perry 2010: enzyme activities unchanged after one session, raised from the third on.
     The same 30-min run at 85 % HRmax once, and three times a week for three weeks: a week
-    after the lone bout VO2max has risen by less than half the programme's gain per session
-    and by less than 0.5 %: one bout should not show in a fitness curve."""
+    after the lone bout VO2max has risen by less than a fifth of the programme's gain per
+    session and by less than 0.2 %: one bout should not show in a fitness curve (0.2 % is the
+    bound the model-fidelity issue sets for single_bout.yaml, this same run)."""
     from tests.evidence.helpers import aerobic, run
 
     def bout(day: str) -> dict[str, object]:
@@ -116,5 +117,5 @@ def test_a_lone_bout_brings_less_than_a_session_of_a_programme() -> None:
     lone = run([bout("mon")], weeks=1).columns["fitness_rel"][-1] - 1.0
     programme = run([bout(d) for d in ("mon", "wed", "fri")], weeks=3)
     per_session = (programme.at("fitness_rel", 3 * WEEK_H) - 1.0) / 9
-    assert 0.0 < lone < 0.5 * per_session, (lone, per_session)
-    assert lone < 0.005
+    assert 0.0 < lone < 0.2 * per_session, (lone, per_session)
+    assert lone < 0.002
