@@ -190,7 +190,7 @@ TARGETS = (
 FREE = (
     "il6_release_per_h",
     "il6_clearance_per_h",
-    "lactate_slope_per_frac",
+    "lactate_curve_exponent",
     "lactate_resistance_excess_mmol_L",
     "irisin_release_per_h",
     "bdnf_release_max_frac",

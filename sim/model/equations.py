@@ -89,9 +89,10 @@ GROUPS: dict[str, tuple[Equation, ...]] = {
             # resistance: glycolytic work per hour (load x repetitions x sets), relative to a
             # whole-body hypertrophy session of 6 sets of 10 at 70 % 1RM an hour
             f"lactate_resistance_excess_mmol_L * {_M} * ({_R} / 0.7) * ({_N} / Q(6, 'per_hour'))"
-            f" * ({_K} / 10) + where({_X} > 0, "
-            f"lactate_at_threshold_excess_mmol_L * exp(lactate_slope_per_frac * ({_X} - "
-            "lactate_threshold_now_frac_vo2max)), Q(0, 'mmol_per_L'))",
+            # aerobic: nothing below the onset (LT1), E_LT at the threshold, a power above
+            f" * ({_K} / 10) + lactate_at_threshold_excess_mmol_L * (relu({_X} / "
+            "lactate_threshold_now_frac_vo2max - lactate_onset_frac_threshold) / "
+            "(1 - lactate_onset_frac_threshold)) ** lactate_curve_exponent",
             "mmol/L",
             "Steady-state lactate above rest that the current drive would sustain.",
         ),
@@ -430,7 +431,8 @@ SYMBOLS: dict[str, str] = {
     "lactate_half_time_h": "t_{1/2}",
     "lactate_clearance_per_h": "k_L",
     "lactate_at_threshold_excess_mmol_L": "E_{LT}",
-    "lactate_slope_per_frac": r"\beta",
+    "lactate_curve_exponent": r"\beta",
+    "lactate_onset_frac_threshold": r"r_{on}",
     "lactate_threshold_frac_vo2max": "x_{LT,0}",
     "lactate_threshold_fitness_shift": "s_F",
     "fitness0": "F_0",

@@ -9,6 +9,14 @@ test checks that every illustrative parameter, and only those, has a reason here
 from __future__ import annotations
 
 WHY_ILLUSTRATIVE: dict[str, str] = {
+    "lactate_onset_frac_threshold": (
+        "Blood lactate stays near rest in steady moderate work (64-76 % HRmax) and passes the "
+        "first threshold (LT1, about 2 mmol/L) only near its top; the sources give LT1 in "
+        "mmol/L (1.73 +- 0.63, J Sports Sci Med 14:29), not as a share of the second threshold. "
+        "0.7 of the threshold (42 % VO2max, 64 % HRmax, untrained) keeps 45 min at 70 % HRmax "
+        "at 1.7 mmol/L (T2: <= 2; 2.4 with the former exponential curve, which had no onset) "
+        "and 76 % HRmax, the band's top, at 4.0."
+    ),
     "lactate_threshold_fitness_shift": (
         "Training moves the lactate threshold up, but no source gives a shift per unit of VO2max "
         "gained; set so that 24 weeks of aerobic training move it a few percentage points."

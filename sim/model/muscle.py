@@ -4,8 +4,9 @@ Symbols: :math:`x` aerobic intensity [fraction of VO2max], :math:`r` resistance 
 [fraction of current 1RM], :math:`m` muscle mass engaged [1], :math:`\nu` innervation [1],
 :math:`F` relative fitness, time in hours.
 
-Lactate (``menzies2010``, ``jssm2015``, ``vargasmolina2020``): aerobic work adds an excess that
-grows exponentially above the lactate threshold; resistance work one in proportion to its
+Lactate (``menzies2010``, ``jssm2015``, ``vargasmolina2020``): aerobic work adds an excess from an
+onset (the first threshold, a share of the lactate threshold) on, growing as a power of the
+distance above it and :math:`E_{LT}` at the threshold; resistance work one in proportion to its
 glycolytic work per hour, load x repetitions x sets per hour, times the muscle mass engaged
 (so 4 x 10 at 70 % 1RM gives about twice the lactate of 4 x 4 at 85 %, as measured).
 
@@ -45,9 +46,9 @@ def lactate_excess_mmol_L(c: Constants, d: Drive, fitness: Any) -> Any:
         threshold = c.lactate_threshold_frac_vo2max + c.lactate_threshold_fitness_shift * (
             fitness - c.fitness0
         )
-        excess = excess + (d.aerobic_frac_vo2max > 0.0) * c.lactate_at_threshold_excess_mmol_L * (
-            c.exp(c.lactate_slope_per_frac * (d.aerobic_frac_vo2max - threshold))
-        )
+        onset = c.lactate_onset_frac_threshold
+        above = relu(d.aerobic_frac_vo2max / threshold - onset) / (1.0 - onset)
+        excess = excess + c.lactate_at_threshold_excess_mmol_L * above**c.lactate_curve_exponent
     return excess
 
 

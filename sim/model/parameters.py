@@ -53,12 +53,22 @@ class Parameters:
         "jssm2015",
         M,
     )
-    lactate_slope_per_frac: float = _p(
-        7.551,
-        3.0,
-        15.0,
-        "Exponential rise of steady-state lactate per unit of %VO2max above the threshold.",
+    lactate_curve_exponent: float = _p(
+        2.197,
+        1.0,
+        4.0,
+        "Power of steady-state lactate in the intensity above its onset, relative to the "
+        "threshold's distance from the onset (sets the 4x4-min HIIT peak).",
         "jssm2015",
+        M,
+    )
+    lactate_onset_frac_threshold: float = _p(
+        0.7,
+        0.5,
+        0.95,
+        "Intensity, as a fraction of the current lactate threshold, below which steady work "
+        "leaves blood lactate at rest (the first lactate threshold).",
+        ILL,
         M,
     )
     lactate_threshold_frac_vo2max: float = _p(

@@ -29,6 +29,12 @@ class ExponentialSettings:
         Shortest step [h]; a step that fails there raises :class:`~sim.errors.SolverError`.
     max_growth
         Largest factor between consecutive steps.
+    first_rest_step_h
+        Longest first step [h] of a rest segment. A session's fast transients (brain BDNF,
+        the myokines) decay in its first hours; in one long step their error stays within
+        ``rtol`` but has the same sign after every session and adds up (a 5.7-h first step
+        after each 45-min zone-2 session left the 24-week reserve 1.5e-3 off, three times
+        ``rtol``; a 2-h cap: 1.3e-4, for 4 % more steps).
     steps_per_octave
         Resolution of the step-size ladder ``h = 2**(k / steps_per_octave)`` hours.
     refresh_h
@@ -49,6 +55,7 @@ class ExponentialSettings:
     max_step_h: float = 24.0
     min_step_h: float = 2.0**-12
     max_growth: float = 8.0
+    first_rest_step_h: float = 2.0
     steps_per_octave: int = 4
     refresh_h: float = 336.0
     fast_rate_per_h: float = 1.0 / 48.0

@@ -61,8 +61,10 @@ strength, IGF-1) that can be a few percent of their values. The third-order solu
 :math:`e^{h\Lambda}` and the :math:`\varphi_k` are tabulated once per operator; only the last
 step of a segment, which ends on the segment boundary (stretched up to 1.5 ladder steps rather
 than leaving a sliver), is evaluated on its own. Each segment starts with the step its
-predecessor of the same kind (the same exercise modality, or rest after it) found right, and
-steps grow by at most ``max_growth``.
+predecessor of the same kind (the same exercise modality, or rest after it) found right, at
+most ``first_rest_step_h`` at rest (a session's transients would otherwise leave an error of
+the same sign after every session, which adds up over a programme), and steps grow by at most
+``max_growth``.
 
 *Output* between step ends uses the same interpolant, integrated up to :math:`\tau \le h`:
 
@@ -272,6 +274,8 @@ class ExponentialIntegrator:
         kmin, kmax, grow, hs, ladder = self._kmin, self._kmax, self._grow, self._h, self._ladder
         hmax = max(s.max_step_h, hs[-1])
         k = min(self._first_k.get(key, ladder(1.0 / 60.0)), kmax)
+        if not key[0]:  # rest: the first step no longer than first_rest_step_h
+            k = min(k, ladder(s.first_rest_step_h))
         first = True
         cap = math.inf  # longest step allowed right after a rejection
         t = t0
