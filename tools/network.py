@@ -76,6 +76,7 @@ def _trained_state(c: Constants, igf1_ng_mL: float) -> np.ndarray:
         "inflammation_rel": 0.95,
         "irisin_rel": 1.08,
         "ctsb_rel": 1.1,
+        "fgf21_trigger": 0.3,
         "fgf21_signal": 0.3,
         "fgf21_rel": 1.2,
         "bdnf_muscle_rel": 1.3,

@@ -159,9 +159,13 @@ GROUPS: dict[str, tuple[Equation, ...]] = {
         ),
         _rate("ctsb_rel", "ctsb_input_per_h - ctsb_clearance_per_h * (ctsb_rel - 1)"),
         _rate(
-            "fgf21_signal",
+            "fgf21_trigger",
             f"fgf21_signal_build_per_h * {_M} * ({_X} + 0.8 * {_R}) - "
-            "fgf21_signal_decay_per_h * fgf21_signal",
+            "fgf21_trigger_decay_per_h * fgf21_trigger",
+        ),
+        _rate(
+            "fgf21_signal",
+            "fgf21_trigger_decay_per_h * fgf21_trigger - fgf21_signal_decay_per_h * fgf21_signal",
         ),
         _rate(
             "fgf21_rel",
@@ -456,6 +460,7 @@ SYMBOLS: dict[str, str] = {
     # myokines
     "irisin_rel": "Ir",
     "ctsb_rel": "C",
+    "fgf21_trigger": "G_H",
     "fgf21_signal": "H",
     "fgf21_rel": "F_{21}",
     "bdnf_muscle_rel": "B_m",
@@ -475,6 +480,7 @@ SYMBOLS: dict[str, str] = {
     "ctsb_clearance_per_h": "c_C",
     "fgf21_signal_build_per_h": "b_H",
     "fgf21_signal_decay_per_h": "d_H",
+    "fgf21_trigger_decay_per_h": "d_G",
     "fgf21_release_per_h": "k_{21}",
     "fgf21_clearance_per_h": "c_{21}",
     "bdnf_muscle_release_per_h": "k_{Bm}",

@@ -74,8 +74,9 @@ WHY_ILLUSTRATIVE: dict[str, str] = {
     ),
     "ctsb_clearance_per_h": "No published clearance kinetics of plasma cathepsin B.",
     "fgf21_signal_build_per_h": (
-        "Hepatic FGF-21 signalling is not measured; the plasma peak time (~1 h after, "
-        "Khalafi 2020) is fitted through the plasma release and clearance instead."
+        "Hepatic FGF-21 signalling is not measured; the plasma time course (peak ~1 h after, "
+        "back at 3 h, Khalafi 2020) is set through the chain's rates and the plasma release "
+        "instead."
     ),
     "signal_capacity_exponent": (
         "That stronger and fitter muscle releases more is qualitative in the sources (C6, C7); "

@@ -9,8 +9,10 @@ recruitment :math:`\rho(r)` rises to 1 at 90 % 1RM (near-maximal loads recruit a
 
 Cathepsin B (``gaitan2021``): only above a high aerobic intensity :math:`x_{C}`.
 
-FGF-21 (``khalafi2020``, ``kim2013``): hepatic, so a hepatic signal :math:`H` delays the
-plasma peak to about an hour after the bout.
+FGF-21 (``khalafi2020``, ``kim2013``): hepatic, so a hormonal trigger :math:`G_H` and a hepatic
+signal :math:`H` stand between the bout and plasma. The three-stage chain delays the plasma peak
+to about an hour after the bout and brings it back within about three hours, as measured; a
+two-stage chain could do only one of the two.
 
 Muscle BDNF (``matthews2009``, ``mazo2022``): rises for hours after contraction, acts locally.
 
@@ -37,13 +39,15 @@ def rates(
     d: Drive,
     irisin: Any,
     ctsb: Any,
+    fgf21_trigger: Any,
     fgf21_signal: Any,
     fgf21: Any,
     bdnf_muscle: Any,
     strength: Any,
     fitness: Any,
-) -> tuple[Any, Any, Any, Any, Any]:
-    """Time derivatives of irisin, cathepsin B, hepatic FGF-21 signal, FGF-21 and muscle BDNF."""
+) -> tuple[Any, Any, Any, Any, Any, Any]:
+    """Time derivatives of irisin, cathepsin B, the hepatic FGF-21 trigger and signal, FGF-21
+    and muscle BDNF."""
     x = d.aerobic_frac_vo2max
     if d.active:
         mass = c.innervation_frac * d.muscle_mass_frac
@@ -65,7 +69,9 @@ def rates(
         irisin_in = ctsb_in = fgf21_in = bdnf_in = 0.0
     d_irisin = irisin_in - c.irisin_clearance_per_h * (irisin - 1.0)
     d_ctsb = ctsb_in - c.ctsb_clearance_per_h * (ctsb - 1.0)
-    d_signal = fgf21_in - c.fgf21_signal_decay_per_h * fgf21_signal
+    transfer = c.fgf21_trigger_decay_per_h * fgf21_trigger
+    d_trigger = fgf21_in - transfer
+    d_signal = transfer - c.fgf21_signal_decay_per_h * fgf21_signal
     d_fgf21 = c.fgf21_release_per_h * fgf21_signal - c.fgf21_clearance_per_h * (fgf21 - 1.0)
     d_bdnf = bdnf_in - c.bdnf_muscle_clearance_per_h * (bdnf_muscle - 1.0)
-    return d_irisin, d_ctsb, d_signal, d_fgf21, d_bdnf
+    return d_irisin, d_ctsb, d_trigger, d_signal, d_fgf21, d_bdnf

@@ -220,14 +220,22 @@ class Parameters:
     fgf21_signal_build_per_h: float = _p(
         1.0, 0.1, 5.0, "Hepatic FGF-21 signal build-up per unit of metabolic drive.", ILL, MY
     )
+    fgf21_trigger_decay_per_h: float = _p(
+        2.4,
+        0.5,
+        6.0,
+        "Decay rate of the hormonal trigger of hepatic FGF-21 (passed on to the hepatic signal).",
+        "khalafi2020",
+        MY,
+    )
     fgf21_signal_decay_per_h: float = _p(
-        0.7, 0.2, 5.0, "Hepatic FGF-21 signal decay rate.", "khalafi2020", MY
+        1.8, 0.2, 5.0, "Hepatic FGF-21 signal decay rate.", "khalafi2020", MY
     )
     fgf21_release_per_h: float = _p(
-        0.6, 0.0, 5.0, "Plasma FGF-21 release per unit of hepatic signal.", "khalafi2020", MY
+        1.6, 0.0, 5.0, "Plasma FGF-21 release per unit of hepatic signal.", "khalafi2020", MY
     )
     fgf21_clearance_per_h: float = _p(
-        0.8, 0.2, 5.0, "Plasma FGF-21 clearance rate.", "khalafi2020", MY
+        1.4, 0.2, 5.0, "Plasma FGF-21 clearance rate.", "khalafi2020", MY
     )
     bdnf_muscle_release_per_h: float = _p(
         0.4, 0.0, 3.0, "Muscle BDNF expression rate per unit of recruitment.", "mazo2022", MY

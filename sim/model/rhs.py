@@ -51,11 +51,21 @@ def rhs(t: float, y: np.ndarray, c: Constants, d: Drive) -> np.ndarray:
     (
         dy[_I.irisin_rel],
         dy[_I.ctsb_rel],
+        dy[_I.fgf21_trigger],
         dy[_I.fgf21_signal],
         dy[_I.fgf21_rel],
         dy[_I.bdnf_muscle_rel],
     ) = myokines.rates(
-        c, d, irisin, ctsb, v[_I.fgf21_signal], v[_I.fgf21_rel], bdnf_muscle, strength, fitness
+        c,
+        d,
+        irisin,
+        ctsb,
+        v[_I.fgf21_trigger],
+        v[_I.fgf21_signal],
+        v[_I.fgf21_rel],
+        bdnf_muscle,
+        strength,
+        fitness,
     )
     dy[_I.igf1_ng_mL] = endocrine.rate(c, t, igf1, weekly_sets)
     (
@@ -157,6 +167,7 @@ def linear_decay_rates(c: Constants, n: int | None = None) -> np.ndarray:
         inflammation_rel=1.0 / c.inflammation_tau_h,
         irisin_rel=c.irisin_clearance_per_h,
         ctsb_rel=c.ctsb_clearance_per_h,
+        fgf21_trigger=c.fgf21_trigger_decay_per_h,
         fgf21_signal=c.fgf21_signal_decay_per_h,
         fgf21_rel=c.fgf21_clearance_per_h,
         bdnf_muscle_rel=c.bdnf_muscle_clearance_per_h,

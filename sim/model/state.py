@@ -51,10 +51,17 @@ STATES: tuple[Quantity, ...] = (
     Quantity("irisin_rel", "1", "Irisin", "Circulating irisin relative to rest."),
     Quantity("ctsb_rel", "1", "Cathepsin B", "Circulating cathepsin B relative to rest."),
     Quantity(
+        "fgf21_trigger",
+        "1",
+        "Hepatic FGF-21 trigger",
+        "Exercise-induced hormonal trigger of hepatic FGF-21 induction (0 at rest).",
+    ),
+    Quantity(
         "fgf21_signal",
         "1",
         "Hepatic FGF-21 signal",
-        "Hepatic FGF-21 induction signal (0 at rest); delays the plasma peak.",
+        "Hepatic FGF-21 induction signal (0 at rest); with the trigger it delays the plasma "
+        "peak to about an hour after a bout.",
     ),
     Quantity("fgf21_rel", "1", "FGF-21", "Plasma FGF-21 relative to rest."),
     Quantity(
@@ -206,6 +213,7 @@ TIMESERIES_COLUMNS: tuple[str, ...] = (
     "reserve_built",
     "anti_inflammatory_signal",
     "il6_signal",
+    "fgf21_trigger",
     "fgf21_signal",
     "bdnf_brain_auc",
     "performance_rel",

@@ -2257,7 +2257,6 @@ FAILING: dict[str, float] = {
     # 3.9 (F50): with one clearance rate for the rise and the fall, no curve shape meets both
     "F50": 7.505,
     "F56": 1.245,
-    "F60": 0.5341,
     "F61": 1,
     "F64": 0,
     "F70": 0.005287,

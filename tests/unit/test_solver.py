@@ -154,6 +154,9 @@ def test_linear_operator_is_exact_where_the_model_is_linear() -> None:
     assert op.matrix[IX.fgf21_rel, IX.fgf21_signal] == pytest.approx(
         DEFAULTS.fgf21_release_per_h, rel=1e-6
     )
+    assert op.matrix[IX.fgf21_signal, IX.fgf21_trigger] == pytest.approx(
+        DEFAULTS.fgf21_trigger_decay_per_h, rel=1e-6
+    )
     assert op.matrix[IX.bdnf_brain_auc, IX.bdnf_brain_rel] == pytest.approx(1.0, rel=1e-6)
 
 

@@ -70,7 +70,7 @@ def test_guards_are_the_identity_on_physiological_values() -> None:
 
 def test_myokine_capacity_of_negative_strength_is_not_complex() -> None:
     c = constants(signal_capacity_exponent=0.5)
-    rates = myokines.rates(c, WORK, 1.0, 1.0, 0.0, 1.0, 1.0, -1e-14, 1.0)
+    rates = myokines.rates(c, WORK, 1.0, 1.0, 0.0, 0.0, 1.0, 1.0, -1e-14, 1.0)
     assert all(isinstance(r, float) for r in rates)
 
 
