@@ -6,8 +6,10 @@
 - The reserve build stops when training stops: the reserve peaks within about ten days of the
   last session and then falls (Ferreira 2024: decline after 10 days to 16 weeks off).
 - A lone bout is not training: mitochondrial enzyme activities rise only from the third
-  session of a programme on (Perry 2010), so one bout brings less than half of what the same
+  session of a programme on (Perry 2010), so one bout brings less than a fifth of what the same
   bout brings, on average, within the first three weeks of a programme.
+- A session's adaptation is realised over days, not during it or the same day (muscle protein
+  synthesis stays raised for one to two days).
 - Cognition is not a fixed multiple of the reserve: the age-related decline is the score's
   own, buffered by the built reserve (Stern 2012), so the cognition/reserve ratio differs
   between trained and untrained arms.
@@ -101,6 +103,21 @@ def test_adaptation_follows_a_session_over_days_not_during_it() -> None:
     two_days = fit[t <= bout.end_h + 48.0][-1]
     assert at_end - fit[0] < 5e-4 * fit[0]
     assert two_days - fit[0] > 0.3 * (fit.max() - fit[0])
+
+
+def test_a_programme_session_is_realised_over_days() -> None:
+    """Muscle protein synthesis stays raised for one to two days after a session (the reason
+    given for ``adaptation_lag_tau_h``): in the third week of a thrice-weekly resistance
+    programme, six hours after Friday's session less than half of the strength it has
+    brought by Sunday is realised (a same-day jump would put it near all of it)."""
+    from tests.evidence.helpers import resistance, run
+
+    r = run([resistance(d) for d in ("mon", "wed", "fri")], weeks=3, sample_min=30)
+    t, strength = np.asarray(r.times_h), np.asarray(r.columns["strength_rel"])
+    end = r.bouts[-1].end_h
+    gain = {h: float(np.interp(end + h, t, strength)) - float(np.interp(end, t, strength))
+            for h in (6.0, 48.0)}  # fmt: skip
+    assert 0.0 < gain[6.0] < 0.5 * gain[48.0], gain
 
 
 def test_a_lone_bout_brings_less_than_a_session_of_a_programme() -> None:
