@@ -172,16 +172,17 @@ class MemberOperatorIntegrator(CohortIntegrator):
         return y
 
 
-def cohort_integrator(c: Constants, n: int, settings: ExponentialSettings = COHORT_SETTINGS) -> Any:
+def cohort_integrator(c: Constants, n: int, settings: ExponentialSettings | None = None) -> Any:
     """The integrator for ``n`` members with constants ``c``: grouped by fast rates while
-    there are at most :data:`MAX_GROUPS` groups, else :class:`MemberOperatorIntegrator`.
+    there are at most :data:`MAX_GROUPS` groups, else :class:`MemberOperatorIntegrator`;
+    without ``settings``, each with its own default (:data:`COHORT_SETTINGS`,
+    :data:`MEMBER_SETTINGS`).
 
     Both have ``run(c, y0, (t0, t1), drive, t_out=..., label=...)`` and ``steps``.
     """
-    if len(operator_groups(c, n, settings)) <= MAX_GROUPS:
-        return GroupedCohortIntegrator(c, n, settings)
-    own = MEMBER_SETTINGS if settings == COHORT_SETTINGS else settings  # the default's own rtol
-    return _Members(MemberOperatorIntegrator(c, n, own))
+    if len(operator_groups(c, n, settings or COHORT_SETTINGS)) <= MAX_GROUPS:
+        return GroupedCohortIntegrator(c, n, settings or COHORT_SETTINGS)
+    return _Members(MemberOperatorIntegrator(c, n, settings or MEMBER_SETTINGS))
 
 
 class _Members:

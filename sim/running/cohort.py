@@ -46,7 +46,6 @@ from sim.model.drive import REST, Drive
 from sim.model.parameters import Parameters
 from sim.model.rhs import initial_state, observables
 from sim.model.state import IX, STATE_NAMES
-from sim.numerics.cohort_solver import COHORT_SETTINGS
 from sim.numerics.etd3 import ExponentialSettings
 from sim.numerics.member_solver import cohort_integrator
 from sim.running.members import member_parameter_matrix, member_parameters
@@ -188,7 +187,7 @@ class CohortBody:
         c: Constants,
         n: int,
         assessments_h: np.ndarray,
-        settings: ExponentialSettings = COHORT_SETTINGS,
+        settings: ExponentialSettings | None = None,
         label: str = "cohort",
     ) -> None:
         self.c, self.n, self.label = c.vectorised(), n, label
@@ -297,7 +296,7 @@ def play_cohort(
         float(scenario.duration_weeks + scenario.follow_up_weeks),
     )
     times = np.unique(np.asarray(weeks, dtype=float) * HOURS_PER_WEEK)
-    body = CohortBody(c, n, times, settings or COHORT_SETTINGS, scenario.name)
+    body = CohortBody(c, n, times, settings, scenario.name)
     rng = np.random.default_rng(seed)
     plan = expand_regimen(scenario)
     if attendance_draws is not None and np.shape(attendance_draws) != (n, len(plan)):

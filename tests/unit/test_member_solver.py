@@ -21,7 +21,7 @@ from sim.input.population import Population
 from sim.input.scenario import load_scenario
 from sim.model.parameters import Parameters
 from sim.numerics import member_solver
-from sim.numerics.cohort_solver import COHORT_SETTINGS, GroupedCohortIntegrator
+from sim.numerics.cohort_solver import GroupedCohortIntegrator
 from sim.running.cohort import cohort_constants, sample_people, simulate_cohort
 from sim.running.members import member_parameter_matrix
 from sim.running.parameter_sets import ENSEMBLE_METRICS, block_metrics, run_parameter_sets
@@ -48,9 +48,9 @@ def test_members_with_their_own_fast_rates_get_their_own_operators() -> None:
 
 
 def test_member_operators_converge_to_the_tight_solution() -> None:
-    # The cohort tolerance (rtol 2e-3) against the same integrator at 2e-6: the slow states
-    # at the horizon within 1.5 x rtol of their values. Error control bounds each step's
-    # error, not the sum: the brain-BDNF AUC and the reserve integrate a signal whose step
+    # The members' tolerance (MEMBER_SETTINGS, rtol 2e-3) against the same integrator at 2e-6:
+    # the slow states at the horizon within 1.5 x rtol of their values. Error control bounds
+    # each step's error, not the sum: the brain-BDNF AUC and the reserve integrate a signal whose step
     # errors have one sign after every session (measured: AUC 1.9e-3 with the two-stage
     # FGF-21 chain, 2.2e-3 with the three-stage one, which changes the steps; reserve 6e-4).
     scenario = short("combined", 8)
@@ -59,7 +59,7 @@ def test_member_operators_converge_to_the_tight_solution() -> None:
     varied = dict(zip(NAMES, rows.T, strict=True))
 
     def run(rtol: float):  # type: ignore[no-untyped-def]
-        settings = dataclasses.replace(COHORT_SETTINGS, rtol=rtol)
+        settings = dataclasses.replace(member_solver.MEMBER_SETTINGS, rtol=rtol)
         return simulate_cohort(scenario, people, member_params=varied, settings=settings)
 
     got, ref = run(2e-3), run(2e-6)
