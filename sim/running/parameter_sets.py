@@ -39,9 +39,11 @@ from sim.running.simulation import subject_from_scenario
 
 BLOCK_SIZE = 3000
 """Parameter sets integrated together (the unit of a task; fixed, so results never depend on
-the split). Measured on a Sobol sample of the 24-week combined scenario, one core: 8.5 ms a
-set in blocks of 1,000, 7.4 in blocks of 2,000, 6.7 in blocks of 3,000, 6.6 in blocks of
-6,000 (the fixed cost of each array operation is shared by more sets)."""
+the split). Measured on a Sobol sample of the 24-week combined scenario (2,816 sets of 10
+illustrative parameters), one core: 60.1 s in blocks of 500, 48.1 s in blocks of 1,000, 47.7 s
+in blocks of 1,500, 45.5 s in one block (the fixed cost of each array operation is shared by
+more sets; a larger block more often holds a set whose sampled IL-6 signal needs short steps
+in every session, and all its members take them)."""
 
 ENSEMBLE_METRICS = tuple(m for m in METRIC_NAMES if m not in DENSE_METRICS)
 """The summary metrics a parameter-set ensemble gives (the session counts included)."""
