@@ -41,7 +41,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.model.constants import Constants
-from sim.model.drive import REST
+from sim.model.drive import REST, Drive
 from sim.model.rhs import initial_state, linear_decay_rates, rhs
 from sim.numerics.etd3 import DEFAULT_EXP_SETTINGS, ExponentialSettings
 
@@ -77,6 +77,7 @@ def linear_operator(
     settings: ExponentialSettings = DEFAULT_EXP_SETTINGS,
     c_vec: Constants | None = None,
     y_rest: np.ndarray | None = None,
+    drive: Drive = REST,
 ) -> LinearOperator:
     """The linear part of the right-hand side at rest, for the slow states of ``y``.
 
@@ -96,21 +97,49 @@ def linear_operator(
         ``fast_rate_per_h``, ``coupling_gap`` and ``max_condition``.
     c_vec, y_rest
         ``c.vectorised()`` and ``initial_state(c)``, if already at hand.
+    drive
+        A session's drive: a state whose decay under the drive is faster than at rest by
+        more than ``fast_rate_per_h`` takes it (a session fills the memory of recent
+        training within minutes). The session's smaller changes, its growth terms (the IL-6
+        signal's self-amplification, largest at rest and gone once the signal saturates) and
+        its couplings stay in the remainder.
 
     Returns
     -------
     LinearOperator
         ``L`` and its eigendecomposition.
     """
-    n = len(y)
     fast = linear_decay_rates(c) > settings.fast_rate_per_h
     y_ref = np.where(fast, initial_state(c) if y_rest is None else y_rest, y)
+    c_vec = c_vec or c.vectorised()
+    jac = _jacobian(c_vec, t, y_ref, REST)
+    d = np.diag(jac).copy()
+    if drive.active:  # the session's own fast decay terms
+        under = np.diag(_jacobian(c_vec, t, y_ref, drive))
+        d = np.where(under < d - settings.fast_rate_per_h, under, d)
+    return decompose(jac, d, fast, t, settings)
+
+
+def _jacobian(c_vec: Constants, t: float, y_ref: np.ndarray, drive: Drive) -> np.ndarray:
+    """Forward-difference Jacobian of the right-hand side at ``y_ref`` under ``drive``."""
+    n = len(y_ref)
     step = 1e-7 * np.maximum(np.abs(y_ref), 1.0)
     probes = np.repeat(y_ref[:, None], n + 1, axis=1)
     probes[:, 1:] += np.diag(step)
-    f = rhs(t, probes, c_vec or c.vectorised(), REST)
-    jac = (f[:, 1:] - f[:, :1]) / step
-    d = np.diag(jac).copy()
+    f = rhs(t, probes, c_vec, drive)
+    return (f[:, 1:] - f[:, :1]) / step
+
+
+def decompose(
+    jac: np.ndarray,
+    d: np.ndarray,
+    fast: np.ndarray,
+    t: float,
+    settings: ExponentialSettings = DEFAULT_EXP_SETTINGS,
+) -> LinearOperator:
+    """The operator with diagonal ``d`` and the couplings of ``jac`` between states whose
+    rates differ by more than ``coupling_gap``, eigendecomposed (module docstring)."""
+    n = len(d)
     scale = np.maximum(np.abs(d)[:, None], np.abs(d)[None, :])
     apart = np.abs(d[:, None] - d[None, :]) > settings.coupling_gap * scale
     for keep in (apart, apart & (fast[None, :] | fast[:, None])):

@@ -3,7 +3,7 @@ r"""Numerics of ensembles whose members all differ in their fast rates: one oper
 A sensitivity analysis or a robustness check runs one person with a different parameter set
 per member; when the varied parameters include fast rates (a clearance, a short time
 constant), no two members share a linear operator and the grouping of
-:class:`sim.numerics.cohort_solver.GroupedCohortIntegrator` degenerates into one cohort per
+:class:`GroupedCohortIntegrator` degenerates into one cohort per
 member. :class:`MemberOperatorIntegrator` keeps them in one array instead:
 
 - **Each member's own triangular operator.** :math:`L_i = \operatorname{diag}(\lambda_i) +
@@ -58,18 +58,17 @@ from sim.errors import SolverError
 from sim.model.constants import Constants
 from sim.model.drive import REST, Drive
 from sim.model.rhs import initial_state, linear_decay_rates, rhs
-from sim.numerics.cohort_solver import (
-    COHORT_SETTINGS,
-    CohortIntegrator,
-    GroupedCohortIntegrator,
+from sim.numerics.cohort_solver import COHORT_SETTINGS, CohortIntegrator
+from sim.numerics.etd3 import ExponentialSettings, etd3_weights
+from sim.numerics.expint import segment_failure
+from sim.numerics.linear_operator import LinearOperator
+from sim.numerics.per_member import (
     describe_drive,
+    member_jacobian,
     operator_groups,
     subset_constants,
     subset_drive,
 )
-from sim.numerics.etd3 import ExponentialSettings, etd3_weights
-from sim.numerics.expint import segment_failure
-from sim.numerics.linear_operator import LinearOperator
 
 MEMBER_SETTINGS = dataclasses.replace(COHORT_SETTINGS, rtol=3e-3, coupling_gap=0.02)
 """Default accuracy of :class:`MemberOperatorIntegrator`: ``rtol`` 3e-3. Against single runs
@@ -81,24 +80,6 @@ its coupling over the larger rate."""
 
 MAX_GROUPS = 4
 """Most operator groups integrated group by group; beyond, every member gets its own."""
-
-
-def member_jacobian(
-    c: Constants, n: int, t: float, y: np.ndarray, drive: Drive = REST
-) -> np.ndarray:
-    """Every member's Jacobian at ``y`` under ``drive`` (shape ``(N_STATES, N_STATES, n)``,
-    ``[i, j]`` the derivative of state ``i``'s rate by state ``j``), by forward differences in
-    one right-hand-side call on ``(N_STATES + 1) n`` columns."""
-    s = y.shape[0]
-    step = 1e-7 * np.maximum(np.abs(y), 1.0)
-    probes = np.tile(y, (1, s + 1))
-    for j in range(s):
-        probes[j, (j + 1) * n : (j + 2) * n] += step[j]
-    members = np.tile(np.arange(n), s + 1)
-    f = rhs(t, probes, subset_constants(c, n, members), subset_drive(drive, n, members))
-    base = f[:, :n]
-    columns = [(f[:, (j + 1) * n : (j + 2) * n] - base) / step[j] for j in range(s)]
-    return np.stack(columns, axis=1)
 
 
 class UnitTriangular:
@@ -341,6 +322,44 @@ class MemberOperatorIntegrator(CohortIntegrator):
         return y
 
 
+class GroupedCohortIntegrator:
+    """A :class:`CohortIntegrator` per group of
+    :func:`~sim.numerics.per_member.operator_groups`, with its interface.
+
+    With one group (the usual case) it is that group's integrator, without any copying.
+    """
+
+    def __init__(
+        self, c: Constants, n: int, settings: ExponentialSettings = COHORT_SETTINGS
+    ) -> None:
+        self.n = n
+        self.groups = operator_groups(c, n, settings.fast_rate_per_h)
+        self._parts = [
+            (g, CohortIntegrator(subset_constants(c, n, g), len(g), settings)) for g in self.groups
+        ]
+
+    @property
+    def steps(self) -> int:
+        """Accepted steps, summed over the groups."""
+        return sum(part.steps for _, part in self._parts)
+
+    def run(
+        self, c: Constants, y0: np.ndarray, span: tuple[float, float], drive: Drive, **out: Any
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`CohortIntegrator.segment` over ``span`` for everybody, group by group.
+
+        ``out`` holds ``t_out`` and ``label``, passed on.
+        """
+        if len(self._parts) == 1:
+            return self._parts[0][1].segment(c, y0, *span, drive, **out)
+        states = np.empty((len(out["t_out"]), *y0.shape))
+        y1 = np.empty_like(y0)
+        for g, part in self._parts:
+            c_g, drive_g = subset_constants(c, self.n, g), subset_drive(drive, self.n, g)
+            states[:, :, g], y1[:, g] = part.segment(c_g, y0[:, g], *span, drive_g, **out)
+        return states, y1
+
+
 def cohort_integrator(c: Constants, n: int, settings: ExponentialSettings | None = None) -> Any:
     """The integrator for ``n`` members with constants ``c``: grouped by fast rates while
     there are at most :data:`MAX_GROUPS` groups, else :class:`MemberOperatorIntegrator`;
@@ -349,7 +368,7 @@ def cohort_integrator(c: Constants, n: int, settings: ExponentialSettings | None
 
     Both have ``run(c, y0, (t0, t1), drive, t_out=..., label=...)`` and ``steps``.
     """
-    if len(operator_groups(c, n, settings or COHORT_SETTINGS)) <= MAX_GROUPS:
+    if len(operator_groups(c, n, (settings or COHORT_SETTINGS).fast_rate_per_h)) <= MAX_GROUPS:
         return GroupedCohortIntegrator(c, n, settings or COHORT_SETTINGS)
     return _Members(MemberOperatorIntegrator(c, n, settings or MEMBER_SETTINGS))
 

@@ -265,3 +265,29 @@ def initial_state_of(group: People, i: int) -> np.ndarray:
 
     scenario = as_participant(load_scenario(SCENARIOS / "sedentary.yaml"), group, i)
     return initial_state(compile_constants(DEFAULTS, subject_from_scenario(scenario)))
+
+
+def test_person_scales_make_the_age_dependent_il6_coupling_the_operators() -> None:
+    # Plasma IL-6 released per unit of muscle signal carries each person's age factor, so
+    # that coupling differs from the shared operator's. In the scaled states it must equal
+    # the operator's for everybody: s_il6 / s_signal = factor_ref / factor_i, the reference
+    # being the median person (closed form of the model's release term).
+    from sim.model.parameters import Parameters
+    from sim.numerics.cohort_solver import CohortIntegrator
+    from sim.numerics.per_member import member_jacobian
+    from sim.running.cohort import cohort_constants
+
+    n = 40
+    people = sample_people(Population(), n, np.random.default_rng(4))
+    c = cohort_constants(Parameters(), people, Population()).vectorised()
+    factor = np.asarray(c.il6_age_factor)
+    assert np.ptp(factor) > 0.2 * np.median(factor)  # the ages make it differ
+    integrator = CohortIntegrator(c, n)
+    y = initial_state(c, n)
+    op = integrator._rebuild(c, 0.0, y)
+    scale = integrator._scale
+    assert scale is not None
+    i6, m = IX.il6_pg_mL, IX.il6_signal
+    np.testing.assert_allclose(scale[i6] / scale[m], np.median(factor) / factor, rtol=1e-5)
+    jac = member_jacobian(c, n, 0.0, y)
+    np.testing.assert_allclose(jac[i6, m] * scale[i6] / scale[m], op.matrix[i6, m], rtol=1e-5)

@@ -19,7 +19,7 @@ from sim.errors import ParameterError
 from sim.input.population import Population
 from sim.input.scenario import load_scenario
 from sim.model.parameters import DEFAULTS as DEFAULT_PARAMS
-from sim.numerics.cohort_solver import operator_groups
+from sim.numerics.per_member import operator_groups
 from sim.running.cohort import cohort_constants, simulate_cohort
 from sim.running.ensemble import Ensemble, merge, run_chunk, run_ensemble
 from sim.running.members import member_parameter_matrix

@@ -22,7 +22,8 @@ from sim.input.scenario import load_scenario
 from sim.model.parameters import Parameters
 from sim.model.state import STATE_NAMES
 from sim.numerics import member_solver
-from sim.numerics.cohort_solver import GroupedCohortIntegrator
+from sim.numerics.member_solver import GroupedCohortIntegrator
+from sim.numerics.per_member import member_jacobian
 from sim.running.cohort import cohort_constants, sample_people, simulate_cohort
 from sim.running.members import member_parameter_matrix
 from sim.running.parameter_sets import ENSEMBLE_METRICS, block_metrics, run_parameter_sets
@@ -67,7 +68,7 @@ def _member_jacobians(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndar
         ]
     )
     n = len(rows)
-    jac = member_solver.member_jacobian(c.vectorised(), n, 0.0, initial_state(c, n))
+    jac = member_jacobian(c.vectorised(), n, 0.0, initial_state(c, n))
     rates = linear_decay_rates(c, n)
     return jac, rates, rates > member_solver.MEMBER_SETTINGS.fast_rate_per_h
 

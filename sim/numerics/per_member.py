@@ -1,0 +1,164 @@
+"""What differs between the members of a cohort: their constants, drives, Jacobians and the
+scales that make their couplings from fast states those of a shared operator.
+
+Used by the cohort integrator (:mod:`sim.numerics.cohort_solver`) and by the per-member
+operators of parameter sets (:mod:`sim.numerics.member_solver`). A per-member value is an
+array of shape ``(n,)``; anything else is shared.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Any
+
+import numpy as np
+
+from sim.model.constants import Constants
+from sim.model.drive import REST, Drive
+from sim.model.rhs import linear_decay_rates, rhs
+from sim.numerics.etd3 import DEFAULT_EXP_SETTINGS
+from sim.numerics.linear_operator import LinearOperator
+
+
+def _take(value: Any, n: int, members: np.ndarray) -> Any:
+    """``value[members]`` for a per-member array (shape ``(n,)``), else ``value``."""
+    return value[members] if isinstance(value, np.ndarray) and value.shape == (n,) else value
+
+
+def subset_constants(c: Constants, n: int, members: np.ndarray) -> Constants:
+    """The constants of some members (per-member arrays indexed by ``members``)."""
+    return Constants({key: _take(value, n, members) for key, value in vars(c).items()})
+
+
+def subset_drive(drive: Drive, n: int, members: np.ndarray) -> Drive:
+    """The drive of some members (per-member fields indexed by ``members``)."""
+    return Drive(*(_take(getattr(drive, f.name), n, members) for f in dataclasses.fields(Drive)))
+
+
+def member_jacobian(
+    c: Constants, n: int, t: float, y: np.ndarray, drive: Drive = REST
+) -> np.ndarray:
+    """Every member's Jacobian at ``y`` under ``drive`` (shape ``(N_STATES, N_STATES, n)``,
+    ``[i, j]`` the derivative of state ``i``'s rate by state ``j``), by forward differences in
+    one right-hand-side call on ``(N_STATES + 1) n`` columns."""
+    s = y.shape[0]
+    step = 1e-7 * np.maximum(np.abs(y), 1.0)
+    probes = np.tile(y, (1, s + 1))
+    for j in range(s):
+        probes[j, (j + 1) * n : (j + 2) * n] += step[j]
+    members = np.tile(np.arange(n), s + 1)
+    f = rhs(t, probes, subset_constants(c, n, members), subset_drive(drive, n, members))
+    base = f[:, :n]
+    columns = [(f[:, (j + 1) * n : (j + 2) * n] - base) / step[j] for j in range(s)]
+    return np.stack(columns, axis=1)
+
+
+def coupling_scales(
+    c: Constants,
+    n: int,
+    t: float,
+    y: np.ndarray,
+    op: LinearOperator,
+    fast: np.ndarray,
+    rest: np.ndarray,
+) -> np.ndarray | None:
+    r"""Per-person scales of the states that make everybody's fast couplings the operator's.
+
+    The shared operator holds the reference person's couplings; where a person's differ (the
+    release of plasma IL-6 per unit of muscle signal falls with age, brain BDNF's inputs carry
+    each person's potentiation), the difference is explicit and fades only as fast as the
+    forcing state, setting the steps after every session. In states scaled per person,
+    :math:`\tilde y_k = s_k y_k`, a coupling becomes :math:`J_{kj} s_k / s_j`; the scales
+    are the least-squares solution, person by person, of :math:`\log s_k - \log s_j =
+    \log(L_{kj} / J_{kj})` over the operator's couplings from fast states (``None`` if there
+    is nothing to fit). The splitting stays exact whatever the scales: they only move what
+    :math:`N` holds.
+    """
+    y_ref = np.where(fast[:, None], rest, y)
+    jac = member_jacobian(c, n, t, y_ref)
+    ratio = np.zeros_like(jac)
+    np.divide(op.matrix[:, :, None], jac, out=ratio, where=jac != 0.0)
+    edges = [
+        (k, j)
+        for k, j in zip(*np.nonzero(op.matrix), strict=True)
+        if k != j and fast[j] and np.all(ratio[k, j] > 0.0)
+    ]
+    varying = [(k, j) for k, j in edges if np.ptp(ratio[k, j]) > 1e-9 * np.abs(ratio[k, j]).max()]
+    if not varying:
+        return None
+    design = np.zeros((len(edges), len(fast)))
+    for e, (k, j) in enumerate(edges):
+        design[e, k], design[e, j] = 1.0, -1.0
+    logs = np.log(np.array([ratio[k, j] for k, j in edges]))
+    return np.exp(np.linalg.pinv(design) @ logs)
+
+
+def reference_constants(c: Constants) -> Constants:
+    """One person's constants from a cohort's: per-person arrays replaced by their medians.
+
+    The reference person only defines the shared linear operator; each person's own
+    constants stay in the right-hand side.
+    """
+    values = {
+        key: float(np.median(value)) if isinstance(value, np.ndarray) else value
+        for key, value in vars(c).items()
+    }
+    values["exp"] = math.exp
+    return Constants(values)
+
+
+def reference_drive(drive: Drive) -> Drive:
+    """One person's drive from a cohort's: each per-person field at its largest (those who
+    attend; the others' drive is zero)."""
+    return Drive(
+        *(
+            np.max(getattr(drive, f.name))
+            if isinstance(getattr(drive, f.name), np.ndarray)
+            else getattr(drive, f.name)
+            for f in dataclasses.fields(Drive)
+        )
+    )
+
+
+def describe_drive(drive: Drive) -> str:
+    """A drive in an error message: the largest value of each field over the cohort."""
+    parts: list[Any] = [
+        f"{name} max {float(np.max(getattr(drive, name))):.3g}"
+        for name in ("aerobic_frac_vo2max", "resistance_frac_1rm", "sets_per_h")
+    ]
+    return ", ".join(parts)
+
+
+def operator_groups(
+    c: Constants, n: int, fast_rate_per_h: float = DEFAULT_EXP_SETTINGS.fast_rate_per_h
+) -> list[np.ndarray]:
+    """Indices of the members that can share a linear operator: equal fast decay rates.
+
+    A rate is fast above ``fast_rate_per_h`` (the integrators' setting); slow rates and every
+    other per-member constant may differ within a group. Only the per-member constants that move a decay rate
+    between their extremes (the others at the reference person's) are looked at, the rates
+    computed once per distinct combination of them. Groups come in the order of their first
+    member, so the grouping depends only on the members' constants, in order.
+    """
+    ref = vars(reference_constants(c))
+    base = linear_decay_rates(Constants(ref))
+    columns = {k: v for k, v in vars(c).items() if isinstance(v, np.ndarray) and v.shape == (n,)}
+
+    def rates(values: dict[str, float]) -> np.ndarray:
+        return linear_decay_rates(Constants({**ref, **values}))
+
+    relevant = [
+        k
+        for k, v in columns.items()
+        if any(not np.array_equal(rates({k: float(x)}), base) for x in (v.min(), v.max()))
+    ]
+    if n == 0 or not relevant:
+        return [np.arange(n)]
+    table = np.stack([columns[k] for k in relevant], axis=1)
+    rows, inverse = np.unique(table, axis=0, return_inverse=True)
+    fast = np.array([rates(dict(zip(relevant, map(float, row), strict=True))) for row in rows])
+    fast = np.where(fast > fast_rate_per_h, fast, 0.0)[inverse.reshape(-1)]
+    _, first, group_of = np.unique(fast, axis=0, return_index=True, return_inverse=True)
+    group_of = group_of.reshape(-1)
+    return [np.flatnonzero(group_of == g) for g in np.argsort(first, kind="stable")]
