@@ -147,11 +147,11 @@ class CohortIntegrator(ExponentialIntegrator):
     def _operator(self, c: Constants, t0: float, y0: np.ndarray, drive: Drive) -> LinearOperator:
         """At rest, the resting operator (rebuilt when due); in a session, its session variant.
 
-        A session's variant has each state's rate the faster of its resting one and the one
-        under the session's drive (:func:`~sim.numerics.linear_operator.linear_operator`):
-        the memory of recent training, filled within minutes by any session, would otherwise
-        set every session's steps. The variants are kept by their rates (in practice one per
-        resting operator) until the next rebuild.
+        A session's variant takes the session's own fast decay on its diagonal
+        (:func:`~sim.numerics.linear_operator.session_rates`): the memory of recent training,
+        filled within minutes by any session, would otherwise set every session's steps.
+        Variants are kept by drive, their tables by operator (in practice one per resting
+        operator), until the next rebuild.
         """
         if not drive.active:
             if self._rest_state is not None:

@@ -114,10 +114,24 @@ def linear_operator(
     c_vec = c_vec or c.vectorised()
     jac = _jacobian(c_vec, t, y_ref, REST)
     d = np.diag(jac).copy()
-    if drive.active:  # the session's own fast decay terms
-        under = np.diag(_jacobian(c_vec, t, y_ref, drive))
-        d = np.where(under < d - settings.fast_rate_per_h, under, d)
+    if drive.active:
+        d = session_rates(d, np.diag(_jacobian(c_vec, t, y_ref, drive)), settings)
     return decompose(jac, d, fast, t, settings)
+
+
+def session_rates(
+    rest: np.ndarray, under: np.ndarray, settings: ExponentialSettings = DEFAULT_EXP_SETTINGS
+) -> np.ndarray:
+    """An operator's diagonal in a session: a state whose rate under the session's drive
+    (``under``) decays faster than at rest by more than ``fast_rate_per_h`` takes it, the
+    others keep their resting rate (``rest``).
+
+    A session's own fast decay (the memory of recent training fills within minutes) would
+    otherwise set its steps; its growth terms stay in the remainder: the IL-6 signal's
+    self-amplification, linearised at rest where it is largest, would keep growing at that
+    rate after the signal saturates.
+    """
+    return np.where(under < rest - settings.fast_rate_per_h, under, rest)
 
 
 def _jacobian(c_vec: Constants, t: float, y_ref: np.ndarray, drive: Drive) -> np.ndarray:

@@ -61,7 +61,7 @@ from sim.model.rhs import initial_state, linear_decay_rates, rhs
 from sim.numerics.cohort_solver import COHORT_SETTINGS, CohortIntegrator
 from sim.numerics.etd3 import ExponentialSettings, etd3_weights
 from sim.numerics.expint import segment_failure
-from sim.numerics.linear_operator import LinearOperator
+from sim.numerics.linear_operator import LinearOperator, session_rates
 from sim.numerics.per_member import (
     describe_drive,
     member_jacobian,
@@ -249,11 +249,8 @@ class MemberOperatorIntegrator(CohortIntegrator):
             self._c_members, self._n, t, np.where(self._fast, self._rest, y), drive
         )
         d = np.diagonal(jac).T.copy()
-        if drive.active:
-            # a session's own decay terms join (the memory of recent training fills within
-            # minutes), its growth terms do not: linearised at rest, the IL-6 signal's
-            # self-amplification would keep growing at its initial rate after it saturates
-            d = np.minimum(d, -self._own)
+        if drive.active:  # each state's own decay stands for its rate at rest
+            d = session_rates(-self._own, d, self.settings)
         lam, *modes = triangular_modes(jac, d, self._sources, self.settings.coupling_gap)
         self._modes = (modes[0], modes[1])
         eye = np.eye(d.shape[0])
