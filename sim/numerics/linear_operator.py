@@ -42,8 +42,9 @@ import numpy as np
 
 from sim.model.constants import Constants
 from sim.model.drive import REST, Drive
-from sim.model.rhs import initial_state, linear_decay_rates, rhs
+from sim.model.rhs import initial_state, linear_decay_rates
 from sim.numerics.etd3 import DEFAULT_EXP_SETTINGS, ExponentialSettings
+from sim.numerics.per_member import member_jacobian
 
 
 @dataclass(frozen=True)
@@ -136,12 +137,7 @@ def session_rates(
 
 def _jacobian(c_vec: Constants, t: float, y_ref: np.ndarray, drive: Drive) -> np.ndarray:
     """Forward-difference Jacobian of the right-hand side at ``y_ref`` under ``drive``."""
-    n = len(y_ref)
-    step = 1e-7 * np.maximum(np.abs(y_ref), 1.0)
-    probes = np.repeat(y_ref[:, None], n + 1, axis=1)
-    probes[:, 1:] += np.diag(step)
-    f = rhs(t, probes, c_vec, drive)
-    return (f[:, 1:] - f[:, :1]) / step
+    return member_jacobian(c_vec, 1, t, y_ref[:, None], drive)[:, :, 0]
 
 
 def decompose(

@@ -57,7 +57,7 @@ import numpy as np
 from sim.errors import SolverError
 from sim.model.constants import Constants
 from sim.model.drive import REST, Drive
-from sim.model.rhs import initial_state, linear_decay_rates, rhs
+from sim.model.rhs import linear_decay_rates, rhs
 from sim.numerics.cohort_solver import COHORT_SETTINGS, CohortIntegrator
 from sim.numerics.etd3 import ExponentialSettings, etd3_weights
 from sim.numerics.expint import segment_failure
@@ -233,7 +233,6 @@ class MemberOperatorIntegrator(CohortIntegrator):
         self._own = rates
         self._fast = rates > settings.fast_rate_per_h
         self._sources = np.asarray(self._fast.all(axis=1))
-        self._rest = initial_state(c, n)
         self._origin = np.where(self._fast, 0.0, self._rest)
         self._rungs: dict[int, tuple[np.ndarray, ...]] = {}
         self._modes: tuple[UnitTriangular, UnitTriangular] | None = None
@@ -251,8 +250,8 @@ class MemberOperatorIntegrator(CohortIntegrator):
         d = np.diagonal(jac).T.copy()
         if drive.active:  # each state's own decay stands for its rate at rest
             d = session_rates(-self._own, d, self.settings)
-        lam, *modes = triangular_modes(jac, d, self._sources, self.settings.coupling_gap)
-        self._modes = (modes[0], modes[1])
+        lam, V, W = triangular_modes(jac, d, self._sources, self.settings.coupling_gap)
+        self._modes = (V, W)
         eye = np.eye(d.shape[0])
         self._op, self._rungs = LinearOperator(d, lam, eye, eye, t, True), {}
         self.operators += 1

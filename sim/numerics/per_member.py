@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -18,7 +18,9 @@ from sim.model.constants import Constants
 from sim.model.drive import REST, Drive
 from sim.model.rhs import linear_decay_rates, rhs
 from sim.numerics.etd3 import DEFAULT_EXP_SETTINGS
-from sim.numerics.linear_operator import LinearOperator
+
+if TYPE_CHECKING:  # linear_operator builds its Jacobian with member_jacobian
+    from sim.numerics.linear_operator import LinearOperator
 
 
 def _take(value: Any, n: int, members: np.ndarray) -> Any:
