@@ -31,6 +31,7 @@ import numpy as np
 from sim.input.regimen import expand_regimen
 from sim.model.constants import compile_constants
 from sim.model.parameters import Parameters
+from sim.numerics.etd3 import ExponentialSettings
 from sim.running.cohort import play_cohort, stack_constants
 from sim.running.ensemble import one_blas_thread
 from sim.running.members import member_parameter_matrix, member_parameters
@@ -50,13 +51,19 @@ ENSEMBLE_METRICS = tuple(m for m in METRIC_NAMES if m not in DENSE_METRICS)
 
 
 def block_metrics(
-    scenario: Any, names: Sequence[str], rows: np.ndarray, metrics: Sequence[str]
+    scenario: Any,
+    names: Sequence[str],
+    rows: np.ndarray,
+    metrics: Sequence[str],
+    settings: ExponentialSettings | None = None,
 ) -> np.ndarray:
     """``metrics`` of ``scenario`` for each row of parameter values, in one ensemble.
 
     ``names`` are parameters of ``musclebrain params``; a row's values replace those of the
     defaults with the scenario's overrides (pass a scenario without an override to let the
-    rows set it). Returns shape ``(len(rows), len(metrics))``.
+    rows set it). ``settings`` is the solver's accuracy (default
+    :data:`sim.numerics.member_solver.MEMBER_SETTINGS`). Returns shape
+    ``(len(rows), len(metrics))``.
 
     Raises
     ------
@@ -83,7 +90,9 @@ def block_metrics(
     draws = np.random.default_rng(scenario.seed).random(sessions)  # the single run's draws
     attendance = np.full(n, float(scenario.adherence.attendance))
     with one_blas_thread():
-        result = play_cohort(scenario, c, n, attendance, scenario.seed, np.tile(draws, (n, 1)))
+        result = play_cohort(
+            scenario, c, n, attendance, scenario.seed, np.tile(draws, (n, 1)), settings=settings
+        )
     found = assessed_metrics(result.times_h, result.columns, result.training_end_h)
     found["sessions_planned"] = np.full(n, float(result.sessions_planned))
     found["sessions_completed"] = result.sessions_completed.astype(float)
@@ -98,6 +107,7 @@ def run_parameter_sets(
     mapper: Callable[..., Iterable[np.ndarray]] = map,
     progress: Callable[[int, int, str], None] | None = None,
     block_size: int = BLOCK_SIZE,
+    settings: ExponentialSettings | None = None,
 ) -> np.ndarray:
     """:func:`block_metrics` over every row, ``block_size`` rows per task.
 
@@ -114,6 +124,7 @@ def run_parameter_sets(
             [tuple(names)] * len(blocks),
             blocks,
             [tuple(metrics)] * len(blocks),
+            [settings] * len(blocks),
         )
     ):
         out.append(part)

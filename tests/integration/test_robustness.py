@@ -31,9 +31,12 @@ def test_the_file_covers_every_direction_with_todays_parameters() -> None:
     assert DATA["parameters"] == list(rb.illustrative_names()), STALE
     for d in DATA["directions"]:
         assert len(d["holds"]) == DATA["draws"] == len(d["higher_values"])
-        assert d["holds"] == [h > lo for h, lo in zip(d["higher_values"], d["lower_values"],
-                                                       strict=True)]  # fmt: skip
+        diff = np.subtract(d["higher_values"], d["lower_values"])
+        u = np.array(d["error_estimates"])
+        assert np.all(u >= 0)
+        assert d["holds"] == list(diff > u) and d["fails"] == list(diff < -u)
         assert math.isclose(d["share"], sum(d["holds"]) / DATA["draws"])
+    assert (DATA["rtol_verdict"], DATA["rtol_check"]) == rb.verdict_rtols(), STALE
 
 
 @pytest.mark.parametrize("index", [7, 2, 14])  # C9 combined > aerobic, C4, C16 middle > low
@@ -41,9 +44,37 @@ def test_the_draws_are_current(index: int) -> None:
     d = DATA["directions"][index]
     names = tuple(DATA["parameters"])
     rows = rb.draws(DATA["draws"], DATA["seed"], names)
+    tight, loose = rb.verdict_rtols()
+    got = {}
     for side in ("higher", "lower"):
-        got = rb.scenario_metrics(d[side], names, rows, [d["metric"]])[:, 0]
-        assert np.allclose(got, d[f"{side}_values"], rtol=1e-5, atol=1e-9), STALE
+        got[side] = rb.scenario_metrics(d[side], names, rows, [d["metric"]], tight)[:, 0]
+        assert np.allclose(got[side], d[f"{side}_values"], rtol=1e-5, atol=1e-9), STALE
+    if index == 14:  # the error estimates too, for one direction (two more ensembles)
+        coarse = [rb.scenario_metrics(d[k], names, rows, [d["metric"]], loose)[:, 0]
+                  for k in ("higher", "lower")]  # fmt: skip
+        u = np.abs((got["higher"] - got["lower"]) - (coarse[0] - coarse[1]))
+        assert np.allclose(u, d["error_estimates"], rtol=1e-4, atol=1e-8), STALE
+
+
+def test_outcomes_count_differences_within_the_error_estimate_as_too_close_to_call() -> None:
+    # Closed cases: the error estimate is the distance between the two tolerances' differences.
+    tight = np.array([0.10, -0.10, 1e-5, 0.0, 3e-6])
+    loose = np.array([0.09, -0.12, -1e-5, 0.0, 1e-6])
+    holds, fails, u = rb.outcomes(tight, loose)
+    assert np.allclose(u, [0.01, 0.02, 2e-5, 0.0, 2e-6])
+    assert holds.tolist() == [True, False, False, False, True]
+    assert fails.tolist() == [False, True, False, False, False]
+
+
+def test_the_cell_says_how_many_draws_are_too_close_to_call() -> None:
+    one = {"claim": "C3", "higher": "a", "lower": "b", "holds": [True] * 6 + [False] * 4,
+           "fails": [False] * 6 + [True] + [False] * 3, "share": 0.6}  # fmt: skip
+    cells = rb.robustness_cells({"draws": 10, "directions": [one]})
+    assert cells == {"C3": "a > b: 6/10 (60 %, fragile; 3 too close to call)"}
+    one.update(holds=[True] * 10, fails=[False] * 10, share=1.0)
+    assert rb.robustness_cells({"draws": 10, "directions": [one]}) == {
+        "C3": "a > b: 10/10 (100 %, solid)"
+    }
 
 
 def test_the_ledger_column_is_the_files_rendering() -> None:
@@ -69,6 +100,10 @@ def test_a_direction_without_its_mechanism_does_not_hold() -> None:
     names = tuple(DATA["parameters"])
     rows = rb.draws(4, 1, names)
     rows[:, names.index("bdnf_synergy")] = 0.0
-    hi = rb.scenario_metrics("combined", names, rows, ["reserve_final"])[:, 0]
-    lo = rb.scenario_metrics("combined_no_synergy", names, rows, ["reserve_final"])[:, 0]
-    assert not np.any(hi > lo + 1e-9)
+    diffs = []
+    for rtol in rb.verdict_rtols():
+        hi = rb.scenario_metrics("combined", names, rows, ["reserve_final"], rtol)[:, 0]
+        lo = rb.scenario_metrics("combined_no_synergy", names, rows, ["reserve_final"], rtol)
+        diffs.append(hi - lo[:, 0])
+    holds, _, _ = rb.outcomes(*diffs)
+    assert not np.any(holds)
