@@ -94,3 +94,16 @@ def test_without_salib_the_message_names_the_extra(
     monkeypatch.setattr(builtins, "__import__", no_salib)
     assert main(["sensitivity", walk, "--out", str(tmp_path / "y")]) == 2
     assert "musclebrain[sensitivity]" in capsys.readouterr().err
+
+
+def test_error_bars_stay_within_an_indexs_range() -> None:
+    # mu* and Sobol indices are never negative and a Sobol index is at most 1: the drawn
+    # interval value -+ half-width is cut there, otherwise it is symmetric.
+    import numpy as np
+
+    from sim.presentation.plots.sensitivity import error_bars
+
+    bars = error_bars([0.05, 0.5, 2.0], [0.2, 0.1, 0.3], "morris")
+    assert np.allclose(bars, [[0.05, 0.1, 0.3], [0.2, 0.1, 0.3]])
+    bars = error_bars([0.95, -0.01, 0.4], [0.1, 0.05, 0.1], "sobol")
+    assert np.allclose(bars, [[0.1, 0.0, 0.1], [0.05, 0.05, 0.1]])
