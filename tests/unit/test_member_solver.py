@@ -26,7 +26,12 @@ from sim.numerics.member_solver import GroupedCohortIntegrator
 from sim.numerics.per_member import member_jacobian
 from sim.running.cohort import cohort_constants, sample_people, simulate_cohort
 from sim.running.members import member_parameter_matrix
-from sim.running.parameter_sets import ENSEMBLE_METRICS, block_metrics, run_parameter_sets
+from sim.running.parameter_sets import (
+    ENSEMBLE_METRICS,
+    block_metrics,
+    block_order,
+    run_parameter_sets,
+)
 from sim.running.results import DENSE_METRICS
 from sim.running.simulation import simulate
 
@@ -153,5 +158,30 @@ def test_the_split_into_tasks_does_not_change_a_byte() -> None:
         pooled = run_parameter_sets(scenario, NAMES, rows, metrics, pool.map, block_size=4)
     assert serial.tobytes() == pooled.tobytes()
     # a block's members are fixed: the first block alone gives its rows' bytes
-    first = run_parameter_sets(scenario, NAMES, rows[:4], metrics, block_size=4)
-    assert first.tobytes() == serial[:4].tobytes()
+    first_rows = block_order(scenario, NAMES, rows)[:4]
+    first = run_parameter_sets(scenario, NAMES, rows[first_rows], metrics, block_size=4)
+    assert first.tobytes() == serial[first_rows].tobytes()
+    # and the blocks do not depend on the rows' order: shuffled rows, shuffled bytes
+    shuffle = np.random.default_rng(0).permutation(len(rows))
+    again = run_parameter_sets(scenario, NAMES, rows[shuffle], metrics, block_size=4)
+    assert again.tobytes() == serial[shuffle].tobytes()
+
+
+def test_blocks_group_members_by_the_il6_signals_self_amplification() -> None:
+    # Closed form: at rest (signal 0) the signal's rate build * drive * (1 + amp m / (1 + m))
+    # - decay * m has derivative build * drive * amp - decay (from the right, as the forward
+    # difference); the probe giving the larger drive counts. Its members need the shortest
+    # session steps, so the order that fills the blocks is by this rate.
+    from sim.model.muscle import il6_drive
+    from sim.running.parameter_sets import PROBES, growth_rates, row_constants
+
+    scenario = short("combined", 2)
+    rows = draws(40, 5, NAMES)
+    got = growth_rates(scenario, NAMES, rows)
+    c = row_constants(scenario, NAMES, rows).vectorised()
+    want = np.max(
+        [c.il6_signal_build_per_h * il6_drive(c, d) * c.il6_signal_amplification
+         - c.il6_signal_decay_per_h for d in PROBES], axis=0)  # fmt: skip
+    assert np.allclose(got, want, rtol=1e-5, atol=1e-5)
+    order = block_order(scenario, NAMES, rows)
+    assert np.all(np.diff(got[order]) >= 0)
