@@ -161,10 +161,12 @@ def run_parameter_sets(
     block_size: int = BLOCK_SIZE,
     settings: ExponentialSettings | None = None,
 ) -> np.ndarray:
-    """:func:`block_metrics` over every row, ``block_size`` rows per task.
+    """:func:`block_metrics` over every row, ``block_size`` rows per task, in the rows' order.
 
-    ``mapper`` runs the blocks (``map``, or an executor's or a Dask client's ``map``); the
-    result is the same whichever runs them (``block_size`` is part of the definition).
+    More rows than one block fill the blocks in :func:`block_order`. ``mapper`` runs the
+    blocks (``map``, or an executor's or a Dask client's ``map``); the result is the same
+    whichever runs them (``block_size`` is part of the definition). ``settings``: as in
+    :func:`block_metrics`.
     """
     rows = np.atleast_2d(np.asarray(rows, dtype=float))
     order = block_order(scenario, names, rows) if len(rows) > block_size else np.arange(len(rows))
