@@ -73,8 +73,10 @@ function chart(panel) {
     s.append(svg("text", { x: px(v), y: H - B + 20, "text-anchor": "middle", "font-size": 14 }, label(v)));
   }
   s.append(svg("text", { x: (L + W - R) / 2, y: H - 8, "text-anchor": "middle", "font-size": 15 }, panel.xlabel));
-  s.append(svg("text", { x: 16, y: (T + H - B) / 2, "text-anchor": "middle", "font-size": 13,
-    transform: `rotate(-90 16 ${(T + H - B) / 2})` }, panel.ylabel.length > 40 ? panel.ylabel.slice(0, 38) + "..." : panel.ylabel));
+  // a long axis label gets a smaller font rather than losing its end (its unit)
+  const ysize = Math.min(13, (13 * 40) / Math.max(panel.ylabel.length, 1)).toFixed(1);
+  s.append(svg("text", { x: 16, y: (T + H - B) / 2, "text-anchor": "middle", "font-size": ysize,
+    transform: `rotate(-90 16 ${(T + H - B) / 2})` }, panel.ylabel));
   if (panel.band) {
     s.append(svg("rect", { x: L, width: W - L - R, y: py(panel.band[1]), height: py(panel.band[0]) - py(panel.band[1]),
       fill: "#F0E442", "fill-opacity": 0.35 }));

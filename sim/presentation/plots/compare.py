@@ -96,7 +96,7 @@ def _follow_up(ax: Any, comparison: Comparison) -> None:
 
 
 SLOW_PANELS: tuple[tuple[str, str, str], ...] = (
-    ("reserve", "Cognitive reserve", "Cognitive reserve [model units] (0 = the start)"),
+    ("reserve", "Cognitive reserve", "Reserve [model units] (0 = the start)"),
     ("bdnf_brain_rel", "Brain BDNF, weekly mean", label("bdnf_brain_rel") + RELATIVE),
     ("igf1_ng_mL", "Serum IGF-1", label("igf1_ng_mL")),
     ("strength_rel", "Strength (1RM)", label("strength_rel") + RELATIVE),
