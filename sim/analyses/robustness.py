@@ -6,9 +6,10 @@ illustrative parameters (those whose source is "illustrative": set to reproduce 
 the evidence, not measured) are drawn together, uniformly over the bounds of the parameter
 table, by a Latin hypercube with a fixed seed; every scenario runs with each draw (at two
 tolerances, so that each draw's difference carries an error estimate) and each direction is
-checked draw by draw: it holds, fails, or is too close to call (:func:`outcomes`). A verdict that holds in nearly every draw is solid; one
-that holds in few hinges on particular illustrative values (``tools/make_robustness.py``
-writes the result, ``docs/robustness.json``, and the ledger's robustness column).
+checked draw by draw: it holds, fails, or is too close to call (:func:`outcomes`). A verdict
+that holds in nearly every draw is solid; one that holds in few hinges on particular
+illustrative values (``tools/make_robustness.py`` writes the result,
+``docs/robustness.json``, and the ledger's robustness column).
 """
 
 from __future__ import annotations
