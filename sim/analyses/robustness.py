@@ -14,6 +14,7 @@ illustrative values (``tools/make_robustness.py`` writes the result,
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -109,8 +110,6 @@ def scenario_metrics(
     solver's relative tolerance ``rtol`` (default: the ensemble's own); the scenario's own
     overrides apply on top of the draw, as in a normal run.
     """
-    import dataclasses
-
     from sim.input.scenario import load_scenario
     from sim.numerics.member_solver import MEMBER_SETTINGS
     from sim.running.parameter_sets import run_parameter_sets
