@@ -7,7 +7,8 @@ Runs one block of ``--n`` people (default 1,000, the ensemble's block) of the 24
   so there is at least one step per segment);
 - the step attempts, the right-hand-side calls and the time spent in them;
 - the time in the rest of a step (exponential weights, modal transforms, error estimate),
-  and everything else (schedule, attendance, operators, assessments);
+  and everything else (schedule, attendance, operators, assessments, the IL-6 signal's
+  closed form in sessions, timed on its own too);
 - one right-hand-side call for one person, repeated: its fixed cost (NumPy call overhead),
   against its cost at ``--n`` people.
 
@@ -38,7 +39,7 @@ from sim.input.population import Population
 from sim.input.scenario import load_scenario
 from sim.model.drive import REST
 from sim.model.rhs import initial_state
-from sim.numerics import cohort_solver
+from sim.numerics import cohort_solver, cohort_step, saturating
 from sim.running.cohort import cohort_constants, sample_people, simulate_cohort
 
 PEOPLE = 10_000
@@ -82,14 +83,17 @@ def main() -> None:
     people = sample_people(Population(), args.n, np.random.default_rng(1))
     simulate_cohort(scenario.first_weeks(1), people)  # warm-up
 
-    plain_rhs, plain_step, plain_span = (
+    plain_rhs, plain_step, plain_span, plain_signal = (
         cohort_solver.rhs,
-        cohort_solver._Work.step,
+        cohort_step.Work.step,
         cohort_solver.CohortIntegrator._span,
+        saturating.SaturatingSignal.__call__,
     )
     rhs, step, span = Meter(plain_rhs), Meter(plain_step), Meter(plain_span)
+    signal = Meter(plain_signal)
+    saturating.SaturatingSignal.__call__ = lambda self, t: signal(self, t)  # type: ignore[method-assign]
     cohort_solver.rhs = rhs  # type: ignore[assignment]
-    cohort_solver._Work.step = lambda self, *a: step(self, *a)  # type: ignore[method-assign]
+    cohort_step.Work.step = lambda self, *a: step(self, *a)  # type: ignore[method-assign]
     cohort_solver.CohortIntegrator._span = lambda self, *a: span(self, *a)  # type: ignore[method-assign]
     try:
         t0 = time.perf_counter()
@@ -97,8 +101,9 @@ def main() -> None:
         wall = time.perf_counter() - t0
     finally:
         cohort_solver.rhs = plain_rhs
-        cohort_solver._Work.step = plain_step  # type: ignore[method-assign]
+        cohort_step.Work.step = plain_step  # type: ignore[method-assign]
         cohort_solver.CohortIntegrator._span = plain_span  # type: ignore[method-assign]
+        saturating.SaturatingSignal.__call__ = plain_signal  # type: ignore[method-assign]
     # each step attempt calls the right-hand side twice itself (the span calls it once more
     # per accepted step, outside); calls cost alike
     inside = rhs.seconds * 2 * step.calls / rhs.calls
@@ -115,6 +120,8 @@ def main() -> None:
           f"({step.calls / span.calls:.1f} a segment); right-hand sides {rhs.calls}")  # fmt: skip
     print(f"  right-hand side {share(rhs.seconds)}; step arithmetic {share(arithmetic)}; "
           f"the rest {share(other)}; {1e3 * per_step:.2f} ms a step")  # fmt: skip
+    print(f"  of the rest: the IL-6 signal's closed form in sessions {share(signal.seconds)} "
+          f"({signal.calls} evaluations)")  # fmt: skip
     print(f"  one right-hand side: {one:.0f} us for 1 person, {many:.0f} us for {args.n:,} "
           f"(the fixed cost is {100 * one / many:.0f} % of it)")  # fmt: skip
     blocks = PEOPLE / args.n / PROCESSES

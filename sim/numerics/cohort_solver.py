@@ -21,7 +21,7 @@ steps of one person):
 
 - **Steps end on the assessment times**, so states are never sampled inside a step and
   only the end-point error estimate is needed (the single run's midpoint estimate guards
-  output inside long steps); the step writes into preallocated arrays (:class:`_Work`).
+  output inside long steps); the step writes into preallocated arrays (:class:`~sim.numerics.cohort_step.Work`).
 
 - **Members whose fast rates differ get operators of their own.** With per-member parameters
   (:mod:`sim.running.members`) a fast rate may differ between people; the splitting stays
@@ -43,17 +43,23 @@ steps of one person):
 - **A session variant of the operator.** In a session, the states whose decay the session
   speeds up (the memory of recent training, filled within minutes) take the faster rate
   (:func:`sim.numerics.linear_operator.linear_operator` with the session's drive); one
-  variant per resting operator in practice. The session's growth terms stay explicit: the
-  muscle IL-6 signal's self-amplification, linearised at rest, would keep growing at its
-  initial rate once the signal saturates. Session steps of that block: 798 -> 675, now
+  variant per resting operator in practice. The session's growth terms stay explicit
+  (linearised at rest, the IL-6 signal's self-amplification would keep growing at its
+  initial rate once the signal saturates). Session steps of that block: 798 -> 675, then
   limited by the IL-6 signal's growth in each session's first minutes.
+- **The muscle IL-6 signal in closed form in sessions** (:mod:`sim.numerics.saturating`):
+  every stage of a session step takes everybody's exact signal (a rank-one update of the
+  modal states, :func:`~sim.numerics.cohort_step.pin`), the signal has no error estimate, and the session variant
+  of the operator holds none of its couplings (its forcing of plasma IL-6 stays in
+  :math:`N`, evaluated with the exact signal). Session step attempts of that block:
+  675 -> 291.
 
 The time grid is thus bout-aware by construction: segments end on every bout and interval
 edge, each segment starts with the step that suited the previous one of its kind (short
 after a bout, long at rest), and steps grow as the fast states settle, as far as the error
 control allows. For a cohort of one person the operator is the single run's, and the two
-differ only through the tolerance (``tests/unit/test_cohort.py``: ~1e-4 on the summary
-metrics).
+differ only through the tolerance and the closed-form signal (``tests/unit/test_cohort.py``:
+~1e-4 on the summary metrics).
 """
 
 from __future__ import annotations
@@ -67,6 +73,7 @@ from sim.errors import SolverError
 from sim.model.constants import Constants
 from sim.model.drive import Drive
 from sim.model.rhs import initial_state, linear_decay_rates, rhs
+from sim.numerics.cohort_step import Work, cohort_weights
 from sim.numerics.etd3 import DEFAULT_EXP_SETTINGS, ExponentialSettings, etd3_weights
 from sim.numerics.expint import ExponentialIntegrator, segment_failure
 from sim.numerics.linear_operator import LinearOperator, linear_operator
@@ -76,6 +83,7 @@ from sim.numerics.per_member import (
     reference_constants,
     reference_drive,
 )
+from sim.numerics.saturating import SIGNAL, session_signal
 
 COHORT_SETTINGS = dataclasses.replace(DEFAULT_EXP_SETTINGS, rtol=1e-2)
 """Default accuracy of the cohort integrator: the single run's structure at ``rtol`` 1e-2.
@@ -128,18 +136,19 @@ class CohortIntegrator(ExponentialIntegrator):
         self._origin = np.where(fast[:, None], 0.0, self._rest)  # per person
         self._scale: np.ndarray | None = None
         self._cohort_table: tuple[np.ndarray, ...] = ()
-        self._buffers: _Work | None = None
+        self._buffers: Work | None = None
         self._ref_y = np.empty(0)
         self._sessions: dict[bytes, tuple[Any, ...]] = {}
         self._session_of: dict[tuple[float, ...], bytes] = {}
         self._rest_state: tuple[Any, ...] | None = None
+        self._signal_decay = linear_decay_rates(c, n)[SIGNAL]
 
     def _rebuild(self, c: Constants, t: float, y: np.ndarray) -> LinearOperator:
         """The reference person's operator, at the cohort's median slow states."""
         self._ref_y = np.median(y, axis=1)
         self._sessions, self._session_of = {}, {}
         op = super()._rebuild(self._ref, t, self._ref_y)
-        self._cohort_table = _cohort_weights(self._table, op.V)
+        self._cohort_table = cohort_weights(self._table, op.V)
         self._rest_state = None
         self._scale = coupling_scales(c, y.shape[1], t, y, op, self._fast, self._rest)
         return op
@@ -168,12 +177,19 @@ class CohortIntegrator(ExponentialIntegrator):
         key = self._session_of.get(drive_key)
         if key is None:  # a drive not seen since the rebuild
             op = linear_operator(
-                self._ref, rest.t_h, self._ref_y, self.settings, self._c_vec, self._y_rest, session
+                self._ref,
+                rest.t_h,
+                self._ref_y,
+                self.settings,
+                self._c_vec,
+                self._y_rest,
+                session,
+                exact=(SIGNAL,),
             )
             key = self._session_of[drive_key] = op.matrix.tobytes()
             if key not in self._sessions and not np.array_equal(op.matrix, rest.matrix):
                 table = etd3_weights(np.array(self._h)[:, None], op.lam)
-                weights = _cohort_weights(table, op.V)
+                weights = cohort_weights(table, op.V)
                 self._sessions[key] = (op, table, [None] * len(self._h), {}, weights)
                 self.operators += 1
         self._install(self._sessions.get(key, self._rest_state))
@@ -246,12 +262,17 @@ class CohortIntegrator(ExponentialIntegrator):
         The operator rebuilds and step-size control are the single run's
         (:meth:`~sim.numerics.expint.ExponentialIntegrator._controlled_steps`), so a cohort of one
         takes the single run's steps at the same tolerance; only the step itself
-        (:meth:`_Work.step`) works on everybody's states.
+        (:meth:`Work.step`) works on everybody's states.
         """
         s = self.settings
         op, key = self._start(c, t0, y0, drive)
         lam, V, W = op.lam[:, None], op.V, op.W
         scale = self._scale
+        signal = None
+        if drive.active:  # the IL-6 signal in closed form (scaled like its state)
+            exact = session_signal(c, t0, y0, drive, self._signal_decay)
+            signal_scale = 1.0 if scale is None else scale[SIGNAL]
+            signal = lambda dt: signal_scale * exact(dt)  # noqa: E731
         if scale is None:
             f, origin = rhs, self._origin
         else:
@@ -267,7 +288,8 @@ class CohortIntegrator(ExponentialIntegrator):
         w.modal_remainder(w.n0, f(t0, w.y, c, drive), w.z, W, lam)
 
         def attempt(t: float, h: float, weights: tuple[np.ndarray, ...]) -> float:
-            return inv_tol * w.step(f, c, drive, t, h, weights, V, W, lam, origin, s.floor)
+            pinned = None if signal is None else (signal(t + 0.5 * h - t0), signal(t + h - t0))
+            return inv_tol * w.step(f, c, drive, t, h, weights, V, W, lam, origin, s.floor, pinned)
 
         def failure(reason: str) -> SolverError:
             return segment_failure(label, (t0, t1), describe_drive(drive), w.y1, reason)
@@ -279,100 +301,13 @@ class CohortIntegrator(ExponentialIntegrator):
         return w.y.copy() if scale is None else w.y / scale
 
     def _step_weights(self, i: int | None, h: float) -> tuple[np.ndarray, ...]:
-        """The single run's weights (:func:`_cohort_weights`) for ``(N_STATES, N)`` states."""
+        """The single run's weights (:func:`~sim.numerics.cohort_step.cohort_weights`) for ``(N_STATES, N)`` states."""
         if i is not None:
             return tuple(a[i] for a in self._cohort_table)
         assert self._op is not None
-        return _cohort_weights(super()._step_weights(None, h), self._op.V)
+        return cohort_weights(super()._step_weights(None, h), self._op.V)
 
-    def _work(self, shape: tuple[int, ...]) -> _Work:
+    def _work(self, shape: tuple[int, ...]) -> Work:
         if self._buffers is None or self._buffers.y.shape != shape:
-            self._buffers = _Work(shape)
+            self._buffers = Work(shape)
         return self._buffers
-
-
-class _Work:
-    """Preallocated arrays of one ETD3RK step for ``(N_STATES, N)`` states.
-
-    For large cohorts every fresh temporary of that shape costs more in page faults than
-    its arithmetic, so the step writes into these in place.
-    """
-
-    def __init__(self, shape: tuple[int, ...]) -> None:
-        new = lambda: np.empty(shape)  # noqa: E731
-        self.y, self.z, self.n0, self.y1, self.z1 = new(), new(), new(), new(), new()
-        self.za, self.zb, self.na, self.nb, self.ez = new(), new(), new(), new(), new()
-        self.tmp, self.delta, self.scale, self.estimates = new(), new(), new(), new()
-
-    def modal_remainder(
-        self, out: np.ndarray, f: np.ndarray, z: np.ndarray, W: np.ndarray, lam: np.ndarray
-    ) -> None:
-        """``out = W f - lam z``: the nonlinear remainder in modal coordinates."""
-        np.matmul(W, f, out=out)
-        np.multiply(lam, z, out=self.tmp)
-        out -= self.tmp
-
-    def step(
-        self,
-        f: Any,
-        c: Constants,
-        drive: Drive,
-        t: float,
-        h: float,
-        weights: tuple[np.ndarray, ...],
-        V: np.ndarray,
-        W: np.ndarray,
-        lam: np.ndarray,
-        origin: np.ndarray,
-        floor: float,
-    ) -> float:
-        """One ETD3RK step from ``(t, y, z, n0)`` into ``y1, z1``; the largest error ratio.
-
-        The ratio is that of the end-point error estimate to
-        ``max(|y1 - origin|, floor)``, over every state and person (divide by ``rtol``).
-        """
-        e_half, hq1, e, hp1, w0, wa, wb, ve = weights
-        z, n0, za, zb, na, nb, tmp = self.z, self.n0, self.za, self.zb, self.na, self.nb, self.tmp
-        np.multiply(e_half, z, out=za)
-        np.multiply(hq1, n0, out=tmp)
-        za += tmp
-        np.matmul(V, za, out=self.y1)
-        self.modal_remainder(na, f(t + 0.5 * h, self.y1, c, drive), za, W, lam)
-        np.multiply(e, z, out=self.ez)
-        delta = np.multiply(na, 2.0, out=self.delta)
-        np.subtract(delta, n0, out=zb)
-        zb *= hp1
-        zb += self.ez
-        np.matmul(V, zb, out=self.y1)
-        self.modal_remainder(nb, f(t + h, self.y1, c, drive), zb, W, lam)
-        z1 = np.multiply(w0, n0, out=self.z1)
-        z1 += np.multiply(wa, na, out=tmp)
-        z1 += np.multiply(wb, nb, out=tmp)
-        z1 += self.ez
-        np.matmul(V, z1, out=self.y1)
-        np.subtract(n0, delta, out=delta)  # n0 - 2 na + nb
-        delta += nb
-        estimates = np.matmul(ve, delta, out=self.estimates)  # end-point error estimate
-        np.abs(estimates, out=estimates)
-        scale = np.subtract(self.y1, origin, out=self.scale)
-        np.abs(scale, out=scale)
-        np.maximum(scale, floor, out=scale)
-        estimates /= scale
-        return float(estimates.max())
-
-    def accept(self) -> None:
-        """The step's end becomes the current state."""
-        self.y, self.y1 = self.y1, self.y
-        self.z, self.z1 = self.z1, self.z
-
-
-def _cohort_weights(weights: tuple[np.ndarray, ...], V: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Single-run weights shaped for ``(N_STATES, N)`` states.
-
-    The seven update weights get a trailing axis (one column for everybody). Of the two
-    error weights ``we`` (shape ``(..., 2, N_STATES)``) only the end-point one is kept, as
-    the matrix ``V diag(we_end)``: the midpoint estimate guards output sampled inside long
-    steps, and cohort steps end on every assessment time instead.
-    """
-    *update, we = weights
-    return (*(w[..., None] for w in update), V * we[..., 0, None, :])

@@ -79,6 +79,7 @@ def linear_operator(
     c_vec: Constants | None = None,
     y_rest: np.ndarray | None = None,
     drive: Drive = REST,
+    exact: tuple[int, ...] = (),
 ) -> LinearOperator:
     """The linear part of the right-hand side at rest, for the slow states of ``y``.
 
@@ -104,6 +105,11 @@ def linear_operator(
         training within minutes). The session's smaller changes, its growth terms (the IL-6
         signal's self-amplification, largest at rest and gone once the signal saturates) and
         its couplings stay in the remainder.
+    exact
+        States the integrator takes from a closed form (in a session, the muscle IL-6
+        signal: :mod:`sim.numerics.saturating`): the operator keeps their own rates but
+        none of their couplings to other states, which stay in the remainder, evaluated
+        with the exact values.
 
     Returns
     -------
@@ -115,6 +121,8 @@ def linear_operator(
     c_vec = c_vec or c.vectorised()
     jac = _jacobian(c_vec, t, y_ref, REST)
     d = np.diag(jac).copy()
+    for j in exact:
+        jac[:, j] = np.where(np.arange(len(d)) == j, d[j], 0.0)
     if drive.active:
         d = session_rates(d, np.diag(_jacobian(c_vec, t, y_ref, drive)), settings)
     return decompose(jac, d, fast, t, settings)

@@ -14,15 +14,24 @@ member. :class:`MemberOperatorIntegrator` keeps them in one array instead:
   signal, the anti-inflammatory trace from plasma IL-6, the FGF-21 chain, brain BDNF from the
   myokines, the brain-BDNF AUC from brain BDNF). These form chains, so :math:`L_i` is
   triangular: its eigenvalues are its diagonal and its eigenvectors follow by substitution
-  (:func:`triangular_modes`), sparse, with one shared pattern, and applied to everybody in a
-  few array operations (:class:`UnitTriangular`). Two rates on one chain that a parameter set
-  makes nearly equal are moved apart in :math:`L_i` (:func:`separated_rates`). During a
-  session the operator is built with the session's drive for that segment: a session's own
-  decay terms (the memory of recent training fills within minutes) join the diagonal, its
-  growth terms stay explicit (linearised at rest, the IL-6 signal's self-amplification would
-  keep growing at its initial rate after the signal saturates). The couplings from slow
-  states stay in :math:`N` (the splitting :math:`\dot y = L y + N` is exact for any
-  :math:`L`); they change slowly.
+  (:func:`sim.numerics.triangular.triangular_modes`), sparse, with one shared pattern, and
+  applied to everybody in a few array operations
+  (:class:`~sim.numerics.triangular.UnitTriangular`). Two rates on one chain that a parameter
+  set makes nearly equal are moved apart in :math:`L_i`
+  (:func:`~sim.numerics.triangular.separated_rates`). During a session the operator is built
+  with the session's drive for that segment: a session's own decay terms (the memory of
+  recent training fills within minutes) join the diagonal; its other growth terms stay
+  explicit. The couplings from slow states stay in :math:`N` (the splitting :math:`\dot y =
+  L y + N` is exact for any :math:`L`); they change slowly.
+- **The muscle IL-6 signal in closed form during sessions.** Its equation depends on nothing
+  but the signal and the drive, so within a session segment it has a closed form
+  (:mod:`sim.numerics.saturating`); its coefficients are read off the model's rate at two
+  values of the signal. In a session the signal takes its exact value at every stage of a
+  step, is left out of the error estimate, and is no source of the operator (its forcing of
+  plasma IL-6 sits in :math:`N`, evaluated with the exact signal). Followed step by step
+  instead, its self-amplification in each session's first minutes set the steps of every
+  session (linearised at rest in the operator, it would keep growing at its initial rate
+  after the signal saturates). At rest it decays exponentially, exact in the operator.
 - **The single run's scheme otherwise**: ETD3RK with its step-size ladder, step memory and
   error estimate (:mod:`sim.numerics.expint`), one step size for everybody, steps ending on
   the assessment times, as in :class:`sim.numerics.cohort_solver.CohortIntegrator`. The
@@ -49,7 +58,7 @@ explicit growth in each session's first minutes.
 from __future__ import annotations
 
 import dataclasses
-import graphlib
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -69,153 +78,20 @@ from sim.numerics.per_member import (
     subset_constants,
     subset_drive,
 )
+from sim.numerics.saturating import SIGNAL, session_signal
+from sim.numerics.triangular import UnitTriangular, triangular_modes
 
 MEMBER_SETTINGS = dataclasses.replace(COHORT_SETTINGS, rtol=3e-3, coupling_gap=0.02)
 """Default accuracy of :class:`MemberOperatorIntegrator`: ``rtol`` 3e-3. Against single runs
 with the same parameters (6 sets, 10 weeks of combined), the largest difference of a summary
 metric: 0.66 % at 2e-3, 0.64 % at 3e-3, 1.3 % at 5e-3, 2.2 % at 1e-2 (the change of resting
-serum BDNF, a change of a few percent); 3e-3 takes 20 % less time than 2e-3. ``coupling_gap`` 0.02: rates on one chain closer
-than 2 % are moved apart (:func:`separated_rates`), so no eigenvector entry exceeds 50 times
+serum BDNF, a change of a few percent); 3e-3 takes 20 % less time than 2e-3.
+``coupling_gap`` 0.02: rates on one chain closer than 2 % are moved apart
+(:func:`~sim.numerics.triangular.separated_rates`), so no eigenvector entry exceeds 50 times
 its coupling over the larger rate."""
 
 MAX_GROUPS = 4
 """Most operator groups integrated group by group; beyond, every member gets its own."""
-
-
-class UnitTriangular:
-    """Every member's ``I + E`` for a strictly triangular ``E`` with a shared sparsity.
-
-    ``rows``, ``cols`` (shape ``(K,)``) list the entries of ``E``, sorted by row; ``values``
-    (shape ``(K, n)``) hold each member's. Applying it costs a handful of array operations
-    whatever ``K`` is, instead of a matrix product per member.
-    """
-
-    def __init__(self, rows: np.ndarray, cols: np.ndarray, values: np.ndarray) -> None:
-        order = np.argsort(rows, kind="stable")
-        self.cols, self.values = cols[order], values[order]
-        self.targets, self.starts = np.unique(rows[order], return_index=True)
-
-    def __call__(self, x: np.ndarray) -> np.ndarray:
-        """``(I + E) x`` for ``x`` of shape ``(N_STATES, n)``."""
-        if not len(self.cols):
-            return x
-        out = x.copy()
-        out[self.targets] += np.add.reduceat(self.values * x[self.cols], self.starts, axis=0)
-        return out
-
-
-def triangular_modes(
-    jac: np.ndarray, d: np.ndarray, sources: np.ndarray, gap: float
-) -> tuple[np.ndarray, UnitTriangular, UnitTriangular]:
-    r"""Every member's triangular operator ``diag(lam) + E``: its eigenvalues ``lam`` and
-    eigenvectors ``V`` and ``W = V^-1``, both :class:`UnitTriangular`.
-
-    ``E`` holds the couplings of ``jac`` *from* the states marked in ``sources`` (the fast
-    ones, whose forcing of other states decays within hours), as long as they form chains
-    (an acyclic graph; else none). ``lam`` is the diagonal ``d``, where needed moved apart
-    along each chain (:func:`separated_rates`). ``diag(lam) + E`` is then triangular in a
-    topological order and its eigenvectors follow by substitution: with :math:`v_{jj} = 1`,
-    :math:`v_{kj} = \sum_m E_{km} v_{mj} / (\lambda_j - \lambda_k)` down the chain. A member
-    whose rates on a chain cannot be moved apart keeps that chain's states on the diagonal.
-    """
-    s, n = d.shape
-    edges = (np.abs(jac) > 0.0).any(axis=2) & sources[None, :]
-    np.fill_diagonal(edges, False)
-    graph = {i: set(np.flatnonzero(edges[i]).tolist()) for i in range(s)}
-    try:
-        order = list(graphlib.TopologicalSorter(graph).static_order())
-    except graphlib.CycleError:
-        order, edges = list(range(s)), np.zeros_like(edges)
-    position = np.empty(s, dtype=int)
-    position[order] = np.arange(s)
-    # the closure: k reachable from j; V and W are non-zero there only
-    reach = edges.copy()
-    for _ in range(s):
-        grown = reach | ((reach.astype(int) @ reach.astype(int)) > 0)
-        if np.array_equal(grown, reach):
-            break
-        reach = grown
-    pairs = sorted(
-        zip(*np.nonzero(reach), strict=True), key=lambda p: (position[p[1]], position[p[0]])
-    )
-    if not pairs:
-        empty = UnitTriangular(np.zeros(0, int), np.zeros(0, int), np.zeros((0, n)))
-        return d, empty, empty
-    lam = separated_rates(d, order, pairs, gap)
-    # per chain (connected part of the graph): which members keep its couplings
-    part = np.arange(s)
-    for k, j in pairs:
-        part[part == part[k]] = part[j]
-    apart = {p: np.ones(n, dtype=bool) for p in set(part.tolist())}
-    for k, j in pairs:
-        apart[part[j]] &= _apart(lam[j], lam[k], gap)
-    keep = np.array([apart[p] for p in part.tolist()])  # (N_STATES, n), by target state
-    e = np.where(edges[:, :, None] & keep[:, None, :], jac, 0.0)
-    v: dict[tuple[int, int], np.ndarray] = {}
-    for k, j in pairs:  # by source, then down its chain
-        total = sum(
-            (e[k, m] * (1.0 if m == j else v.get((m, j), 0.0)) for m in graph[k]), np.zeros(n)
-        )
-        ok = keep[k]
-        v[(k, j)] = np.where(ok, total / np.where(ok, lam[j] - lam[k], 1.0), 0.0)
-    w: dict[tuple[int, int], np.ndarray] = {}
-    for k, j in sorted(pairs, key=lambda p: (position[p[0]], -position[p[1]])):
-        # W = V^-1 (unit triangular): w_kj = -sum over j <= m < k of v_km w_mj
-        w[(k, j)] = -v[(k, j)] - sum(
-            (v[(k, m)] * w[(m, j)] for m in range(s) if (k, m) in v and (m, j) in w),
-            np.zeros(n),
-        )
-    rows = np.array([k for k, _ in pairs])
-    cols = np.array([j for _, j in pairs])
-    return (
-        lam,
-        UnitTriangular(rows, cols, np.array([v[p] for p in pairs])),
-        UnitTriangular(rows, cols, np.array([w[p] for p in pairs])),
-    )
-
-
-def _apart(a: np.ndarray, b: np.ndarray, gap: float) -> np.ndarray:
-    """Whether rates ``a`` and ``b`` differ by more than ``gap`` of the larger (elementwise)."""
-    return np.asarray(np.abs(a - b) > gap * np.maximum(np.abs(a), np.abs(b)))
-
-
-def separated_rates(
-    d: np.ndarray, order: list[int], pairs: list[tuple[int, int]], gap: float
-) -> np.ndarray:
-    r"""The diagonal ``d`` with each state's rate moved, where needed, to differ by more than
-    ``gap`` (relative) from every state upstream of it on its chain (``pairs``: (state,
-    upstream state)).
-
-    Two equal rates on one chain make the operator defective (its eigenvectors parallel), and
-    a sampled parameter set can make them so (an IL-6 signal decaying as fast as plasma IL-6
-    clears). The splitting :math:`\dot y = L y + N` is exact for any :math:`L`, so the
-    operator may take a rate 1.5 ``gap`` away from the upstream one instead: the difference,
-    a small fraction of the state's own decay, is explicit, rather than the whole coupling.
-    Of the candidates (the rate itself, 1.5 ``gap`` below or above each upstream rate) the
-    nearest one apart from all upstream rates is taken; a member without one keeps ``d``.
-    """
-    lam = d.copy()
-    for k in order:  # upstream states first
-        upstream = [j for target, j in pairs if target == k]
-        if not upstream:
-            continue
-
-        def valid(x: np.ndarray, upstream: list[int] = upstream) -> np.ndarray:
-            ok = np.ones(x.shape, dtype=bool)
-            for j in upstream:
-                ok &= _apart(lam[j], x, gap)
-            return ok
-
-        best = lam[k].copy()
-        distance = np.where(valid(best), 0.0, np.inf)
-        for j in upstream:
-            for factor in (1.0 - 1.5 * gap, 1.0 + 1.5 * gap):
-                x = lam[j] * factor
-                better = valid(x) & (np.abs(x - d[k]) < distance)
-                best = np.where(better, x, best)
-                distance = np.where(better, np.abs(x - d[k]), distance)
-        lam[k] = best
-    return lam
 
 
 class MemberOperatorIntegrator(CohortIntegrator):
@@ -248,9 +124,12 @@ class MemberOperatorIntegrator(CohortIntegrator):
             self._c_members, self._n, t, np.where(self._fast, self._rest, y), drive
         )
         d = np.diagonal(jac).T.copy()
+        sources = self._sources
         if drive.active:  # each state's own decay stands for its rate at rest
             d = session_rates(-self._own, d, self.settings)
-        lam, V, W = triangular_modes(jac, d, self._sources, self.settings.coupling_gap)
+            sources = sources.copy()  # the signal is exact, its forcing of plasma IL-6 in N
+            sources[SIGNAL] = False
+        lam, V, W = triangular_modes(jac, d, sources, self.settings.coupling_gap)
         self._modes = (V, W)
         eye = np.eye(d.shape[0])
         self._op, self._rungs = LinearOperator(d, lam, eye, eye, t, True), {}
@@ -269,6 +148,14 @@ class MemberOperatorIntegrator(CohortIntegrator):
             self._op, self._rungs, self._modes = self._resting
             self._op_active = False
         return super()._operator(c, t0, y0, drive)
+
+    def _signal(
+        self, c: Constants, t0: float, y0: np.ndarray, drive: Drive
+    ) -> Callable[[float], np.ndarray] | None:
+        """In a session, every member's IL-6 signal as a function of the time since ``t0``
+        (:func:`~sim.numerics.saturating.session_signal`); at rest ``None`` (there the signal
+        decays exponentially, exact in the operator)."""
+        return session_signal(c, t0, y0, drive, self._own[SIGNAL]) if drive.active else None
 
     def _step_weights(self, i: int | None, h: float) -> tuple[np.ndarray, ...]:
         """Weights of ladder step ``i`` (kept until the next rebuild) or of the step ``h``."""
@@ -294,18 +181,26 @@ class MemberOperatorIntegrator(CohortIntegrator):
         z = W(y)
         n0 = W(rhs(t0, y, c, drive)) - lam * z
         trial: list[np.ndarray] = [y, z]
+        signal = self._signal(c, t0, y0, drive)
 
         def attempt(t: float, h: float, weights: tuple[np.ndarray, ...]) -> float:
             e_half, hq1, e, hp1, w0, wa, wb, ve = weights
             za = e_half * z + hq1 * n0
+            if signal:  # not a mode of anything else in a session: z and y agree on it
+                za[SIGNAL], m1 = signal(t + 0.5 * h - t0), signal(t + h - t0)
             na = W(rhs(t + 0.5 * h, V(za), c, drive)) - lam * za
             ez = e * z
             zb = ez + hp1 * (2.0 * na - n0)
+            if signal:
+                zb[SIGNAL] = m1
             nb = W(rhs(t + h, V(zb), c, drive)) - lam * zb
             z1 = ez + w0 * n0 + wa * na + wb * nb
+            estimate = ve * (n0 - 2.0 * na + nb)
+            if signal:
+                z1[SIGNAL], estimate[SIGNAL] = m1, 0.0
             y1 = V(z1)
             trial[:] = [y1, z1]
-            error = np.abs(V(ve * (n0 - 2.0 * na + nb)))
+            error = np.abs(V(estimate))
             return inv_tol * float((error / np.maximum(np.abs(y1 - origin), s.floor)).max())
 
         def failure(reason: str) -> SolverError:

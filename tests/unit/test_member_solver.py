@@ -21,7 +21,7 @@ from sim.input.population import Population
 from sim.input.scenario import load_scenario
 from sim.model.parameters import Parameters
 from sim.model.state import STATE_NAMES
-from sim.numerics import member_solver
+from sim.numerics import member_solver, triangular
 from sim.numerics.member_solver import GroupedCohortIntegrator
 from sim.numerics.per_member import member_jacobian
 from sim.running.cohort import cohort_constants, sample_people, simulate_cohort
@@ -91,7 +91,7 @@ def test_triangular_modes_diagonalise_each_members_operator() -> None:
     sources = fast.all(axis=1)
     d = np.diagonal(jac).T.copy()
     gap = member_solver.MEMBER_SETTINGS.coupling_gap
-    lam, V, W = member_solver.triangular_modes(jac, d, sources, gap)
+    lam, V, W = triangular.triangular_modes(jac, d, sources, gap)
     s, n = d.shape
     coupled = np.where(sources[None, :, None] & ~np.eye(s, dtype=bool)[:, :, None], jac, 0.0)
     assert np.count_nonzero(np.abs(coupled).max(axis=2)) >= 8  # the IL-6, FGF-21, BDNF chains
