@@ -15,7 +15,7 @@ member. :class:`MemberOperatorIntegrator` keeps them in one array instead:
   myokines, the brain-BDNF AUC from brain BDNF). These form chains, so :math:`L_i` is
   triangular: its eigenvalues are its diagonal and its eigenvectors follow by substitution
   (:func:`sim.numerics.triangular.triangular_modes`), sparse, with one shared pattern, and
-  applied to everybody in a few array operations
+  applied to everybody with two array operations per coupling
   (:class:`~sim.numerics.triangular.UnitTriangular`). Two rates on one chain that a parameter
   set makes nearly equal are moved apart in :math:`L_i`
   (:func:`~sim.numerics.triangular.separated_rates`). During a session the operator is built
@@ -36,7 +36,10 @@ member. :class:`MemberOperatorIntegrator` keeps them in one array instead:
   error estimate (:mod:`sim.numerics.expint`), one step size for everybody, steps ending on
   the assessment times, as in :class:`sim.numerics.cohort_solver.CohortIntegrator`. The
   step weights are elementwise functions of ``h lambda_i``, computed per ladder step and kept
-  until the next rebuild.
+  with their operator. A session's operator is built at the first session with its drive
+  after each rebuild of the resting one and kept with its weights until the next (as the
+  cohort keeps its session variants): rebuilt every session, the operators and their
+  weights took a third of a block's time.
 
 :func:`cohort_integrator` chooses: the grouped integrator while the members fall into at most
 :data:`MAX_GROUPS` groups of equal fast rates, this one beyond. The choice depends only on the
@@ -48,11 +51,13 @@ metrics within 1 % of the single run with its parameters (measured: 0.64 %;
 
 Measured on a Sobol sample (10 illustrative parameters) of the 24-week combined scenario: its
 first set alone takes 1,020 steps (4,206 with the diagonal operators used before at rtol
-2e-3, whose explicit couplings of the FGF-21 chain and of plasma IL-6 set the step at rest);
-a block of 2,816 sets 40.9 s on one core (56.8 s before). What sets a
-block's steps now is the few members whose sampled IL-6 signal amplifies itself strongly
-(build-up, amplification and resistance weight near their upper bounds): the signal's
-explicit growth in each session's first minutes.
+2e-3, whose explicit couplings of the FGF-21 chain and of plasma IL-6 set the step at rest).
+A block of the 2,816 sets of a sample at N = 128, one core, one run each: 33.8 s
+with an operator built every session and the couplings applied by one gather and
+``reduceat``, 26.4 s with session operators kept and a multiply-add per coupling (peak
+memory 365 -> 566 MiB: the kept weights). What sets the steps of a session is then plasma
+IL-6, driven by the closed-form signal (its growth in each session's first minutes); of a
+block's time the right-hand side takes ~35 %, the step weights ~17 % (profiled).
 """
 
 from __future__ import annotations
@@ -112,11 +117,14 @@ class MemberOperatorIntegrator(CohortIntegrator):
         self._origin = np.where(self._fast, 0.0, self._rest)
         self._rungs: dict[int, tuple[np.ndarray, ...]] = {}
         self._modes: tuple[UnitTriangular, UnitTriangular] | None = None
+        self._sessions: dict[bytes, tuple[Any, ...]] = {}
         self._resting: tuple[Any, ...] = (None, {}, None)
         self._op_active = False
 
     def _rebuild(self, c: Constants, t: float, y: np.ndarray) -> LinearOperator:
-        """Every member's operator at rest at their own slow states."""
+        """Every member's operator at rest at their own slow states (the sessions' operators
+        are built anew after it)."""
+        self._sessions = {}
         return self._build(t, y, REST)
 
     def _build(self, t: float, y: np.ndarray, drive: Drive) -> LinearOperator:
@@ -138,12 +146,24 @@ class MemberOperatorIntegrator(CohortIntegrator):
 
     def _operator(self, c: Constants, t0: float, y0: np.ndarray, drive: Drive) -> LinearOperator:
         """At rest, the resting operator (rebuilt every ``refresh_h``); in a bout, one with
-        the bout's drive (its terms can be the stiffest of the segment), built for it."""
+        the bout's drive (its terms can be the stiffest of the segment), built at the first
+        bout with that drive since the resting operator was and kept, with its weights, until
+        the next rebuild (like the resting one, it only has to be close to the Jacobian)."""
         if drive.active:
             if self._op is not None and not self._op_active:
                 self._resting = (self._op, self._rungs, self._modes)
             self._op_active = True
-            return self._build(t0, y0, drive)
+            key = b"".join(
+                np.asarray(getattr(drive, f.name), dtype=float).tobytes()
+                for f in dataclasses.fields(Drive)
+            )
+            if key in self._sessions:
+                self._op, self._rungs, self._modes = self._sessions[key]
+            else:
+                self._build(t0, y0, drive)
+                self._sessions[key] = (self._op, self._rungs, self._modes)
+            assert self._op is not None
+            return self._op
         if self._op_active:
             self._op, self._rungs, self._modes = self._resting
             self._op_active = False
@@ -158,7 +178,9 @@ class MemberOperatorIntegrator(CohortIntegrator):
         return session_signal(c, t0, y0, drive, self._own[SIGNAL]) if drive.active else None
 
     def _step_weights(self, i: int | None, h: float) -> tuple[np.ndarray, ...]:
-        """Weights of ladder step ``i`` (kept until the next rebuild) or of the step ``h``."""
+        """Weights of ladder step ``i`` (kept with the operator) or of the step ``h`` (a
+        segment's last, off the ladder; not kept: each costs as much memory as a rung, and
+        on a Sobol block fewer than half of them repeat)."""
         if i is not None and i in self._rungs:
             return self._rungs[i]
         assert self._op is not None
