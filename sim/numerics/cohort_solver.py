@@ -21,7 +21,8 @@ steps of one person):
 
 - **Steps end on the assessment times**, so states are never sampled inside a step and
   only the end-point error estimate is needed (the single run's midpoint estimate guards
-  output inside long steps); the step writes into preallocated arrays (:class:`~sim.numerics.cohort_step.Work`).
+  output inside long steps); the step writes into preallocated arrays
+  (:class:`~sim.numerics.cohort_step.Work`).
 
 - **Members whose fast rates differ get operators of their own.** With per-member parameters
   (:mod:`sim.running.members`) a fast rate may differ between people; the splitting stays
@@ -49,10 +50,10 @@ steps of one person):
   limited by the IL-6 signal's growth in each session's first minutes.
 - **The muscle IL-6 signal in closed form in sessions** (:mod:`sim.numerics.saturating`):
   every stage of a session step takes everybody's exact signal (a rank-one update of the
-  modal states, :func:`~sim.numerics.cohort_step.pin`), the signal has no error estimate, and the session variant
-  of the operator holds none of its couplings (its forcing of plasma IL-6 stays in
-  :math:`N`, evaluated with the exact signal). Session step attempts of that block:
-  675 -> 291.
+  modal states, :func:`~sim.numerics.cohort_step.pin`), the signal has no error estimate,
+  and the session variant of the operator holds none of its couplings (its forcing of
+  plasma IL-6 stays in :math:`N`, evaluated with the exact signal). Session step attempts of
+  that block: 675 -> 291.
 
 The time grid is thus bout-aware by construction: segments end on every bout and interval
 edge, each segment starts with the step that suited the previous one of its kind (short
@@ -301,7 +302,8 @@ class CohortIntegrator(ExponentialIntegrator):
         return w.y.copy() if scale is None else w.y / scale
 
     def _step_weights(self, i: int | None, h: float) -> tuple[np.ndarray, ...]:
-        """The single run's weights (:func:`~sim.numerics.cohort_step.cohort_weights`) for ``(N_STATES, N)`` states."""
+        """The single run's weights for ``(N_STATES, N)`` states
+        (:func:`~sim.numerics.cohort_step.cohort_weights`)."""
         if i is not None:
             return tuple(a[i] for a in self._cohort_table)
         assert self._op is not None
