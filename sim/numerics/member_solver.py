@@ -32,6 +32,12 @@ member. :class:`MemberOperatorIntegrator` keeps them in one array instead:
   instead, its self-amplification in each session's first minutes set the steps of every
   session (linearised at rest in the operator, it would keep growing at its initial rate
   after the signal saturates). At rest it decays exponentially, exact in the operator.
+- **Errors counted by what the caller reads.** Given ``reported`` (a parameter-set ensemble
+  reads only the states of its summary metrics), the local error of every other fast state
+  counts by what it passes on to the slow and reported states
+  (:mod:`sim.numerics.transients`), from each member's Jacobian where its operator is built.
+  Held to its own error, plasma IL-6 set most steps in and after sessions (a middle block
+  of a Sobol sample: 7,992 -> 3,832 right-hand sides).
 - **The single run's scheme otherwise**: ETD3RK with its step-size ladder, step memory and
   error estimate (:mod:`sim.numerics.expint`), one step size for everybody, steps ending on
   the assessment times, as in :class:`sim.numerics.cohort_solver.CohortIntegrator`. The
@@ -46,8 +52,8 @@ member. :class:`MemberOperatorIntegrator` keeps them in one array instead:
 members' constants, so a block's result does not depend on how the ensemble is chunked.
 At its tolerance (:data:`MEMBER_SETTINGS`, rtol 3e-3) the slow states stay within 3e-3 of a
 solution at 2e-6 (measured: at most 7.1e-4, the reserve), and a parameter set's summary
-metrics within 1 % of the single run with its parameters (measured: 0.64 %;
-``tests/unit/test_member_solver.py``).
+metrics within 1 % of the single run with its parameters (measured over 10 weeks: 0.38 %,
+over 24 weeks 0.92 %, the change of resting serum BDNF; ``tests/unit/test_member_solver.py``).
 
 Measured on a Sobol sample (10 illustrative parameters) of the 24-week combined scenario: its
 first set alone takes 1,020 steps (4,206 with the diagonal operators used before at rtol
@@ -63,7 +69,7 @@ block's time the right-hand side takes ~35 %, the step weights ~17 % (profiled).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -72,6 +78,7 @@ from sim.errors import SolverError
 from sim.model.constants import Constants
 from sim.model.drive import REST, Drive
 from sim.model.rhs import linear_decay_rates, rhs
+from sim.model.state import STATE_NAMES
 from sim.numerics.cohort_solver import COHORT_SETTINGS, CohortIntegrator
 from sim.numerics.etd3 import ExponentialSettings, etd3_weights
 from sim.numerics.expint import segment_failure
@@ -84,13 +91,15 @@ from sim.numerics.per_member import (
     subset_drive,
 )
 from sim.numerics.saturating import SIGNAL, session_signal
+from sim.numerics.transients import ErrorTransfer
 from sim.numerics.triangular import UnitTriangular, triangular_modes
 
 MEMBER_SETTINGS = dataclasses.replace(COHORT_SETTINGS, rtol=3e-3, coupling_gap=0.02)
 """Default accuracy of :class:`MemberOperatorIntegrator`: ``rtol`` 3e-3. Against single runs
 with the same parameters (6 sets, 10 weeks of combined), the largest difference of a summary
 metric: 0.66 % at 2e-3, 0.64 % at 3e-3, 1.3 % at 5e-3, 2.2 % at 1e-2 (the change of resting
-serum BDNF, a change of a few percent); 3e-3 takes 20 % less time than 2e-3.
+serum BDNF, a change of a few percent; measured before fast states' errors were counted by
+their effect, :mod:`sim.numerics.transients`); 3e-3 takes 20 % less time than 2e-3.
 ``coupling_gap`` 0.02: rates on one chain closer than 2 % are moved apart
 (:func:`~sim.numerics.triangular.separated_rates`), so no eigenvector entry exceeds 50 times
 its coupling over the larger rate."""
@@ -106,7 +115,11 @@ class MemberOperatorIntegrator(CohortIntegrator):
     """
 
     def __init__(
-        self, c: Constants, n: int, settings: ExponentialSettings = MEMBER_SETTINGS
+        self,
+        c: Constants,
+        n: int,
+        settings: ExponentialSettings = MEMBER_SETTINGS,
+        reported: Sequence[str] | None = None,
     ) -> None:
         super().__init__(c, n, settings)
         self._n, self._c_members = n, c.vectorised()
@@ -115,8 +128,9 @@ class MemberOperatorIntegrator(CohortIntegrator):
         self._fast = rates > settings.fast_rate_per_h
         self._sources = np.asarray(self._fast.all(axis=1))
         self._origin = np.where(self._fast, 0.0, self._rest)
+        self._reported = None if reported is None else np.isin(STATE_NAMES, list(reported))
         self._rungs: dict[int, tuple[np.ndarray, ...]] = {}
-        self._modes: tuple[UnitTriangular, UnitTriangular] | None = None
+        self._modes: tuple[UnitTriangular, UnitTriangular, ErrorTransfer | None] | None = None
         self._sessions: dict[bytes, tuple[Any, ...]] = {}
         self._resting: tuple[Any, ...] = (None, {}, None)
         self._op_active = False
@@ -138,7 +152,11 @@ class MemberOperatorIntegrator(CohortIntegrator):
             sources = sources.copy()  # the signal is exact, its forcing of plasma IL-6 in N
             sources[SIGNAL] = False
         lam, V, W = triangular_modes(jac, d, sources, self.settings.coupling_gap)
-        self._modes = (V, W)
+        reported = self._reported
+        transfer = (
+            None if reported is None else ErrorTransfer(jac, self._own, self._sources, reported)
+        )
+        self._modes = (V, W, transfer)
         eye = np.eye(d.shape[0])
         self._op, self._rungs = LinearOperator(d, lam, eye, eye, t, True), {}
         self.operators += 1
@@ -197,7 +215,7 @@ class MemberOperatorIntegrator(CohortIntegrator):
         s = self.settings
         op, key = self._start(c, t0, y0, drive)
         assert self._modes is not None
-        V, W = self._modes
+        V, W, transfer = self._modes
         lam, origin, inv_tol = op.lam, self._origin, 1.0 / s.rtol
         y = y0.copy()
         z = W(y)
@@ -223,7 +241,10 @@ class MemberOperatorIntegrator(CohortIntegrator):
             y1 = V(z1)
             trial[:] = [y1, z1]
             error = np.abs(V(estimate))
-            return inv_tol * float((error / np.maximum(np.abs(y1 - origin), s.floor)).max())
+            scale = np.maximum(np.abs(y1 - origin), s.floor)
+            if transfer is not None:  # fast states by what they pass on
+                return inv_tol * transfer.ratio(error, scale)
+            return inv_tol * float((error / scale).max())
 
         def failure(reason: str) -> SolverError:
             return segment_failure(label, (t0, t1), describe_drive(drive), trial[0], reason)
@@ -273,17 +294,24 @@ class GroupedCohortIntegrator:
         return states, y1
 
 
-def cohort_integrator(c: Constants, n: int, settings: ExponentialSettings | None = None) -> Any:
+def cohort_integrator(
+    c: Constants,
+    n: int,
+    settings: ExponentialSettings | None = None,
+    reported: Sequence[str] | None = None,
+) -> Any:
     """The integrator for ``n`` members with constants ``c``: grouped by fast rates while
     there are at most :data:`MAX_GROUPS` groups, else :class:`MemberOperatorIntegrator`;
     without ``settings``, each with its own default (:data:`COHORT_SETTINGS`,
-    :data:`MEMBER_SETTINGS`).
+    :data:`MEMBER_SETTINGS`). ``reported`` names the states the caller reads (``None``:
+    all); the per-member integrator then counts the local error of every other fast state
+    by what it passes on to the slow states (:mod:`sim.numerics.transients`).
 
     Both have ``run(c, y0, (t0, t1), drive, t_out=..., label=...)`` and ``steps``.
     """
     if len(operator_groups(c, n, (settings or COHORT_SETTINGS).fast_rate_per_h)) <= MAX_GROUPS:
         return GroupedCohortIntegrator(c, n, settings or COHORT_SETTINGS)
-    return _Members(MemberOperatorIntegrator(c, n, settings or MEMBER_SETTINGS))
+    return _Members(MemberOperatorIntegrator(c, n, settings or MEMBER_SETTINGS, reported))
 
 
 class _Members:

@@ -189,9 +189,10 @@ class CohortBody:
         assessments_h: np.ndarray,
         settings: ExponentialSettings | None = None,
         label: str = "cohort",
+        reported: Sequence[str] | None = None,
     ) -> None:
         self.c, self.n, self.label = c.vectorised(), n, label
-        self.integrator = cohort_integrator(c, n, settings)
+        self.integrator = cohort_integrator(c, n, settings, reported)
         self.y = initial_state(c, n)
         self.t = 0.0
         self.assessments = np.asarray(assessments_h, dtype=float)
@@ -284,10 +285,13 @@ def play_cohort(
     attendance_draws: np.ndarray | None = None,
     assessments_weeks: tuple[float, ...] | None = None,
     settings: ExponentialSettings | None = None,
+    reported: Sequence[str] | None = None,
 ) -> CohortResult:
     """Play ``scenario``'s plan for ``n`` members with stacked constants ``c``
     (:func:`stack_constants`) and attendance probabilities ``attendance``; the arguments
-    are those of :func:`simulate_cohort`."""
+    are those of :func:`simulate_cohort`. ``reported`` names the states the caller reads
+    (``None``: all); the integrator may then hold the others less tightly
+    (:func:`sim.numerics.member_solver.cohort_integrator`)."""
     training_end = scenario.duration_weeks * HOURS_PER_WEEK
     horizon = training_end + scenario.follow_up_weeks * HOURS_PER_WEEK
     weeks = assessments_weeks or (
@@ -296,7 +300,7 @@ def play_cohort(
         float(scenario.duration_weeks + scenario.follow_up_weeks),
     )
     times = np.unique(np.asarray(weeks, dtype=float) * HOURS_PER_WEEK)
-    body = CohortBody(c, n, times, settings, scenario.name)
+    body = CohortBody(c, n, times, settings, scenario.name, reported)
     rng = np.random.default_rng(seed)
     plan = expand_regimen(scenario)
     if attendance_draws is not None and np.shape(attendance_draws) != (n, len(plan)):

@@ -42,7 +42,7 @@ from sim.numerics.per_member import member_jacobian
 from sim.running.cohort import play_cohort, stack_constants
 from sim.running.ensemble import one_blas_thread
 from sim.running.members import member_parameter_matrix, member_parameters
-from sim.running.results import DENSE_METRICS, METRIC_NAMES, assessed_metrics
+from sim.running.results import ASSESSED_STATES, DENSE_METRICS, METRIC_NAMES, assessed_metrics
 from sim.running.simulation import subject_from_scenario
 
 BLOCK_SIZE = 3000
@@ -143,7 +143,14 @@ def block_metrics(
     attendance = np.full(n, float(scenario.adherence.attendance))
     with one_blas_thread():
         result = play_cohort(
-            scenario, c, n, attendance, scenario.seed, np.tile(draws, (n, 1)), settings=settings
+            scenario,
+            c,
+            n,
+            attendance,
+            scenario.seed,
+            np.tile(draws, (n, 1)),
+            settings=settings,
+            reported=ASSESSED_STATES,
         )
     found = assessed_metrics(result.times_h, result.columns, result.training_end_h)
     found["sessions_planned"] = np.full(n, float(result.sessions_planned))

@@ -154,6 +154,19 @@ DENSE_METRICS = (
 """Summary metrics that need the time series: peaks within sessions and time averages."""
 
 
+ASSESSED_STATES = (
+    "reserve_built",
+    "bdnf_brain_auc",
+    "strength_rel",
+    "fitness_rel",
+    "bdnf_serum_ng_mL",
+    "inflammation_rel",
+    "igf1_ng_mL",
+)
+"""The states :func:`assessed_metrics` reads (the reserve and cognition are read from the
+built reserve)."""
+
+
 def assessed_metrics(
     times: np.ndarray, cols: Mapping[str, np.ndarray], training_end_h: float
 ) -> dict[str, Any]:

@@ -1,0 +1,94 @@
+"""A fast state's local error counted by what it passes on to the slow states.
+
+The parameter-set integrator reports only the states the summary metrics read; it counts the
+local error of every other fast state by the error it leaves in the states that are read or
+add up (:mod:`sim.numerics.transients`). These tests check the transfer factors against the
+exact solution of linear chains, the bookkeeping of the error ratio, and that the states
+the metrics read are the ones listed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.linalg import expm
+
+from sim.input.scenario import load_scenario
+from sim.numerics.transients import TRANSIENT_SLACK, ErrorTransfer
+from sim.running.results import ASSESSED_STATES, assessed_metrics
+from sim.running.simulation import simulate
+
+
+def _left_over(rates: list[float], couplings: dict[tuple[int, int], float], j: int) -> np.ndarray:
+    """What a unit error in state ``j`` leaves in every state of the linear system
+    ``y' = (J - diag(rates)) y`` once the fast states have faded (exact, by ``expm``)."""
+    a = -np.diag(rates)
+    for (i, k), v in couplings.items():
+        a[i, k] = v
+    e = np.zeros(len(rates))
+    e[j] = 1.0
+    return np.asarray(expm(a * 200.0) @ e)
+
+
+def _transfer(
+    rates: list[float],
+    couplings: dict[tuple[int, int], float],
+    fast: list[bool],
+    reported: list[bool],
+) -> ErrorTransfer:
+    s = len(rates)
+    jac = np.zeros((s, s, 1))
+    for (i, k), v in couplings.items():
+        jac[i, k, 0] = v
+    for i, r in enumerate(rates):
+        jac[i, i, 0] = -r
+    return ErrorTransfer(jac, np.array(rates)[:, None], np.array(fast), np.array(reported))
+
+
+def test_a_chain_through_fast_states_passes_on_the_product_of_its_factors() -> None:
+    # 0 (fast, 5/h) -> 1 (fast, 2/h) -> 2 (slow, no decay): a unit error in 0 leaves
+    # J10 J21 / (5 * 2) in state 2 once 0 and 1 have faded; in 1 alone, J21 / 2.
+    rates = [5.0, 2.0, 0.0]
+    couplings = {(1, 0): 3.0, (2, 1): -0.7}
+    transfer = _transfer(rates, couplings, [True, True, False], [False, False, True])
+    shares = {(i, j): float(v[0]) for i, j, v in transfer.pairs}
+    assert np.isclose(shares[(2, 0)], abs(_left_over(rates, couplings, 0)[2]), rtol=1e-9)
+    assert np.isclose(shares[(2, 1)], abs(_left_over(rates, couplings, 1)[2]), rtol=1e-9)
+    assert set(shares) == {(2, 0), (2, 1)}  # nothing is counted in an unreported fast state
+
+
+def test_shares_add_over_parallel_chains_and_a_loop_among_fast_states_ends() -> None:
+    # 0 -> 2 directly and through 1; 1 and 0 drive each other (a loop): the shares are
+    # finite and at least the direct one.
+    rates = [4.0, 3.0, 0.0]
+    couplings = {(2, 0): 0.5, (1, 0): 1.0, (2, 1): 2.0, (0, 1): 0.1}
+    transfer = _transfer(rates, couplings, [True, True, False], [False, False, False])
+    shares = {(i, j): float(v[0]) for i, j, v in transfer.pairs}
+    assert np.isclose(shares[(2, 0)], 0.5 / 4.0 + 1.0 / 4.0 * 2.0 / 3.0)
+    # the exact answer with the loop is within a few percent (the loop's gain is 1/120)
+    assert np.isclose(shares[(2, 0)], _left_over(rates, couplings, 0)[2], rtol=0.02)
+
+
+def test_the_ratio_counts_own_and_induced_errors_against_each_state_scale() -> None:
+    rates = [5.0, 0.0, 8.0]
+    couplings = {(1, 0): 2.0}
+    transfer = _transfer(rates, couplings, [True, False, True], [False, True, True])
+    scale = np.array([[1.0], [0.1], [1.0]])
+    # an error in the unreported fast state 0: slack on its own, 2/5 of it in state 1
+    error = np.array([[1e-3], [0.0], [0.0]])
+    assert np.isclose(transfer.ratio(error, scale), max(1e-3 / TRANSIENT_SLACK, 0.4 * 1e-3 / 0.1))
+    # a reported fast state (2) keeps its own error at the tolerance
+    error = np.array([[0.0], [0.0], [2e-3]])
+    assert np.isclose(transfer.ratio(error, scale), 2e-3)
+    # an unreported fast state that passes nothing on is held at the slack alone
+    quiet = _transfer(rates, {}, [True, False, True], [False, True, True])
+    assert np.isclose(quiet.ratio(np.array([[0.3], [0.0], [0.0]]), scale), 0.3 / TRANSIENT_SLACK)
+
+
+def test_the_assessed_metrics_read_only_the_assessed_states() -> None:
+    run = simulate(load_scenario("combined").first_weeks(3))
+    cols = {name: run.columns[name] for name in ASSESSED_STATES}
+    cols.update(reserve=run.columns["reserve"], cognition_z=run.columns["cognition_z"])
+    end = float(run.times_h[-1])
+    every = assessed_metrics(np.asarray(run.times_h), run.columns, end)
+    only = assessed_metrics(np.asarray(run.times_h), cols, end)
+    assert only == every
