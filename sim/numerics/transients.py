@@ -1,26 +1,24 @@
-r"""The local error of a fast state, counted by what it passes on to the slow states.
+r"""The local error of a fast state nobody reads, counted by what it passes on.
 
 A parameter-set ensemble reports summary metrics read from a few states at assessment times
-(strength, fitness, the reserve, inflammation, ...); most of them are slow. A fast state such
-as plasma IL-6 matters there only through the slow states it drives. A local error
-:math:`e_j` left in fast state :math:`j` at the end of a step fades at :math:`j`'s own rate
-:math:`k_j`; while it fades it adds :math:`J_{ij} e_j / k_j` to each state :math:`i` that
-:math:`j` drives (for :math:`i` much slower than :math:`j`), and through a fast intermediate
-the product of the factors along the chain. So the error estimate of a slow state :math:`i`
-becomes
+(strength, fitness, the reserve, inflammation, ...). A fast state such as plasma IL-6 matters
+there only through the states it drives, and held to the tolerance itself it set most steps
+in and after sessions. What it passes on is counted instead:
 
-.. math:: |e_i| + \sum_j M_{ij} |e_j|, \qquad
-   M_{ij} = \sum_{\text{chains } j \to \dots \to i} \prod \frac{|J_{ba}|}{k_a},
+- **Along a coupling the operator holds**, nothing needs adding. In modal coordinates the
+  downstream state's forcing carries the fast state's (:math:`W` mixes them), so the
+  downstream state's own error estimate already includes the error of what it takes up.
+- **Along a coupling left explicit** (two rates on a chain too close to be moved apart, a
+  loop), the downstream estimate does not see it. A local error :math:`e_j` left in fast
+  state :math:`j` fades at :math:`j`'s own rate :math:`k_j`; while it fades it adds
+  :math:`|J_{ij}| e_j / k_j` to a state :math:`i` that :math:`j` drives (its peak,
+  :math:`/\max(k_i, k_j)`, in a fast state that is read), and through fast intermediates the
+  product of such factors along the chain. The error estimate of every state that is read
+  or slow becomes :math:`|e_i| + \sum_j M_{ij} |e_j|` (:class:`ErrorTransfer`).
 
-the chains running through fast states only, with each member's Jacobian :math:`J` at the
-operator's build point (:class:`ErrorTransfer`). A fast state the caller reads keeps its own
-error at the tolerance; the other fast states are held to their own error too, at
-:data:`TRANSIENT_SLACK` times the tolerance: a backstop for where the Jacobian at the build
-point understates a coupling.
-
-Why it matters: plasma IL-6 follows the muscle signal within an hour. Held to the tolerance
-itself, it set most of a session's steps (and the steps after it) in a Sobol sample; what
-reaches the slow states is its effect on the anti-inflammatory trace, which this counts.
+The fast states nobody reads are still held to their own error, at :data:`TRANSIENT_SLACK`
+times the tolerance: a backstop where the Jacobian at the operator's build point understates
+a coupling, and a bound on how far a transient may stray.
 """
 
 from __future__ import annotations
@@ -28,50 +26,64 @@ from __future__ import annotations
 import numpy as np
 
 TRANSIENT_SLACK = 30.0
-"""An unreported fast state's own error is held to this many times the tolerance."""
+"""An unread fast state's own error is held to this many times the tolerance."""
 
 
 class ErrorTransfer:
-    """Error ratios with the fast states' errors counted by their effect (module docstring).
+    """Error ratios with the unread fast states' errors counted by their effect (module
+    docstring).
 
     ``jac`` is every member's Jacobian (shape ``(N_STATES, N_STATES, n)``, ``[i, j]`` the
     derivative of state ``i``'s rate by state ``j``), ``own`` the states' own decay rates
-    (shape ``(N_STATES, n)``, positive), ``fast`` which states are fast for every member and
-    ``reported`` which states the caller reads.
+    (shape ``(N_STATES, n)``, positive), ``fast`` which states are fast for every member,
+    ``reported`` which states the caller reads, and ``explicit`` the couplings the operator
+    leaves explicit (default: all of ``jac``'s), along which an error's first step is
+    counted; further steps follow every coupling of ``jac``.
     """
 
     def __init__(
-        self, jac: np.ndarray, own: np.ndarray, fast: np.ndarray, reported: np.ndarray
+        self,
+        jac: np.ndarray,
+        own: np.ndarray,
+        fast: np.ndarray,
+        reported: np.ndarray,
+        explicit: np.ndarray | None = None,
     ) -> None:
         s = len(fast)
-        drives = {
-            j: [i for i in range(s) if i != j and np.any(jac[i, j] != 0.0)]
-            for j in range(s)
-            if fast[j]
-        }
+        explicit = jac if explicit is None else explicit
         counted = ~fast | reported  # the states whose errors are read or add up
+
+        def driven(couplings: np.ndarray, j: int) -> list[int]:
+            return [i for i in range(s) if i != j and np.any(couplings[i, j] != 0.0)]
+
         reach: dict[int, dict[int, np.ndarray]] = {}
 
-        def effect(j: int, path: frozenset[int]) -> dict[int, np.ndarray]:
+        def effect(j: int, couplings: np.ndarray, path: frozenset[int]) -> dict[int, np.ndarray]:
             """Counted state -> the share of ``j``'s error it receives (per member)."""
-            if j in reach:
+            if couplings is jac and j in reach:
                 return reach[j]
             out: dict[int, np.ndarray] = {}
-            for i in drives[j]:
-                coupling = np.abs(jac[i, j])
+            for i in driven(couplings, j):
+                coupling = np.abs(couplings[i, j])
                 if counted[i]:  # what it takes up (its peak, for a fast state it reports)
                     out[i] = out.get(i, 0.0) + coupling / np.maximum(own[j], own[i])
                 if fast[i] and i not in path:  # a loop among fast states is cut where it closes
-                    for k, v in effect(i, path | {i}).items():
+                    for k, v in effect(i, jac, path | {i}).items():
                         out[k] = out.get(k, 0.0) + coupling / own[j] * v
-            reach[j] = out
+            if couplings is jac:
+                reach[j] = out
             return out
 
-        self.pairs = [(i, j, v) for j in drives for i, v in effect(j, frozenset({j})).items()]
+        self.pairs = [
+            (i, j, v)
+            for j in range(s)
+            if fast[j]
+            for i, v in effect(j, explicit, frozenset({j})).items()
+        ]
         self.weight = np.where(fast & ~reported, 1.0 / TRANSIENT_SLACK, 1.0)[:, None]
 
     def ratio(self, error: np.ndarray, scale: np.ndarray) -> float:
-        """The largest ratio of a state's (own or induced) error to its ``scale``, over the
+        """The largest ratio of a state's (own or passed-on) error to its ``scale``, over the
         states and members; ``error`` and ``scale`` of shape ``(N_STATES, n)``."""
         counted = error * self.weight
         term = np.empty(error.shape[1:])

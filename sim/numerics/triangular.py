@@ -41,9 +41,10 @@ class UnitTriangular:
 
 def triangular_modes(
     jac: np.ndarray, d: np.ndarray, sources: np.ndarray, gap: float
-) -> tuple[np.ndarray, UnitTriangular, UnitTriangular]:
-    r"""Every member's triangular operator ``diag(lam) + E``: its eigenvalues ``lam`` and
-    eigenvectors ``V`` and ``W = V^-1``, both :class:`UnitTriangular`.
+) -> tuple[np.ndarray, UnitTriangular, UnitTriangular, np.ndarray]:
+    r"""Every member's triangular operator ``diag(lam) + E``: its eigenvalues ``lam``,
+    eigenvectors ``V`` and ``W = V^-1``, both :class:`UnitTriangular`, and ``E`` itself
+    (shape ``(N_STATES, N_STATES, n)``; what it leaves of ``jac`` is explicit).
 
     ``E`` holds the couplings of ``jac`` *from* the states marked in ``sources`` (the fast
     ones, whose forcing of other states decays within hours), as long as they form chains
@@ -75,7 +76,7 @@ def triangular_modes(
     )
     if not pairs:
         empty = UnitTriangular(np.zeros(0, int), np.zeros(0, int), np.zeros((0, n)))
-        return d, empty, empty
+        return d, empty, empty, np.zeros_like(jac)
     lam = separated_rates(d, order, pairs, gap)
     # per chain (connected part of the graph): which members keep its couplings
     part = np.arange(s)
@@ -106,6 +107,7 @@ def triangular_modes(
         lam,
         UnitTriangular(rows, cols, np.array([v[p] for p in pairs])),
         UnitTriangular(rows, cols, np.array([w[p] for p in pairs])),
+        e,
     )
 
 

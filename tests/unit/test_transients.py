@@ -29,18 +29,24 @@ def _left_over(rates: list[float], couplings: dict[tuple[int, int], float], j: i
     return np.asarray(expm(a * 200.0) @ e)
 
 
-def _transfer(
-    rates: list[float],
-    couplings: dict[tuple[int, int], float],
-    fast: list[bool],
-    reported: list[bool],
-) -> ErrorTransfer:
+def _jac(rates: list[float], couplings: dict[tuple[int, int], float]) -> np.ndarray:
     s = len(rates)
     jac = np.zeros((s, s, 1))
     for (i, k), v in couplings.items():
         jac[i, k, 0] = v
     for i, r in enumerate(rates):
         jac[i, i, 0] = -r
+    return jac
+
+
+def _transfer(
+    rates: list[float],
+    couplings: dict[tuple[int, int], float],
+    fast: list[bool],
+    reported: list[bool],
+) -> ErrorTransfer:
+    """Every coupling left explicit (the default)."""
+    jac = _jac(rates, couplings)
     return ErrorTransfer(jac, np.array(rates)[:, None], np.array(fast), np.array(reported))
 
 
@@ -66,6 +72,24 @@ def test_shares_add_over_parallel_chains_and_a_loop_among_fast_states_ends() -> 
     assert np.isclose(shares[(2, 0)], 0.5 / 4.0 + 1.0 / 4.0 * 2.0 / 3.0)
     # the exact answer with the loop is within a few percent (the loop's gain is 1/120)
     assert np.isclose(shares[(2, 0)], _left_over(rates, couplings, 0)[2], rtol=0.02)
+
+
+def test_only_couplings_left_explicit_start_a_chain() -> None:
+    # Where the operator holds a coupling, the downstream state's own estimate carries what
+    # the fast state passes on: nothing is added. Left explicit, it starts a chain that then
+    # follows every coupling (0 -> 1 explicit, 1 -> 2 held: 0's error reaches 2).
+    rates = [5.0, 2.0, 0.0]
+    couplings = {(1, 0): 3.0, (2, 1): -0.7}
+    fast, reported = [True, True, False], [False, False, True]
+    jac, s = _jac(rates, couplings), len(rates)
+    args = (np.array(rates)[:, None], np.array(fast), np.array(reported))
+    assert len(ErrorTransfer(jac, *args).pairs) == 2  # all explicit: 0 -> 2 and 1 -> 2
+    assert ErrorTransfer(jac, *args, np.zeros((s, s, 1))).pairs == []  # all held
+    first = np.zeros((s, s, 1))
+    first[1, 0, 0] = 3.0
+    one = ErrorTransfer(jac, *args, first)
+    assert [(i, j) for i, j, _ in one.pairs] == [(2, 0)]
+    assert np.isclose(one.pairs[0][2][0], 3.0 * 0.7 / (5.0 * 2.0))
 
 
 def test_the_ratio_counts_own_and_induced_errors_against_each_state_scale() -> None:
