@@ -39,8 +39,12 @@ from sim.running.cohort import People, simulate_cohort
 from sim.running.members import member_parameter_matrix
 from sim.running.streams import ATTENDANCE, sample_members, stream_key, uniforms
 
-BLOCK_SIZE = 1000
-"""Default members per block (the issue measured chunks below ~1,000 doubling CPU time)."""
+BLOCK_SIZE = 5000
+"""Default members per block: every array operation of a step has a fixed cost, shared by more
+members in a larger block (the right-hand side: 322 ns a member at 1,000, 173 at 3,000, 125 at
+10,000). 10,000 people x 24 weeks of ``combined`` on two processes, one block per task:
+11.0 s in blocks of 1,000, 8.3 s of 2,500, 6.7-7.7 s of 5,000 (``benchmarks/ensemble_chunks.py``;
+below ~1,000, CPU time doubled). Ensembles of at most 5,000 members are one block."""
 
 
 @dataclass(frozen=True)
