@@ -9,8 +9,13 @@ several ways and prints wall times and ratios:
 3. two processes, one block per task, one BLAS thread each, for each block size of
    ``--blocks`` (default :data:`~sim.running.ensemble.BLOCK_SIZE`);
 
-and checks that the merged arrays in blocks of ``BLOCK_SIZE`` equal those of 1 byte for byte
-(another block size is another ensemble: its members share steps with other members).
+4. two processes in blocks of ``BLOCK_SIZE`` integrated for what a trial with the cognition
+   outcome reads (the built reserve, strength and fitness; the other states' errors counted by
+   what they pass on, :mod:`sim.numerics.transients`);
+
+and checks that the merged arrays of the ways in blocks of ``BLOCK_SIZE`` integrated for every
+state equal those of 1 byte for byte (another block size is another ensemble: its members
+share steps with other members).
 
 Each way runs in a fresh subprocess so the thread settings take effect. Numbers measured while
 other jobs share the cores are inflated; compare the ratios. Illustrative model, not clinical.
@@ -27,7 +32,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from sim.model.rhs import states_behind
 from sim.running.ensemble import BLOCK_SIZE
+
+TRIAL_READS = states_behind(("cognition_z", "strength_rel", "fitness_rel"))
+"""What a trial with the cognition outcome reads of every person."""
 
 ROOT = Path(__file__).resolve().parents[1]
 THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
@@ -47,7 +56,13 @@ def digest(result):
     return h.hexdigest()
 
 ensemble = Ensemble(
-    load_scenario({scenario!r}), {n}, seed=7, key=1, pop=Population(), block_size={block}
+    load_scenario({scenario!r}),
+    {n},
+    seed=7,
+    key=1,
+    pop=Population(),
+    block_size={block},
+    reported={reported!r},
 )
 start = time.perf_counter()
 if {workers} <= 1:
@@ -61,14 +76,16 @@ print(json.dumps({{"seconds": time.perf_counter() - start, "digest": digest(resu
 """
 
 
-def measure(n: int, workers: int, one_thread: bool, block: int) -> dict[str, float | str]:
+def measure(
+    n: int, workers: int, one_thread: bool, block: int, reported: tuple[str, ...] | None = None
+) -> dict[str, float | str]:
     env = dict(os.environ)
     for var in THREAD_VARS:
         env.pop(var, None)
         if one_thread:
             env[var] = "1"
     code = CHILD.format(root=str(ROOT), scenario=str(ROOT / "scenarios" / "combined.yaml"),
-                        n=n, workers=workers, block=block)  # fmt: skip
+                        n=n, workers=workers, block=block, reported=reported)  # fmt: skip
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                          check=True)  # fmt: skip
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -90,14 +107,19 @@ def main() -> None:
     }
     for block in blocks:
         ways[f"2 processes, blocks of {block:,}"] = measure(n, 2, True, block)
+    trial = measure(n, 2, True, BLOCK_SIZE, TRIAL_READS)
+    ways[f"2 processes, blocks of {BLOCK_SIZE:,}, a trial's states"] = trial
     base = float(ways["1 process, default BLAS threads"]["seconds"])
     print(f"{n} members x 24 weeks (combined.yaml), cores: {os.cpu_count()}")
+    width = max(map(len, ways))
     for label, r in ways.items():
         s = float(r["seconds"])
         print(
-            f"  {label:34s} {s:7.2f} s  {n / s:8.0f} members/s  ratio to the first {s / base:.2f}"
+            f"  {label:{width}s} {s:7.2f} s  {n / s:6.0f} members/s  ratio to the first {s / base:.2f}"
         )
-    digests = {str(r["digest"]) for k, r in ways.items() if f"{BLOCK_SIZE:,}" in k or "1 p" in k}
+    digests = {
+        str(r["digest"]) for k, r in ways.items() if k.endswith(f"{BLOCK_SIZE:,}") or "1 p" in k
+    }
     same = "identical" if len(digests) == 1 else "DIFFERENT"
     print(f"  outputs in blocks of {BLOCK_SIZE:,}, however run: {same} (sha256 of every column)")
     best = max(n / float(r["seconds"]) for r in ways.values())

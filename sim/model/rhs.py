@@ -9,6 +9,7 @@ code by ``tests/unit/test_equations.py``).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -137,6 +138,21 @@ def initial_state(c: Constants, n: int | None = None) -> np.ndarray:
     )
     assert y0.shape[0] == N_STATES
     return y0
+
+
+OBSERVED_STATES: dict[str, tuple[str, ...]] = {
+    "reserve": ("reserve_built",),
+    "cognition_z": ("reserve_built",),
+    "igf1_benefit": ("igf1_ng_mL",),
+    "performance_rel": ("fitness_rel", "fatigue"),
+}
+"""The states each of :func:`observables` is computed from (besides the time)."""
+
+
+def states_behind(quantities: Iterable[str]) -> tuple[str, ...]:
+    """The states that states and observables ``quantities`` are read from, in state order."""
+    wanted = {s for q in quantities for s in OBSERVED_STATES.get(q, (q,))}
+    return tuple(name for name in STATE_NAMES if name in wanted)
 
 
 def observables(c: Constants, t: Any, y: np.ndarray) -> dict[str, Any]:

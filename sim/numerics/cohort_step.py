@@ -15,6 +15,7 @@ import numpy as np
 from sim.model.constants import Constants
 from sim.model.drive import Drive
 from sim.numerics.saturating import SIGNAL
+from sim.numerics.transients import ErrorTransfer
 
 
 class Work:
@@ -52,6 +53,7 @@ class Work:
         origin: np.ndarray,
         floor: float,
         pinned: tuple[np.ndarray, np.ndarray] | None = None,
+        transfer: ErrorTransfer | None = None,
     ) -> float:
         """One ETD3RK step from ``(t, y, z, n0)`` into ``y1, z1``; the largest error ratio.
 
@@ -59,7 +61,8 @@ class Work:
         ``max(|y1 - origin|, floor)``, over every state and person (divide by ``rtol``).
         ``pinned``: the IL-6 signal's exact values at the step's midpoint and end (in a
         session), which the stages and the end take instead of their own, without an error
-        estimate.
+        estimate. ``transfer``: the fast states' errors counted by what they pass on
+        (:mod:`sim.numerics.transients`).
         """
         e_half, hq1, e, hp1, w0, wa, wb, ve = weights
         z, n0, za, zb, na, nb, tmp = self.z, self.n0, self.za, self.zb, self.na, self.nb, self.tmp
@@ -95,6 +98,8 @@ class Work:
         scale = np.subtract(self.y1, origin, out=self.scale)
         np.abs(scale, out=scale)
         np.maximum(scale, floor, out=scale)
+        if transfer is not None:
+            return transfer.ratio(estimates, scale)
         estimates /= scale
         return float(estimates.max())
 

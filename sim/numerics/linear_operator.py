@@ -61,6 +61,8 @@ class LinearOperator:
         Simulation time at which it was built [h].
     diagonal
         Whether the last fallback (diagonal ``L``) was used.
+    jacobian
+        The Jacobian whose couplings ``L`` holds or leaves explicit (``None`` where not kept).
     """
 
     matrix: np.ndarray
@@ -69,6 +71,7 @@ class LinearOperator:
     W: np.ndarray
     t_h: float
     diagonal: bool
+    jacobian: np.ndarray | None = None
 
 
 def linear_operator(
@@ -170,5 +173,5 @@ def decompose(
             continue
         inv = np.linalg.inv(vecs)
         if np.linalg.norm(vecs, np.inf) * np.linalg.norm(inv, np.inf) <= settings.max_condition:
-            return LinearOperator(matrix, lam, vecs, inv, t, False)
-    return LinearOperator(np.diag(d), d, np.eye(n), np.eye(n), t, True)
+            return LinearOperator(matrix, lam, vecs, inv, t, False, jac)
+    return LinearOperator(np.diag(d), d, np.eye(n), np.eye(n), t, True, jac)

@@ -79,7 +79,6 @@ from sim.errors import SolverError
 from sim.model.constants import Constants
 from sim.model.drive import REST, Drive
 from sim.model.rhs import linear_decay_rates, rhs
-from sim.model.state import STATE_NAMES
 from sim.numerics.cohort_solver import COHORT_SETTINGS, CohortIntegrator
 from sim.numerics.etd3 import ExponentialSettings, etd3_weights
 from sim.numerics.expint import segment_failure
@@ -122,14 +121,13 @@ class MemberOperatorIntegrator(CohortIntegrator):
         settings: ExponentialSettings = MEMBER_SETTINGS,
         reported: Sequence[str] | None = None,
     ) -> None:
-        super().__init__(c, n, settings)
+        super().__init__(c, n, settings, reported)
         self._n, self._c_members = n, c.vectorised()
         rates = linear_decay_rates(c, n)
         self._own = rates
         self._fast = rates > settings.fast_rate_per_h
         self._sources = np.asarray(self._fast.all(axis=1))
         self._origin = np.where(self._fast, 0.0, self._rest)
-        self._reported = None if reported is None else np.isin(STATE_NAMES, list(reported))
         self._rungs: dict[int, tuple[np.ndarray, ...]] = {}
         self._modes: tuple[UnitTriangular, UnitTriangular, ErrorTransfer | None] | None = None
         self._sessions: dict[bytes, tuple[Any, ...]] = {}
@@ -153,13 +151,15 @@ class MemberOperatorIntegrator(CohortIntegrator):
             sources = sources.copy()  # the signal is exact, its forcing of plasma IL-6 in N
             sources[SIGNAL] = False
         lam, V, W, held = triangular_modes(jac, d, sources, self.settings.coupling_gap)
-        self._modes = (V, W, self._transfer(jac, held, drive))
+        self._modes = (V, W, self._member_transfer(jac, held, drive))
         eye = np.eye(d.shape[0])
         self._op, self._rungs = LinearOperator(d, lam, eye, eye, t, True), {}
         self.operators += 1
         return self._op
 
-    def _transfer(self, jac: np.ndarray, held: np.ndarray, drive: Drive) -> ErrorTransfer | None:
+    def _member_transfer(
+        self, jac: np.ndarray, held: np.ndarray, drive: Drive
+    ) -> ErrorTransfer | None:
         """With ``reported``, how the fast states' errors count (:mod:`sim.numerics.transients`):
         along the couplings from fast states that the operator ``held`` leaves explicit (in a
         session the signal's are explicit too, but the signal is exact there)."""
@@ -274,12 +274,17 @@ class GroupedCohortIntegrator:
     """
 
     def __init__(
-        self, c: Constants, n: int, settings: ExponentialSettings = COHORT_SETTINGS
+        self,
+        c: Constants,
+        n: int,
+        settings: ExponentialSettings = COHORT_SETTINGS,
+        reported: Sequence[str] | None = None,
     ) -> None:
         self.n = n
         self.groups = operator_groups(c, n, settings.fast_rate_per_h)
         self._parts = [
-            (g, CohortIntegrator(subset_constants(c, n, g), len(g), settings)) for g in self.groups
+            (g, CohortIntegrator(subset_constants(c, n, g), len(g), settings, reported))
+            for g in self.groups
         ]
 
     @property
@@ -314,13 +319,13 @@ def cohort_integrator(
     there are at most :data:`MAX_GROUPS` groups, else :class:`MemberOperatorIntegrator`;
     without ``settings``, each with its own default (:data:`COHORT_SETTINGS`,
     :data:`MEMBER_SETTINGS`). ``reported`` names the states the caller reads (``None``:
-    all); the per-member integrator then counts the local error of every other fast state
-    by what it passes on to the slow states (:mod:`sim.numerics.transients`).
+    all); both then count the local error of every other fast state by what it passes on
+    (:mod:`sim.numerics.transients`).
 
     Both have ``run(c, y0, (t0, t1), drive, t_out=..., label=...)`` and ``steps``.
     """
     if len(operator_groups(c, n, (settings or COHORT_SETTINGS).fast_rate_per_h)) <= MAX_GROUPS:
-        return GroupedCohortIntegrator(c, n, settings or COHORT_SETTINGS)
+        return GroupedCohortIntegrator(c, n, settings or COHORT_SETTINGS, reported)
     return _Members(MemberOperatorIntegrator(c, n, settings or MEMBER_SETTINGS, reported))
 
 

@@ -1,9 +1,11 @@
 r"""The local error of a fast state nobody reads, counted by what it passes on.
 
-A parameter-set ensemble reports summary metrics read from a few states at assessment times
-(strength, fitness, the reserve, inflammation, ...). A fast state such as plasma IL-6 matters
-there only through the states it drives, and held to the tolerance itself it set most steps
-in and after sessions. What it passes on is counted instead:
+Ensembles often read a few states only: a parameter-set ensemble the states of its summary
+metrics (strength, fitness, the reserve, inflammation, ...), a trial the outcome's, strength
+and fitness. A fast state such as plasma IL-6 matters there only through the states it
+drives, and held to the tolerance itself it set most steps in and after sessions. What it
+passes on is counted instead (:class:`sim.numerics.member_solver.MemberOperatorIntegrator`
+and :class:`sim.numerics.cohort_solver.CohortIntegrator` given ``reported``):
 
 - **Along a coupling the operator holds**, nothing needs adding. In modal coordinates the
   downstream state's forcing carries the fast state's (:math:`W` mixes them), so the

@@ -253,13 +253,16 @@ def simulate_cohort(
     settings: ExponentialSettings | None = None,
     member_params: Mapping[str, Any] | None = None,
     attendance_draws: np.ndarray | None = None,
+    reported: Sequence[str] | None = None,
 ) -> CohortResult:
     """Run everybody in ``people`` through ``scenario``'s regimen.
 
     Assessments default to the start, the end of training and the end of follow-up.
     ``member_params`` maps parameter names to one value per person (on top of the scenario's
     overrides); ``attendance_draws`` (shape ``(N, sessions planned)``, uniforms in (0, 1))
-    replaces the draws from ``seed`` (see the module docstring).
+    replaces the draws from ``seed`` (see the module docstring). ``reported`` names the
+    states the caller reads (``None``: all); the others' columns are then less accurate
+    (:mod:`sim.numerics.transients`).
 
     Raises
     ------
@@ -272,7 +275,15 @@ def simulate_cohort(
     c = cohort_constants(params, people, pop, matrix)
     attendance = np.clip(scenario.adherence.attendance * people.attendance_factor, 0.0, 1.0)
     return play_cohort(
-        scenario, c, people.n, attendance, seed, attendance_draws, assessments_weeks, settings
+        scenario,
+        c,
+        people.n,
+        attendance,
+        seed,
+        attendance_draws,
+        assessments_weeks,
+        settings,
+        reported,
     )
 
 

@@ -69,6 +69,9 @@ class Ensemble:
         Assessment times (see :func:`sim.running.cohort.simulate_cohort`).
     block_size
         Members integrated together (see the module docstring).
+    reported
+        The states the caller reads (``None``: all); the others' columns are then less
+        accurate (:func:`sim.running.cohort.simulate_cohort`).
     """
 
     scenario: Any
@@ -80,6 +83,7 @@ class Ensemble:
     member_params: Mapping[str, Any] = field(default_factory=dict)
     assessments_weeks: tuple[float, ...] | None = None
     block_size: int = BLOCK_SIZE
+    reported: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         if self.n < 0 or self.block_size < 1:
@@ -149,6 +153,7 @@ def run_block(ensemble: Ensemble, members: np.ndarray) -> EnsembleResult:
         assessments_weeks=ensemble.assessments_weeks,
         member_params={k: v[members] for k, v in ensemble.member_params.items()},
         attendance_draws=draws,
+        reported=ensemble.reported,
     )
     return EnsembleResult(
         members,

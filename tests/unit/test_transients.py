@@ -1,10 +1,11 @@
-"""A fast state's local error counted by what it passes on to the slow states.
+"""A fast state's local error counted by what it passes on to the states that are read.
 
-The parameter-set integrator reports only the states the summary metrics read; it counts the
-local error of every other fast state by the error it leaves in the states that are read or
-add up (:mod:`sim.numerics.transients`). These tests check the transfer factors against the
-exact solution of linear chains, the bookkeeping of the error ratio, and that the states
-the metrics read are the ones listed.
+Parameter-set ensembles read only the states of their summary metrics, trials the outcome's,
+strength and fitness; the integrators count the local error of every other fast state by the
+error it leaves in the states that are read or add up (:mod:`sim.numerics.transients`). These
+tests check the transfer factors against the exact solution of linear chains, the bookkeeping
+of the error ratio, and that the states listed as read are the ones the metrics and
+observables read.
 """
 
 from __future__ import annotations
@@ -13,6 +14,10 @@ import numpy as np
 from scipy.linalg import expm
 
 from sim.input.scenario import load_scenario
+from sim.model.constants import Subject, compile_constants
+from sim.model.parameters import Parameters
+from sim.model.rhs import OBSERVED_STATES, initial_state, observables, states_behind
+from sim.model.state import STATE_NAMES
 from sim.numerics.transients import TRANSIENT_SLACK, ErrorTransfer
 from sim.running.results import ASSESSED_STATES, assessed_metrics
 from sim.running.simulation import simulate
@@ -116,3 +121,21 @@ def test_the_assessed_metrics_read_only_the_assessed_states() -> None:
     every = assessed_metrics(np.asarray(run.times_h), run.columns, end)
     only = assessed_metrics(np.asarray(run.times_h), cols, end)
     assert only == every
+
+
+def test_each_observable_is_read_from_the_states_listed_for_it() -> None:
+    # Changing a listed state changes the observable; changing any other leaves it alone.
+    c = compile_constants(Parameters(), Subject())
+    y = initial_state(c) + 0.3
+    base = observables(c, 5000.0, y)
+    for name, states in OBSERVED_STATES.items():
+        for i, state in enumerate(STATE_NAMES):
+            moved = y.copy()
+            moved[i] += 0.05
+            changed = observables(c, 5000.0, moved)[name] != base[name]
+            assert changed == (state in states), (name, state)
+    assert set(OBSERVED_STATES) == set(base)
+    read = states_behind(("cognition_z", "strength_rel", "fitness_rel"))
+    assert read == tuple(
+        n for n in STATE_NAMES if n in {"reserve_built", "strength_rel", "fitness_rel"}
+    )

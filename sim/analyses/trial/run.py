@@ -27,6 +27,7 @@ import numpy as np
 from sim.analyses.trial.stats import ArmData, summarise
 from sim.input.limits import people_per_arm_problem
 from sim.input.trial_spec import Trial, TrialError, load_trial, trial_from_dict
+from sim.model.rhs import states_behind
 from sim.running.ensemble import Ensemble, run_ensemble
 from sim.running.streams import NOISE, normals, stream_key
 
@@ -68,13 +69,18 @@ class TrialResult:
         return pandas().DataFrame(rows, columns=header)
 
 
+READ_ALONGSIDE = ("strength_rel", "fitness_rel")
+"""What a trial reads of every person besides the outcome (:class:`ArmData`)."""
+
+
 def arm_key(arm: str) -> int:
     """The key of an arm's streams: the CRC-32 of its name."""
     return zlib.crc32(arm.encode("utf-8"))
 
 
 def arm_ensemble(trial: Trial, arm: str, n: int, seed: int) -> Ensemble:
-    """The ensemble of ``arm``: ``n`` people of the trial's population through its scenario."""
+    """The ensemble of ``arm``: ``n`` people of the trial's population through its scenario,
+    integrated for the states the trial reads (the outcome's, strength and fitness)."""
     return Ensemble(
         trial.scenarios[arm],
         n,
@@ -82,6 +88,7 @@ def arm_ensemble(trial: Trial, arm: str, n: int, seed: int) -> Ensemble:
         key=arm_key(arm),
         pop=trial.spec.population.to_population(),
         assessments_weeks=tuple(float(w) for w in trial.spec.assessments_weeks),
+        reported=states_behind((trial.spec.outcome.name, *READ_ALONGSIDE)),
     )
 
 
