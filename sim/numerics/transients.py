@@ -55,8 +55,15 @@ class ErrorTransfer:
         explicit = jac if explicit is None else explicit
         counted = ~fast | reported  # the states whose errors are read or add up
 
+        patterns: dict[int, np.ndarray] = {}
+
         def driven(couplings: np.ndarray, j: int) -> list[int]:
-            return [i for i in range(s) if i != j and np.any(couplings[i, j] != 0.0)]
+            """The states ``j`` drives through ``couplings`` (any member's)."""
+            if id(couplings) not in patterns:
+                pattern = (couplings != 0.0).any(axis=2)
+                np.fill_diagonal(pattern, False)
+                patterns[id(couplings)] = pattern
+            return np.flatnonzero(patterns[id(couplings)][:, j]).tolist()
 
         reach: dict[int, dict[int, np.ndarray]] = {}
 
