@@ -143,7 +143,8 @@ class CohortIntegrator(ExponentialIntegrator):
     ) -> None:
         self._ref = reference_constants(c)
         super().__init__(self._ref, settings)
-        fast = linear_decay_rates(self._ref) > settings.fast_rate_per_h
+        self._ref_rates = linear_decay_rates(self._ref)
+        fast = self._ref_rates > settings.fast_rate_per_h
         self._fast, self._rest = fast, initial_state(c, n)
         self._origin = np.where(fast[:, None], 0.0, self._rest)  # per person
         self._scale: np.ndarray | None = None
@@ -217,12 +218,12 @@ class CohortIntegrator(ExponentialIntegrator):
         if self._reported is None or op.jacobian is None:
             return None
         if id(op) not in self._transfers:
-            fast, s = self._fast, len(self._fast)
-            explicit = np.where(fast[None, :], op.jacobian - op.matrix, 0.0)
-            explicit[np.arange(s), np.arange(s)] = 0.0
-            own = linear_decay_rates(self._ref)[:, None]
             transfer = ErrorTransfer(
-                op.jacobian[:, :, None], own, fast, self._reported, explicit[:, :, None]
+                op.jacobian[:, :, None],
+                self._ref_rates[:, None],
+                self._fast,
+                self._reported,
+                op.matrix[:, :, None],
             )
             self._transfers[id(op)] = (op, transfer)  # the operator kept: its id stays its own
         return self._transfers[id(op)][1]

@@ -151,26 +151,16 @@ class MemberOperatorIntegrator(CohortIntegrator):
             sources = sources.copy()  # the signal is exact, its forcing of plasma IL-6 in N
             sources[SIGNAL] = False
         lam, V, W, held = triangular_modes(jac, d, sources, self.settings.coupling_gap)
-        self._modes = (V, W, self._member_transfer(jac, held, drive))
+        transfer = (  # in a session the signal's couplings are explicit, but it is exact
+            None
+            if self._reported is None
+            else ErrorTransfer(jac, self._own, self._sources, self._reported, held)
+        )
+        self._modes = (V, W, transfer)
         eye = np.eye(d.shape[0])
         self._op, self._rungs = LinearOperator(d, lam, eye, eye, t, True), {}
         self.operators += 1
         return self._op
-
-    def _member_transfer(
-        self, jac: np.ndarray, held: np.ndarray, drive: Drive
-    ) -> ErrorTransfer | None:
-        """With ``reported``, how the fast states' errors count (:mod:`sim.numerics.transients`):
-        along the couplings from fast states that the operator ``held`` leaves explicit (in a
-        session the signal's are explicit too, but the signal is exact there)."""
-        if self._reported is None:
-            return None
-        fast = self._sources
-        explicit = np.where(fast[None, :, None], jac, 0.0) - held
-        explicit[np.arange(len(fast)), np.arange(len(fast))] = 0.0
-        if drive.active:
-            explicit[:, SIGNAL] = 0.0
-        return ErrorTransfer(jac, self._own, fast, self._reported, explicit)
 
     def _operator(self, c: Constants, t0: float, y0: np.ndarray, drive: Drive) -> LinearOperator:
         """At rest, the resting operator (rebuilt every ``refresh_h``); in a bout, one with

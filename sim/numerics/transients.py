@@ -38,9 +38,9 @@ class ErrorTransfer:
     ``jac`` is every member's Jacobian (shape ``(N_STATES, N_STATES, n)``, ``[i, j]`` the
     derivative of state ``i``'s rate by state ``j``), ``own`` the states' own decay rates
     (shape ``(N_STATES, n)``, positive), ``fast`` which states are fast for every member,
-    ``reported`` which states the caller reads, and ``explicit`` the couplings the operator
-    leaves explicit (default: all of ``jac``'s), along which an error's first step is
-    counted; further steps follow every coupling of ``jac``.
+    ``reported`` which states the caller reads, and ``held`` the couplings the operator holds
+    (copied from ``jac``; default: none). An error's first step is counted along the
+    couplings left explicit, ``jac - held``; further steps follow every coupling of ``jac``.
     """
 
     def __init__(
@@ -49,10 +49,10 @@ class ErrorTransfer:
         own: np.ndarray,
         fast: np.ndarray,
         reported: np.ndarray,
-        explicit: np.ndarray | None = None,
+        held: np.ndarray | None = None,
     ) -> None:
         s = len(fast)
-        explicit = jac if explicit is None else explicit
+        explicit = jac if held is None else jac - held
         counted = ~fast | reported  # the states whose errors are read or add up
 
         patterns: dict[int, np.ndarray] = {}

@@ -15,11 +15,11 @@ from typing import Any
 import numpy as np
 import pytest
 
+from sim.analyses.trial.run import trial_reads
 from sim.errors import ParameterError
 from sim.input.population import Population
 from sim.input.scenario import load_scenario
 from sim.model.parameters import DEFAULTS as DEFAULT_PARAMS
-from sim.model.rhs import states_behind
 from sim.numerics.per_member import operator_groups
 from sim.running.cohort import cohort_constants, simulate_cohort
 from sim.running.ensemble import Ensemble, merge, run_chunk, run_ensemble
@@ -30,7 +30,7 @@ from sim.running.streams import _GAMMA, _mix, normals, sample_members, stream_ke
 from tests.conftest import SCENARIOS
 from tests.unit.test_cohort import NOT_FROM_WEEKLY, people
 
-TRIAL_READS = states_behind(("cognition_z", "strength_rel", "fitness_rel"))
+TRIAL_READS = trial_reads("cognition_z")
 
 # Per-member values of a fast rate (lactate, brain BDNF: they enter the linear operator), of a
 # slow time constant and of a plain gain; members 0 and 3 share their lactate half-time.

@@ -86,13 +86,13 @@ def test_only_couplings_left_explicit_start_a_chain() -> None:
     rates = [5.0, 2.0, 0.0]
     couplings = {(1, 0): 3.0, (2, 1): -0.7}
     fast, reported = [True, True, False], [False, False, True]
-    jac, s = _jac(rates, couplings), len(rates)
+    jac = _jac(rates, couplings)
     args = (np.array(rates)[:, None], np.array(fast), np.array(reported))
     assert len(ErrorTransfer(jac, *args).pairs) == 2  # all explicit: 0 -> 2 and 1 -> 2
-    assert ErrorTransfer(jac, *args, np.zeros((s, s, 1))).pairs == []  # all held
-    first = np.zeros((s, s, 1))
-    first[1, 0, 0] = 3.0
-    one = ErrorTransfer(jac, *args, first)
+    assert ErrorTransfer(jac, *args, jac.copy()).pairs == []  # all held
+    held = jac.copy()
+    held[1, 0, 0] = 0.0  # the operator leaves 0 -> 1 explicit
+    one = ErrorTransfer(jac, *args, held)
     assert [(i, j) for i, j, _ in one.pairs] == [(2, 0)]
     assert np.isclose(one.pairs[0][2][0], 3.0 * 0.7 / (5.0 * 2.0))
 

@@ -73,6 +73,12 @@ READ_ALONGSIDE = ("strength_rel", "fitness_rel")
 """What a trial reads of every person besides the outcome (:class:`ArmData`)."""
 
 
+def trial_reads(outcome: str) -> tuple[str, ...]:
+    """The states a trial with ``outcome`` reads of every person (its arms are integrated
+    for these): the outcome's and :data:`READ_ALONGSIDE`."""
+    return states_behind((outcome, *READ_ALONGSIDE))
+
+
 def arm_key(arm: str) -> int:
     """The key of an arm's streams: the CRC-32 of its name."""
     return zlib.crc32(arm.encode("utf-8"))
@@ -88,7 +94,7 @@ def arm_ensemble(trial: Trial, arm: str, n: int, seed: int) -> Ensemble:
         key=arm_key(arm),
         pop=trial.spec.population.to_population(),
         assessments_weeks=tuple(float(w) for w in trial.spec.assessments_weeks),
-        reported=states_behind((trial.spec.outcome.name, *READ_ALONGSIDE)),
+        reported=trial_reads(trial.spec.outcome.name),
     )
 
 
