@@ -11,6 +11,7 @@ a value outside the bounds with the allowed range.
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 import reprlib
 from dataclasses import dataclass, field, fields, replace
@@ -605,6 +606,7 @@ class Parameters:
 
     # ------------------------------------------------------------------------------------
     @classmethod
+    @functools.cache
     def names(cls) -> tuple[str, ...]:
         """All parameter names, in declaration order."""
         return tuple(f.name for f in fields(cls))
@@ -636,7 +638,7 @@ class Parameters:
 
     def as_dict(self) -> dict[str, float]:
         """Plain ``{name: value}`` mapping, for provenance in ``summary.json``."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return {name: getattr(self, name) for name in self.names()}
 
 
 _UNIT_SUFFIXES = (  # most specific first: "_per_mmol_L" before "_mmol_L"

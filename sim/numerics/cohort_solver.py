@@ -309,8 +309,12 @@ class CohortIntegrator(ExponentialIntegrator):
             f, origin = rhs, self._origin
         else:
             # in scaled states y * scale, everybody's fast couplings are the operator's
+            unscaled = np.empty_like(y0)
+
             def f(t: float, y: np.ndarray, c: Constants, d: Drive) -> np.ndarray:
-                return scale * rhs(t, y / scale, c, d)
+                rate = rhs(t, np.divide(y, scale, out=unscaled), c, d)
+                rate *= scale
+                return rate
 
             origin, y0 = self._origin * scale, y0 * scale
         inv_tol, transfer = 1.0 / s.rtol, self._transfer(op)

@@ -39,21 +39,34 @@ def subset_drive(drive: Drive, n: int, members: np.ndarray) -> Drive:
 
 
 def member_jacobian(
-    c: Constants, n: int, t: float, y: np.ndarray, drive: Drive = REST
+    c: Constants,
+    n: int,
+    t: float,
+    y: np.ndarray,
+    drive: Drive = REST,
+    columns: np.ndarray | None = None,
 ) -> np.ndarray:
     """Every member's Jacobian at ``y`` under ``drive`` (shape ``(N_STATES, N_STATES, n)``,
     ``[i, j]`` the derivative of state ``i``'s rate by state ``j``), by forward differences in
-    one right-hand-side call on ``(N_STATES + 1) n`` columns."""
+    one right-hand-side call on ``(len(columns) + 1) n`` columns.
+
+    ``columns``: the states ``j`` to differentiate by (a boolean mask; default all); the
+    other columns are 0. Each member's column takes the same arithmetic whichever others are
+    computed with it.
+    """
     s = y.shape[0]
+    which = np.arange(s) if columns is None else np.flatnonzero(columns)
     step = 1e-7 * np.maximum(np.abs(y), 1.0)
-    probes = np.tile(y, (1, s + 1))
-    for j in range(s):
-        probes[j, (j + 1) * n : (j + 2) * n] += step[j]
-    members = np.tile(np.arange(n), s + 1)
+    probes = np.tile(y, (1, len(which) + 1))
+    for p, j in enumerate(which):
+        probes[j, (p + 1) * n : (p + 2) * n] += step[j]
+    members = np.tile(np.arange(n), len(which) + 1)
     f = rhs(t, probes, subset_constants(c, n, members), subset_drive(drive, n, members))
     base = f[:, :n]
-    columns = [(f[:, (j + 1) * n : (j + 2) * n] - base) / step[j] for j in range(s)]
-    return np.stack(columns, axis=1)
+    jac = np.zeros((s, s, n))
+    for p, j in enumerate(which):
+        jac[:, j] = (f[:, (p + 1) * n : (p + 2) * n] - base) / step[j]
+    return jac
 
 
 def coupling_scales(
@@ -78,7 +91,7 @@ def coupling_scales(
     :math:`N` holds.
     """
     y_ref = np.where(fast[:, None], rest, y)
-    jac = member_jacobian(c, n, t, y_ref)
+    jac = member_jacobian(c, n, t, y_ref, columns=fast)  # only couplings from fast states
     ratio = np.zeros_like(jac)
     np.divide(op.matrix[:, :, None], jac, out=ratio, where=jac != 0.0)
     edges = [

@@ -143,6 +143,7 @@ def cohort_constants(
     from sim.model.constants import igf1_age_baseline_ng_mL
 
     matrix = member_params or {}
+    carried = [f.name for f in fields(Subject) if f.name != "baseline_igf1_ng_mL"]
     per_person = []
     for i in range(people.n):
         subject = people.subject(i, pop)
@@ -152,11 +153,7 @@ def cohort_constants(
             compile_constants(
                 own,
                 Subject(
-                    **{
-                        f.name: getattr(subject, f.name)
-                        for f in fields(Subject)
-                        if f.name != "baseline_igf1_ng_mL"
-                    },
+                    **{name: getattr(subject, name) for name in carried},
                     baseline_igf1_ng_mL=igf1,
                 ),
             ).__dict__
