@@ -47,7 +47,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.model.constants import HOURS_PER_YEAR, Constants, at_least, relu
+from sim.model.constants import HOURS_PER_YEAR, Constants, at_least, power, relu
 from sim.model.drive import Drive
 
 INFLAMMATION_FLOOR = 1e-9
@@ -95,7 +95,7 @@ def activity_gate(c: Constants, recent: Any) -> Any:
     Steep (power :math:`n_g`): open (> 0.8) through the week between once-weekly sessions,
     closed within about ten days of the last one, whatever the training volume was.
     """
-    f = relu(recent) ** c.reserve_gate_hill
+    f = power(relu(recent), c.reserve_gate_hill)
     return f / (f + c.reserve_activity_gate**c.reserve_gate_hill)
 
 

@@ -61,6 +61,30 @@ def at_least(x: Any, lo: float) -> Any:
     return np.maximum(x, lo)
 
 
+def power(x: Any, n: Any) -> Any:
+    """``x ** n`` for floats and arrays alike, quicker on arrays where it can be.
+
+    NumPy's general power of an array takes about 25 times as long as a product: a
+    whole-number exponent from 2 to 8 is taken by repeated squaring, and a positive float
+    raised to an array by ``exp(n ln x)`` (both within a few units in the last place of
+    ``**``). Floats, and any other case, use ``**``.
+    """
+    if isinstance(x, float):
+        if isinstance(n, np.ndarray) and x > 0.0:
+            return np.exp(n * math.log(x))
+        return x**n
+    if isinstance(n, float) and n.is_integer() and 2.0 <= n <= 8.0:
+        k, base, result = int(n), x, None
+        while True:
+            if k & 1:
+                result = base if result is None else result * base
+            k >>= 1
+            if not k:
+                return result
+            base = base * base
+    return x**n
+
+
 class Constants:
     """Attribute bag of every parameter plus the derived per-run constants."""
 

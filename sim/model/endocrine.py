@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sim.model.constants import HOURS_PER_YEAR, Constants, relu
+from sim.model.constants import HOURS_PER_YEAR, Constants, power, relu
 
 
 def age_years(c: Constants, t: Any) -> Any:
@@ -36,7 +36,8 @@ def age_years(c: Constants, t: Any) -> Any:
 def igf1_baseline_ng_mL(c: Constants, t: Any, age: Any = None) -> Any:
     """Age-expected IGF-1 of this participant at time ``t`` [ng/mL] (``age`` if known)."""
     age = age_years(c, t) if age is None else age
-    return c.igf1_scale * c.igf1_at_30y_ng_mL * (1.0 - c.igf1_decline_per_yr) ** (age - 30.0)
+    decline = power(1.0 - c.igf1_decline_per_yr, age - 30.0)
+    return c.igf1_scale * c.igf1_at_30y_ng_mL * decline
 
 
 def igf1_benefit(c: Constants, igf1: Any, exp: Callable[[Any], Any] | None = None) -> Any:

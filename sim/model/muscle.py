@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sim.model.constants import Constants, relu
+from sim.model.constants import Constants, power, relu
 from sim.model.drive import Drive
 
 
@@ -91,7 +91,7 @@ def rates(
     d_anti = c.anti_inflammatory_gain_per_h * excess - anti / c.anti_inflammatory_tau_h
     # The signal is >= 0, but a step may leave it ~1e-14 below: relu keeps a fractional
     # Hill exponent (bounds [1, 6]) off a negative base (a complex power).
-    hill = (relu(anti) / c.anti_inflammatory_half) ** c.anti_inflammatory_hill
+    hill = power(relu(anti) / c.anti_inflammatory_half, c.anti_inflammatory_hill)
     target = 1.0 - c.inflammation_reduction_max_frac * hill / (1.0 + hill)
     d_inflammation = (target - inflammation) / c.inflammation_tau_h
     return d_lactate, d_signal, d_il6, d_anti, d_inflammation

@@ -41,9 +41,11 @@ from sim.model.state import STATE_NAMES
 SIGNAL = STATE_NAMES.index("il6_signal")
 """Index of the muscle IL-6 signal among the states."""
 
-NEWTON_STEPS = 8
+NEWTON_STEPS = 6
 """Newton iterations of :func:`saturating_signal`; a fixed number, so every member's value
-depends on its own coefficients only (never on how many members share an array)."""
+depends on its own coefficients only (never on how many members share an array). Over the
+ranges of ``tests/unit/test_saturating.py`` (3,000 draws), the fifth iteration leaves values
+within 2.5e-9 of the converged ones, the sixth within 3e-15 (rounding)."""
 
 
 class SaturatingSignal:

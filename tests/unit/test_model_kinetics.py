@@ -160,3 +160,25 @@ def test_rhs_with_one_drive_per_person_matches_each_person_alone():
         np.testing.assert_allclose(
             together[:, person], rhs(0.0, y[:, person], C, drive), rtol=1e-12, atol=1e-15
         )
+
+
+def test_power_is_numpys_power_within_rounding_and_floats_are_untouched() -> None:
+    # The equations' powers (Hill exponents, the age decline of IGF-1) go through
+    # sim.model.constants.power, which takes quicker routes on arrays: they must agree with
+    # ``**`` to a few units in the last place, and a float (one person) must be ``**`` exactly.
+    from sim.model.constants import power
+
+    rng = np.random.default_rng(5)
+    x = np.concatenate([rng.uniform(0.0, 3.0, 2000), [0.0, 1.0, -1.5, np.inf]])
+    eps = np.finfo(float).eps
+    for n in (2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 1.0, 1.5, 4.25, 9.0):
+        with np.errstate(invalid="ignore"):  # a negative base to a fractional power: NaN
+            want = x**n
+            got = power(x, n)
+        finite = np.isfinite(want) & (want != 0.0)
+        assert np.all(np.abs(got[finite] - want[finite]) <= 8 * eps * np.abs(want[finite])), n
+        assert np.array_equal(got[~finite], want[~finite], equal_nan=True), n
+    ages = rng.uniform(-40.0, 70.0, 2000)  # years from 30
+    assert np.allclose(power(0.981, ages), 0.981**ages, rtol=8 * eps, atol=0.0)
+    for base, n in ((0.7, 4.0), (0.981, -12.5), (2.0, 3.0), (0.0, 2.0)):
+        assert power(base, n) == base**n and isinstance(power(base, n), float)
