@@ -107,3 +107,28 @@ def etd3_weights(h: float | np.ndarray, lam: np.ndarray) -> tuple[np.ndarray, ..
         h * (4.0 * p3 - p2),
         estimate,
     )
+
+
+def member_weights(h: float, lam: np.ndarray) -> tuple[np.ndarray, ...]:
+    """:func:`etd3_weights` of one step ``h`` for every member's modes ``lam`` (shape
+    ``(N_STATES, n)``), with the end-point error estimate only (shape ``(N_STATES, n)``).
+
+    A mode's rate differs between members only where the varied parameters or the members'
+    slow states reach it (3-6 of 24 rows over a Sobol sample): the rows every member shares
+    are computed once and broadcast. The weights are elementwise in ``h lam``, so the values
+    are those of :func:`etd3_weights` on the whole array.
+    """
+    shared = (lam == lam[:, :1]).all(axis=1)
+    if not shared.any():
+        *update, we = etd3_weights(h, lam)
+        return (*update, we[:, 0, :])
+    own = etd3_weights(h, lam[~shared])
+    common = etd3_weights(h, lam[shared, :1])
+    weights = []
+    for k, (mine, ours) in enumerate(zip(own, common, strict=True)):
+        if k == len(own) - 1:  # the error estimates: the end point's
+            mine, ours = mine[:, 0, :], ours[:, 0, :]
+        full = np.empty(lam.shape)
+        full[~shared], full[shared] = mine, ours
+        weights.append(full)
+    return tuple(weights)

@@ -80,7 +80,7 @@ from sim.model.constants import Constants
 from sim.model.drive import REST, Drive
 from sim.model.rhs import linear_decay_rates, rhs
 from sim.numerics.cohort_solver import COHORT_SETTINGS, CohortIntegrator
-from sim.numerics.etd3 import ExponentialSettings, etd3_weights
+from sim.numerics.etd3 import ExponentialSettings, member_weights
 from sim.numerics.expint import segment_failure
 from sim.numerics.linear_operator import LinearOperator, session_rates
 from sim.numerics.per_member import (
@@ -202,8 +202,7 @@ class MemberOperatorIntegrator(CohortIntegrator):
         if i is not None and i in self._rungs:
             return self._rungs[i]
         assert self._op is not None
-        *update, we = etd3_weights(h, self._op.lam)
-        weights = (*update, we[:, 0, :])  # the end-point estimate only (steps end on outputs)
+        weights = member_weights(h, self._op.lam)  # end-point estimate (steps end on outputs)
         if i is not None:
             self._rungs[i] = weights
         return weights
