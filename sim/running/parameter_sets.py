@@ -14,7 +14,8 @@ A member's result depends on its own row and, through the shared step sizes (wit
 tolerance), on the other rows of its block. Blocks are fixed sets of rows: the rows sorted by
 their self-amplification in a probe session (:func:`block_order`; the few whose muscle IL-6
 signal grows fastest need short steps in every session, and sorted they share a few blocks
-instead of slowing every block), then ``BLOCK_SIZE`` at a time. The order depends on the rows'
+instead of slowing every block), then cut into the fewest blocks of at most ``BLOCK_SIZE``
+rows, of equal sizes. The order depends on the rows'
 values only, so the result does not depend on how the rows are ordered or split into tasks
 (:func:`run_parameter_sets` with any ``mapper``).
 
@@ -46,8 +47,9 @@ from sim.running.results import ASSESSED_STATES, DENSE_METRICS, METRIC_NAMES, as
 from sim.running.simulation import subject_from_scenario
 
 BLOCK_SIZE = 3000
-"""Parameter sets integrated together (the unit of a task; fixed, so results never depend on
-the split). Measured on a Sobol sample of the 24-week combined scenario (2,816 sets of 10
+"""The most parameter sets integrated together (a block, the unit of a task; a sample is cut
+into the fewest blocks of at most this many, of equal sizes, fixed by the sample alone, so
+results never depend on the split). Measured on a Sobol sample of the 24-week combined scenario (2,816 sets of 10
 illustrative parameters), one core: 60.1 s in blocks of 500, 48.1 s in blocks of 1,000, 47.7 s
 in blocks of 1,500, 45.5 s in one block (the fixed cost of each array operation is shared by
 more sets; a larger block more often holds a set whose sampled IL-6 signal needs short steps
@@ -168,9 +170,12 @@ def run_parameter_sets(
     block_size: int = BLOCK_SIZE,
     settings: ExponentialSettings | None = None,
 ) -> np.ndarray:
-    """:func:`block_metrics` over every row, ``block_size`` rows per task, in the rows' order.
+    """:func:`block_metrics` over every row, one block per task, in the rows' order.
 
-    More rows than one block fill the blocks in :func:`block_order`. ``mapper`` runs the
+    More rows than ``block_size`` fill as few blocks of at most ``block_size`` rows as they
+    need, in :func:`block_order`, the blocks' sizes differing by at most one (22,528 rows:
+    eight blocks of 2,816, four for each of two workers, instead of seven of 3,000 and one
+    of 1,528). ``mapper`` runs the
     blocks (``map``, or an executor's or a Dask client's ``map``); the result is the same
     whichever runs them (``block_size`` is part of the definition). ``settings``: as in
     :func:`block_metrics`.
@@ -178,21 +183,19 @@ def run_parameter_sets(
     rows = np.atleast_2d(np.asarray(rows, dtype=float))
     order = block_order(scenario, names, rows) if len(rows) > block_size else np.arange(len(rows))
     ordered = rows[order]
-    blocks = [ordered[s : s + block_size] for s in range(0, len(rows), block_size)]
-    out = []
-    for i, part in enumerate(
-        mapper(
-            block_metrics,
-            [scenario] * len(blocks),
-            [tuple(names)] * len(blocks),
-            blocks,
-            [tuple(metrics)] * len(blocks),
-            [settings] * len(blocks),
-        )
+    blocks = np.array_split(ordered, -(-len(rows) // block_size)) if len(rows) else []
+    out, done = [], 0
+    for part in mapper(
+        block_metrics,
+        [scenario] * len(blocks),
+        [tuple(names)] * len(blocks),
+        blocks,
+        [tuple(metrics)] * len(blocks),
+        [settings] * len(blocks),
     ):
         out.append(part)
+        done += len(part)
         if progress is not None:
-            done = min((i + 1) * block_size, len(rows))
             progress(done, len(rows), f"{scenario.name} parameter sets")
     if not out:
         return np.empty((0, len(metrics)))
