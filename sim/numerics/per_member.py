@@ -91,14 +91,17 @@ def coupling_scales(
     :math:`N` holds.
     """
     y_ref = np.where(fast[:, None], rest, y)
-    jac = member_jacobian(c, n, t, y_ref, columns=fast)  # only couplings from fast states
-    ratio = np.zeros_like(jac)
-    np.divide(op.matrix[:, :, None], jac, out=ratio, where=jac != 0.0)
-    edges = [
-        (k, j)
-        for k, j in zip(*np.nonzero(op.matrix), strict=True)
-        if k != j and fast[j] and np.all(ratio[k, j] > 0.0)
-    ]
+    coupled = op.matrix != 0.0
+    np.fill_diagonal(coupled, False)
+    coupled &= fast[None, :]  # the operator's couplings from fast states
+    jac = member_jacobian(c, n, t, y_ref, columns=coupled.any(axis=0))
+    ratio = {}
+    for k, j in zip(*np.nonzero(coupled), strict=True):
+        r = np.zeros(n)
+        np.divide(op.matrix[k, j], jac[k, j], out=r, where=jac[k, j] != 0.0)
+        if np.all(r > 0.0):
+            ratio[k, j] = r
+    edges = list(ratio)
     varying = [(k, j) for k, j in edges if np.ptp(ratio[k, j]) > 1e-9 * np.abs(ratio[k, j]).max()]
     if not varying:
         return None
