@@ -48,7 +48,7 @@ def member_jacobian(
 ) -> np.ndarray:
     """Every member's Jacobian at ``y`` under ``drive`` (shape ``(N_STATES, N_STATES, n)``,
     ``[i, j]`` the derivative of state ``i``'s rate by state ``j``), by forward differences in
-    one right-hand-side call on ``(len(columns) + 1) n`` columns.
+    one right-hand-side call on ``(k + 1) n`` columns for ``k`` states differentiated by.
 
     ``columns``: the states ``j`` to differentiate by (a boolean mask; default all); the
     other columns are 0. Each member's column takes the same arithmetic whichever others are

@@ -30,6 +30,7 @@ from sim.running.parameter_sets import (
     ENSEMBLE_METRICS,
     block_metrics,
     block_order,
+    row_constants,
     run_parameter_sets,
 )
 from sim.running.results import DENSE_METRICS
@@ -186,3 +187,38 @@ def test_blocks_group_members_by_the_il6_signals_self_amplification() -> None:
     assert np.allclose(got, want, rtol=1e-5, atol=1e-5)
     order = block_order(scenario, NAMES, rows)
     assert np.all(np.diff(got[order]) >= 0)
+
+
+def test_shared_modes_weights_are_the_whole_arrays_weights() -> None:
+    # member_weights computes the rows every member shares once; the weights are elementwise
+    # in h * lam, so they must be etd3_weights' of the whole array byte for byte, with rows
+    # shared, none shared, all shared, and rates small enough for the Taylor branch.
+    from sim.numerics.etd3 import etd3_weights, member_weights
+
+    rng = np.random.default_rng(2)
+    lam = np.repeat(-rng.uniform(0.0, 5.0, (24, 1)), 40, axis=1)
+    lam[[1, 4, 7]] = -rng.uniform(0.0, 5.0, (3, 40))
+    lam[5], lam[6, 3], lam[8, 9] = 0.0, -1e-5, -3e-4
+    for rates in (lam, -rng.uniform(0.0, 5.0, (24, 40)), np.repeat(lam[:, :1], 40, axis=1)):
+        for h in (0.01, 0.4, 22.6):
+            *update, estimates = etd3_weights(h, rates)
+            want = (*update, estimates[:, 0, :])
+            got = member_weights(h, rates)
+            assert [w.shape for w in got] == [rates.shape] * 8
+            assert all(a.tobytes() == np.ascontiguousarray(b).tobytes() for a, b in zip(got, want))
+
+
+def test_a_jacobians_chosen_columns_are_the_full_jacobians() -> None:
+    # The coupling scales differentiate only by some states: those columns must be the full
+    # Jacobian's, byte for byte (each member's column takes the same arithmetic), the rest 0.
+    from sim.model.rhs import initial_state
+
+    rows = draws(5, 6, NAMES)
+    c = row_constants(short("combined", 2), NAMES, rows).vectorised()
+    y = initial_state(c, len(rows)) * np.linspace(0.8, 1.3, 24)[:, None] + 0.05
+    full = member_jacobian(c, len(rows), 30.0, y)
+    chosen = np.zeros(24, dtype=bool)
+    chosen[[0, 2, 3, 11, 23]] = True
+    part = member_jacobian(c, len(rows), 30.0, y, columns=chosen)
+    assert part[:, chosen].tobytes() == full[:, chosen].tobytes()
+    assert not part[:, ~chosen].any() and full[:, ~chosen].any()
