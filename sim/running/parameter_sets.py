@@ -37,7 +37,6 @@ from sim.model.constants import Constants, compile_constants
 from sim.model.drive import MUSCLE_MASS_FRAC, Drive
 from sim.model.parameters import Parameters
 from sim.model.rhs import initial_state
-from sim.model.state import N_STATES
 from sim.numerics.etd3 import ExponentialSettings
 from sim.numerics.per_member import member_jacobian
 from sim.running.cohort import play_cohort, stack_constants
@@ -68,6 +67,9 @@ PROBES = (
 )
 """Probe sessions (moderate aerobic work; heavy compound lifting) for :func:`growth_rates`."""
 
+PROBE_ROWS = 1000
+"""Rows probed at a time by :func:`growth_rates` (a task of its own under a mapper)."""
+
 
 def row_constants(scenario: Any, names: Sequence[str], rows: np.ndarray) -> Constants:
     """The stacked per-member constants of ``scenario``'s participant with each row's values."""
@@ -82,34 +84,52 @@ def row_constants(scenario: Any, names: Sequence[str], rows: np.ndarray) -> Cons
     )
 
 
-def growth_rates(scenario: Any, names: Sequence[str], rows: np.ndarray) -> np.ndarray:
+def probe_diagonals(scenario: Any, names: Sequence[str], rows: np.ndarray) -> np.ndarray:
+    """Each row's Jacobian diagonal at its resting state, the larger over :data:`PROBES`
+    (shape ``(len(rows), N_STATES)``)."""
+    n, c = len(rows), row_constants(scenario, names, rows).vectorised()
+    y = initial_state(c, n)
+    return np.max([np.diagonal(member_jacobian(c, n, 0.0, y, d)) for d in PROBES], axis=0)
+
+
+def growth_rates(
+    scenario: Any,
+    names: Sequence[str],
+    rows: np.ndarray,
+    mapper: Callable[..., Iterable[np.ndarray]] = map,
+) -> np.ndarray:
     """Each row's self-amplification in a probe session [1/h] (:data:`PROBES`).
 
     The diagonal of each member's Jacobian at its resting state, the larger over the probes,
     for the state whose diagonal is the largest anywhere in the sample (a positive diagonal
     is a state that speeds its own growth, e.g. the muscle IL-6 signal: the solver follows
-    it explicitly, so it sets the member's step sizes in every session).
+    it explicitly, so it sets the member's step sizes in every session). The probes run
+    1,000 rows at a time (bounded memory: ``N_STATES + 1`` columns a row), through
+    ``mapper`` (as the blocks do; the values do not depend on which runs them).
     """
     rows = np.atleast_2d(np.asarray(rows, dtype=float))
-    diagonals = np.empty((len(rows), N_STATES))
-    for s in range(0, len(rows), 1000):  # bounded memory: (N_STATES + 1) columns a row
-        part = rows[s : s + 1000]
-        n, c = len(part), row_constants(scenario, names, part).vectorised()
-        y = initial_state(c, n)
-        probes = [np.diagonal(member_jacobian(c, n, 0.0, y, d)) for d in PROBES]
-        diagonals[s : s + n] = np.max(probes, axis=0)
+    parts = [rows[s : s + PROBE_ROWS] for s in range(0, len(rows), PROBE_ROWS)]
+    k = len(parts)
+    diagonals = np.concatenate(
+        list(mapper(probe_diagonals, [scenario] * k, [tuple(names)] * k, parts))
+    )
     return diagonals[:, int(np.argmax(diagonals.max(axis=0)))]
 
 
-def block_order(scenario: Any, names: Sequence[str], rows: np.ndarray) -> np.ndarray:
+def block_order(
+    scenario: Any,
+    names: Sequence[str],
+    rows: np.ndarray,
+    mapper: Callable[..., Iterable[np.ndarray]] = map,
+) -> np.ndarray:
     """The order in which rows fill the blocks: by :func:`growth_rates`, ties by the values.
 
     A member whose probe growth is fast needs short steps in every session, and every member
     of its block takes them; sorted, such members share a few blocks. The order depends on
-    the rows' values only (not on their order), so neither does any result.
+    the rows' values only (not on their order, nor on ``mapper``), so neither does any result.
     """
     rows = np.atleast_2d(np.asarray(rows, dtype=float))
-    return np.lexsort((*rows.T[::-1], growth_rates(scenario, names, rows)))
+    return np.lexsort((*rows.T[::-1], growth_rates(scenario, names, rows, mapper)))
 
 
 def block_metrics(
@@ -181,7 +201,10 @@ def run_parameter_sets(
     :func:`block_metrics`.
     """
     rows = np.atleast_2d(np.asarray(rows, dtype=float))
-    order = block_order(scenario, names, rows) if len(rows) > block_size else np.arange(len(rows))
+    if len(rows) > block_size:
+        order = block_order(scenario, names, rows, mapper)
+    else:
+        order = np.arange(len(rows))
     ordered = rows[order]
     blocks = np.array_split(ordered, -(-len(rows) // block_size)) if len(rows) else []
     out, done = [], 0
