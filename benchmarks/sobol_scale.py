@@ -19,7 +19,7 @@ Numbers measured while other jobs share the cores are inflated; compare the rati
 Illustrative model, not clinical.
 
 Run: ``.venv/bin/python benchmarks/sobol_scale.py [--n 1024] [--k 10] [--single 40]``
-(about 6 minutes at the defaults on 2 cores, nothing else running; ``--n 64`` for a
+(about 3 minutes at the defaults on 2 cores, nothing else running; ``--n 64`` for a
 quick look).
 """
 
