@@ -189,6 +189,20 @@ def test_blocks_group_members_by_the_il6_signals_self_amplification() -> None:
     assert np.all(np.diff(got[order]) >= 0)
 
 
+def test_the_probes_that_order_blocks_give_the_same_bytes_however_split() -> None:
+    # growth_rates probes PROBE_ROWS rows a task, through the blocks' mapper: a row's value
+    # must not depend on which task it falls in, nor on who runs the tasks.
+    from sim.running.parameter_sets import PROBE_ROWS, growth_rates
+
+    scenario = short("combined", 2)
+    rows = draws(2 * PROBE_ROWS + 300, 9, NAMES)
+    serial = growth_rates(scenario, NAMES, rows)
+    with ThreadPoolExecutor(2) as pool:
+        assert growth_rates(scenario, NAMES, rows, pool.map).tobytes() == serial.tobytes()
+    shuffle = np.random.default_rng(1).permutation(len(rows))
+    assert growth_rates(scenario, NAMES, rows[shuffle]).tobytes() == serial[shuffle].tobytes()
+
+
 def test_shared_modes_weights_are_the_whole_arrays_weights() -> None:
     # member_weights computes the rows every member shares once; the weights are elementwise
     # in h * lam, so they must be etd3_weights' of the whole array byte for byte, with rows
