@@ -15,7 +15,7 @@ import numpy as np
 from sim.model.constants import Constants
 from sim.model.drive import Drive
 from sim.numerics.saturating import SIGNAL
-from sim.numerics.transients import ErrorTransfer
+from sim.numerics.transients import ErrorTransfer, error_ratio
 
 
 class Work:
@@ -95,13 +95,7 @@ class Work:
         np.abs(estimates, out=estimates)
         if pinned:
             estimates[SIGNAL] = 0.0
-        scale = np.subtract(self.y1, origin, out=self.scale)
-        np.abs(scale, out=scale)
-        np.maximum(scale, floor, out=scale)
-        if transfer is not None:
-            return transfer.ratio(estimates, scale)
-        estimates /= scale
-        return float(estimates.max())
+        return error_ratio(estimates, self.y1, origin, floor, transfer, self.scale)
 
     def accept(self) -> None:
         """The step's end becomes the current state."""

@@ -91,7 +91,7 @@ from sim.numerics.per_member import (
     subset_drive,
 )
 from sim.numerics.saturating import SIGNAL, session_signal
-from sim.numerics.transients import ErrorTransfer
+from sim.numerics.transients import ErrorTransfer, error_ratio
 from sim.numerics.triangular import UnitTriangular, triangular_modes
 
 MEMBER_SETTINGS = dataclasses.replace(COHORT_SETTINGS, rtol=3e-3, coupling_gap=0.02)
@@ -240,10 +240,7 @@ class MemberOperatorIntegrator(CohortIntegrator):
             y1 = V(z1)
             trial[:] = [y1, z1]
             error = np.abs(V(estimate))
-            scale = np.maximum(np.abs(y1 - origin), s.floor)
-            if transfer is not None:  # fast states by what they pass on
-                return inv_tol * transfer.ratio(error, scale)
-            return inv_tol * float((error / scale).max())
+            return inv_tol * error_ratio(error, y1, origin, s.floor, transfer)
 
         def failure(reason: str) -> SolverError:
             return segment_failure(label, (t0, t1), describe_drive(drive), trial[0], reason)

@@ -99,3 +99,24 @@ class ErrorTransfer:
         for i, j, share in self.pairs:
             counted[i] += np.multiply(share, error[j], out=term)
         return float((counted / scale).max())
+
+
+def error_ratio(
+    error: np.ndarray,
+    y: np.ndarray,
+    origin: np.ndarray,
+    floor: float,
+    transfer: ErrorTransfer | None = None,
+    scale: np.ndarray | None = None,
+) -> float:
+    """The largest ratio of a local error to its state's scale ``max(|y - origin|, floor)``,
+    over the states and members (divide by ``rtol``); with ``transfer``, the unread fast
+    states' errors counted by what they pass on. ``error`` is overwritten; ``scale``, if
+    given, is the buffer the scales are written to."""
+    scale = np.subtract(y, origin, out=scale)
+    np.abs(scale, out=scale)
+    np.maximum(scale, floor, out=scale)
+    if transfer is not None:
+        return transfer.ratio(error, scale)
+    error /= scale
+    return float(error.max())

@@ -15,9 +15,9 @@ tolerance), on the other rows of its block. Blocks are fixed sets of rows: the r
 their self-amplification in a probe session (:func:`block_order`; the few whose muscle IL-6
 signal grows fastest need short steps in every session, and sorted they share a few blocks
 instead of slowing every block), then cut into the fewest blocks of at most ``BLOCK_SIZE``
-rows, of equal sizes. The order depends on the rows'
-values only, so the result does not depend on how the rows are ordered or split into tasks
-(:func:`run_parameter_sets` with any ``mapper``).
+rows, of equal sizes. The order depends on the rows' values only, so the result does not
+depend on how the rows are ordered or split into tasks (:func:`run_parameter_sets` with any
+``mapper``).
 
 Only the summary metrics read from the assessed states are available here
 (:func:`sim.running.results.assessed_metrics`); peaks and time averages
@@ -48,14 +48,14 @@ from sim.running.simulation import subject_from_scenario
 BLOCK_SIZE = 3000
 """The most parameter sets integrated together (a block, the unit of a task; a sample is cut
 into the fewest blocks of at most this many, of equal sizes, fixed by the sample alone, so
-results never depend on the split). Measured on a Sobol sample of the 24-week combined scenario (2,816 sets of 10
-illustrative parameters), one core: 60.1 s in blocks of 500, 48.1 s in blocks of 1,000, 47.7 s
-in blocks of 1,500, 45.5 s in one block (the fixed cost of each array operation is shared by
-more sets; a larger block more often holds a set whose sampled IL-6 signal needs short steps
-in every session, and all its members take them). With the blocks filled in
-:func:`block_order`, the whole 22,528-set sample (one core each, two runs at a time): 344 s
-in blocks of 750, 295 s of 1,500, 277 s of 3,000 (368 s unsorted, alongside), 294 s of
-6,000."""
+results never depend on the split). Measured on a Sobol sample of the 24-week combined
+scenario (2,816 sets of 10 illustrative parameters), one core: 60.1 s in blocks of 500,
+48.1 s in blocks of 1,000, 47.7 s in blocks of 1,500, 45.5 s in one block (the fixed cost of
+each array operation is shared by more sets; a larger block more often holds a set whose
+sampled IL-6 signal needs short steps in every session, and all its members take them).
+With the blocks filled in :func:`block_order`, the whole 22,528-set sample (one core each,
+two runs at a time): 344 s in blocks of 750, 295 s of 1,500, 277 s of 3,000 (368 s unsorted,
+alongside), 294 s of 6,000."""
 
 ENSEMBLE_METRICS = tuple(m for m in METRIC_NAMES if m not in DENSE_METRICS)
 """The summary metrics a parameter-set ensemble gives (the session counts included)."""

@@ -139,3 +139,16 @@ def test_each_observable_is_read_from_the_states_listed_for_it() -> None:
     assert read == tuple(
         n for n in STATE_NAMES if n in {"reserve_built", "strength_rel", "fitness_rel"}
     )
+
+
+def test_the_error_ratio_scales_each_state_by_its_change_or_the_floor() -> None:
+    from sim.numerics.transients import error_ratio
+
+    y = np.array([[1.5, 0.2], [0.004, -0.3]])
+    origin = np.array([[1.0, 0.0], [0.0, 0.0]])
+    error = np.array([[1e-3, 1e-3], [1e-4, 6e-3]])
+    # scales: |y - origin| = 0.5, 0.2, 0.004 -> floor 0.01, 0.3; ratios 2e-3, 5e-3, 1e-2, 2e-2
+    assert np.isclose(error_ratio(error.copy(), y, origin, 0.01), 2e-2)
+    # with a transfer that counts nothing extra and holds no state at the slack: the same
+    plain = ErrorTransfer(np.zeros((2, 2, 1)), np.ones((2, 1)), np.zeros(2, bool), np.ones(2, bool))
+    assert np.isclose(error_ratio(error.copy(), y, origin, 0.01, plain), 2e-2)
