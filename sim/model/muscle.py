@@ -61,6 +61,21 @@ def il6_drive(c: Constants, d: Drive) -> float:
     )
 
 
+def signal_rate(c: Constants, d: Drive, signal: Any) -> Any:
+    """Time derivative of the muscle IL-6 signal [1/h]; it depends on the signal alone (with
+    the drive), which lets a session's signal be solved in closed form
+    (:mod:`sim.numerics.saturating`)."""
+    # the signal speeds its own build-up while the muscle works (as glycogen falls), so the
+    # plasma rise grows faster than linearly with duration; saturating, at most 1 + amplification
+    m = relu(signal)
+    build = (
+        c.il6_signal_build_per_h
+        * il6_drive(c, d)
+        * (1.0 + c.il6_signal_amplification * m / (1.0 + m))
+    )
+    return build - c.il6_signal_decay_per_h * signal
+
+
 def rates(
     c: Constants,
     d: Drive,
@@ -76,15 +91,7 @@ def rates(
     d_lactate = c.lactate_clearance_per_h * (
         c.lactate_rest_mmol_L + lactate_excess_mmol_L(c, d, fitness) - lactate
     )
-    # the signal speeds its own build-up while the muscle works (as glycogen falls), so the
-    # plasma rise grows faster than linearly with duration; saturating, at most 1 + amplification
-    m = relu(signal)
-    build = (
-        c.il6_signal_build_per_h
-        * il6_drive(c, d)
-        * (1.0 + c.il6_signal_amplification * m / (1.0 + m))
-    )
-    d_signal = build - c.il6_signal_decay_per_h * signal
+    d_signal = signal_rate(c, d, signal)
     release = c.il6_rest_pg_mL * c.il6_release_per_h * c.il6_age_factor
     d_il6 = release * signal - c.il6_clearance_per_h * (il6 - c.il6_rest_pg_mL * inflammation)
     excess = relu(il6 / c.il6_rest_pg_mL - inflammation)

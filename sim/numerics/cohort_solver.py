@@ -302,7 +302,7 @@ class CohortIntegrator(ExponentialIntegrator):
         scale = self._scale
         signal = None
         if drive.active:  # the IL-6 signal in closed form (scaled like its state)
-            exact = session_signal(c, t0, y0, drive, self._signal_decay)
+            exact = session_signal(c, y0, drive, self._signal_decay)
             signal_scale = 1.0 if scale is None else scale[SIGNAL]
             signal = lambda dt: signal_scale * exact(dt)  # noqa: E731
         if scale is None:

@@ -193,7 +193,7 @@ class MemberOperatorIntegrator(CohortIntegrator):
         """In a session, every member's IL-6 signal as a function of the time since ``t0``
         (:func:`~sim.numerics.saturating.session_signal`); at rest ``None`` (there the signal
         decays exponentially, exact in the operator)."""
-        return session_signal(c, t0, y0, drive, self._own[SIGNAL]) if drive.active else None
+        return session_signal(c, y0, drive, self._own[SIGNAL]) if drive.active else None
 
     def _step_weights(self, i: int | None, h: float) -> tuple[np.ndarray, ...]:
         """Weights of ladder step ``i`` (kept with the operator) or of the step ``h`` (a

@@ -35,7 +35,7 @@ import numpy as np
 
 from sim.model.constants import Constants
 from sim.model.drive import Drive
-from sim.model.rhs import rhs
+from sim.model.muscle import signal_rate
 from sim.model.state import STATE_NAMES
 
 SIGNAL = STATE_NAMES.index("il6_signal")
@@ -99,16 +99,12 @@ def signal_coefficients(
 
 
 def session_signal(
-    c: Constants, t0: float, y0: np.ndarray, drive: Drive, k: np.ndarray | float
+    c: Constants, y0: np.ndarray, drive: Drive, k: np.ndarray | float
 ) -> Callable[[float], np.ndarray]:
-    """Every member's signal as a function of the time since ``t0`` within a segment of
+    """Every member's signal as a function of the time since ``y0`` within a segment of
     constant ``drive``, from the states ``y0`` (shape ``(N_STATES, n)``) and the signal's
-    decay rate ``k``; its coefficients from the model's right-hand side."""
-
-    def rate(m: float) -> np.ndarray:
-        y = y0.copy()
-        y[SIGNAL] = m
-        return np.asarray(rhs(t0, y, c, drive)[SIGNAL])
-
-    p, q = signal_coefficients(rate, np.asarray(k))
-    return SaturatingSignal(y0[SIGNAL].copy(), p, q, np.asarray(k))
+    decay rate ``k``; its coefficients from the model's signal equation
+    (:func:`sim.model.muscle.signal_rate`)."""
+    m0 = y0[SIGNAL].copy()
+    p, q = signal_coefficients(lambda m: np.asarray(signal_rate(c, drive, m)), np.asarray(k))
+    return SaturatingSignal(m0, p, q, np.asarray(k))

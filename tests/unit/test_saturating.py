@@ -13,6 +13,7 @@ from scipy.integrate import solve_ivp
 
 from sim.analyses.robustness import draws, illustrative_names
 from sim.input.scenario import load_scenario
+from sim.model.muscle import signal_rate
 from sim.model.rhs import initial_state, linear_decay_rates, rhs
 from sim.model.state import STATE_NAMES
 from sim.numerics.saturating import saturating_signal, signal_coefficients
@@ -73,7 +74,7 @@ def test_limits_of_the_closed_form() -> None:
 
 
 def test_the_models_il6_signal_obeys_the_closed_forms_equation() -> None:
-    # The integrator reads p and q off the model's rate at m = 0 and m = 1 and takes k from
+    # The integrators read p and q off the signal's rate at m = 0 and m = 1 and takes k from
     # the signal's decay; for parameter draws, session drives and states elsewhere far from
     # rest, the model's rate at other values of the signal must be the same equation's, and
     # depend on nothing but the signal.
@@ -96,3 +97,7 @@ def test_the_models_il6_signal_obeys_the_closed_forms_equation() -> None:
             assert np.allclose(rate(m), p + q * m / (1 + m) - k * m, rtol=1e-12, atol=0.0)
         other = y * rng.uniform(0.5, 2.0, y.shape)
         assert np.array_equal(rate(2.0, other), rate(2.0))
+        # the integrators read p and q off the signal's own equation: the rhs's, bit for bit
+        for m in (0.0, 1.0, 2.0):
+            own = np.broadcast_to(signal_rate(c, drive, m), (n,))
+            assert np.array_equal(own, rate(m))
