@@ -638,7 +638,7 @@ class Parameters:
 
     def as_dict(self) -> dict[str, float]:
         """Plain ``{name: value}`` mapping, for provenance in ``summary.json``."""
-        return {name: getattr(self, name) for name in self.names()}
+        return dict(vars(self))  # the fields, in order (a frozen dataclass holds nothing else)
 
 
 _UNIT_SUFFIXES = (  # most specific first: "_per_mmol_L" before "_mmol_L"

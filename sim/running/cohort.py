@@ -166,9 +166,11 @@ def stack_constants(per_member: Sequence[Mapping[str, Any]]) -> Constants:
     where every member agrees, an array of one value per member where they differ."""
     merged: dict[str, Any] = {}
     for key, value in per_member[0].items():
-        column = [d[key] for d in per_member]
-        same = callable(value) or all(v == value for v in column)
-        merged[key] = value if same else np.asarray(column, dtype=float)
+        if callable(value):
+            merged[key] = value
+            continue
+        column = np.array([d[key] for d in per_member], dtype=float)
+        merged[key] = value if np.all(column == value) else column
     merged["exp"] = np.exp
     return Constants(merged)
 

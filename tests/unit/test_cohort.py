@@ -16,11 +16,18 @@ import numpy as np
 import pytest
 
 from sim.input.scenario import load_scenario
-from sim.model.constants import COGNITIVE_STATUSES, igf1_age_baseline_ng_mL
+from sim.model.constants import COGNITIVE_STATUSES, compile_constants, igf1_age_baseline_ng_mL
 from sim.model.parameters import DEFAULTS
 from sim.model.rhs import initial_state
 from sim.model.state import IX, STATE_NAMES
-from sim.running.cohort import GENOTYPE_CODES, People, Population, sample_people, simulate_cohort
+from sim.running.cohort import (
+    GENOTYPE_CODES,
+    People,
+    Population,
+    cohort_constants,
+    sample_people,
+    simulate_cohort,
+)
 from sim.running.results import compute_metrics
 from sim.running.simulation import simulate
 from sim.running.streams import sample_members
@@ -291,3 +298,21 @@ def test_person_scales_make_the_age_dependent_il6_coupling_the_operators() -> No
     np.testing.assert_allclose(scale[i6] / scale[m], np.median(factor) / factor, rtol=1e-5)
     jac = member_jacobian(c, n, 0.0, y)
     np.testing.assert_allclose(jac[i6, m] * scale[i6] / scale[m], op.matrix[i6, m], rtol=1e-5)
+
+
+def test_stacked_constants_are_each_persons_own_and_floats_where_all_agree() -> None:
+    # The cohort's constants (one array entry per person where people differ) must be what
+    # each person's single run compiles, value for value; a parameter's whole table is carried.
+    pop = Population()
+    cohort = sample_people(pop, 5, np.random.default_rng(3))
+    c = cohort_constants(DEFAULTS, cohort, pop)
+    assert set(DEFAULTS.names()) <= set(vars(c))
+    assert DEFAULTS.as_dict() == {name: getattr(DEFAULTS, name) for name in DEFAULTS.names()}
+    for i in range(cohort.n):
+        own = vars(compile_constants(DEFAULTS, cohort.subject(i, pop)))
+        for key, value in vars(c).items():
+            if key in ("exp", "igf1_scale", "igf1_start_ng_mL"):  # IGF-1: the sampled factor
+                continue
+            mine = value[i] if isinstance(value, np.ndarray) else value
+            assert mine == own[key], key
+    assert isinstance(c.age0_years, np.ndarray) and isinstance(c.lactate_half_time_h, float)
