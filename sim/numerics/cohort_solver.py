@@ -329,7 +329,7 @@ class CohortIntegrator(ExponentialIntegrator):
             return inv_tol * ratio
 
         def failure(reason: str) -> SolverError:
-            return segment_failure(label, (t0, t1), describe_drive(drive), w.y1, reason)
+            return segment_failure(label, (t0, t1), describe_drive(drive), w.y, reason)
 
         for t, h, last in self._controlled_steps(key, t0, t1, attempt, failure):
             w.accept()

@@ -91,14 +91,16 @@ class ErrorTransfer:
         ]
         self.weight = np.where(fast & ~reported, 1.0 / TRANSIENT_SLACK, 1.0)[:, None]
 
-    def ratio(self, error: np.ndarray, scale: np.ndarray) -> float:
+    def ratio(self, error: np.ndarray, scale: np.ndarray, out: np.ndarray | None = None) -> float:
         """The largest ratio of a state's (own or passed-on) error to its ``scale``, over the
-        states and members; ``error`` and ``scale`` of shape ``(N_STATES, n)``."""
-        counted = error * self.weight
+        states and members; ``error`` and ``scale`` of shape ``(N_STATES, n)``; ``out``, if
+        given, an array of that shape to work in."""
+        counted = np.multiply(error, self.weight, out=out)
         term = np.empty(error.shape[1:])
         for i, j, share in self.pairs:
             counted[i] += np.multiply(share, error[j], out=term)
-        return float((counted / scale).max())
+        counted /= scale
+        return float(counted.max())
 
 
 def error_ratio(
@@ -108,15 +110,17 @@ def error_ratio(
     floor: float,
     transfer: ErrorTransfer | None = None,
     scale: np.ndarray | None = None,
+    counted: np.ndarray | None = None,
 ) -> float:
     """The largest ratio of a local error to its state's scale ``max(|y - origin|, floor)``,
     over the states and members (divide by ``rtol``); with ``transfer``, the unread fast
-    states' errors counted by what they pass on. ``error`` is overwritten; ``scale``, if
-    given, is the buffer the scales are written to."""
+    states' errors counted by what they pass on. ``error`` is overwritten; ``scale`` and
+    ``counted``, if given, are arrays of ``error``'s shape that the scales and the counted
+    errors are written to."""
     scale = np.subtract(y, origin, out=scale)
     np.abs(scale, out=scale)
     np.maximum(scale, floor, out=scale)
     if transfer is not None:
-        return transfer.ratio(error, scale)
+        return transfer.ratio(error, scale, counted)
     error /= scale
     return float(error.max())

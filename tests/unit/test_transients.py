@@ -152,3 +152,8 @@ def test_the_error_ratio_scales_each_state_by_its_change_or_the_floor() -> None:
     # with a transfer that counts nothing extra and holds no state at the slack: the same
     plain = ErrorTransfer(np.zeros((2, 2, 1)), np.ones((2, 1)), np.zeros(2, bool), np.ones(2, bool))
     assert np.isclose(error_ratio(error.copy(), y, origin, 0.01, plain), 2e-2)
+    # the same written into given arrays, which then hold the scales and the counted ratios
+    scale, counted = np.empty_like(y), np.empty_like(y)
+    assert np.isclose(error_ratio(error.copy(), y, origin, 0.01, plain, scale, counted), 2e-2)
+    assert np.allclose(scale, [[0.5, 0.2], [0.01, 0.3]])
+    assert np.allclose(counted, [[2e-3, 5e-3], [1e-2, 2e-2]])
