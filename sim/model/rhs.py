@@ -22,8 +22,15 @@ from sim.model.state import IX, N_STATES, STATE_NAMES
 _I = IX
 
 
-def rhs(t: float, y: np.ndarray, c: Constants, d: Drive) -> np.ndarray:
-    """Time derivative of the state [state units per hour]."""
+def rhs(
+    t: float, y: np.ndarray, c: Constants, d: Drive, out: np.ndarray | None = None
+) -> np.ndarray:
+    """Time derivative of the state [state units per hour].
+
+    ``out``, if given, is an array of ``y``'s shape the rates are written into (and
+    returned): each compartment's rates go there as soon as they are computed, so a cohort's
+    rates never exist twice.
+    """
     # One person: Python floats are several times faster than NumPy scalars here.
     v = y.tolist() if y.ndim == 1 else y
     lactate, inflammation = v[_I.lactate_mmol_L], v[_I.inflammation_rel]
@@ -32,7 +39,7 @@ def rhs(t: float, y: np.ndarray, c: Constants, d: Drive) -> np.ndarray:
     igf1 = v[_I.igf1_ng_mL]
     benefit = endocrine.igf1_benefit(c, igf1)
 
-    dy: list[Any] = [0.0] * N_STATES
+    dy: Any = [0.0] * N_STATES if out is None else out
     (
         dy[_I.lactate_mmol_L],
         dy[_I.il6_signal],
@@ -112,7 +119,7 @@ def rhs(t: float, y: np.ndarray, c: Constants, d: Drive) -> np.ndarray:
         v[_I.fitness_pending],
         v[_I.training_status],
     )
-    return np.array(dy, dtype=float)
+    return np.array(dy, dtype=float) if out is None else out
 
 
 def initial_state(c: Constants, n: int | None = None) -> np.ndarray:

@@ -305,20 +305,22 @@ class CohortIntegrator(ExponentialIntegrator):
             exact = session_signal(c, y0, drive, self._signal_decay)
             signal_scale = 1.0 if scale is None else scale[SIGNAL]
             signal = lambda dt: signal_scale * exact(dt)  # noqa: E731
+        w = self._work(y0.shape)
         if scale is None:
-            f, origin = rhs, self._origin
-        else:
-            # in scaled states y * scale, everybody's fast couplings are the operator's
-            unscaled = np.empty_like(y0)
+            origin = self._origin
 
             def f(t: float, y: np.ndarray, c: Constants, d: Drive) -> np.ndarray:
-                rate = rhs(t, np.divide(y, scale, out=unscaled), c, d)
+                return rhs(t, y, c, d, out=w.rate)
+
+        else:
+            # in scaled states y * scale, everybody's fast couplings are the operator's
+            def f(t: float, y: np.ndarray, c: Constants, d: Drive) -> np.ndarray:
+                rate = rhs(t, np.divide(y, scale, out=w.tmp), c, d, out=w.rate)
                 rate *= scale
                 return rate
 
             origin, y0 = self._origin * scale, y0 * scale
         inv_tol, transfer = 1.0 / s.rtol, self._transfer(op)
-        w = self._work(y0.shape)
         np.copyto(w.y, y0)
         np.matmul(W, w.y, out=w.z)
         w.modal_remainder(w.n0, f(t0, w.y, c, drive), w.z, W, lam)

@@ -28,14 +28,16 @@ class Work:
     each than one alone, two of 3,500 no longer).
 
     ``y`` holds the state at the end of the last attempt: after :meth:`accept`, the current
-    state.
+    state. ``tmp`` is free whenever the right-hand side is called (the caller's function may
+    write its input there).
     """
 
     def __init__(self, shape: tuple[int, ...]) -> None:
         new = lambda: np.empty(shape)  # noqa: E731
         self.y, self.z, self.n0, self.z1 = new(), new(), new(), new()
         self.za, self.zb, self.na, self.nb = new(), new(), new(), new()
-        self.tmp, self.delta, self.counted = new(), new(), new()
+        self.tmp, self.delta = new(), new()
+        self.rate = new()  # the right-hand side's output (its input may be scaled into tmp)
 
     def modal_remainder(
         self, out: np.ndarray, f: np.ndarray, z: np.ndarray, W: np.ndarray, lam: np.ndarray
@@ -101,7 +103,7 @@ class Work:
         np.abs(estimates, out=estimates)
         if pinned:
             estimates[SIGNAL] = 0.0
-        return error_ratio(estimates, self.y, origin, floor, transfer, tmp, self.counted)
+        return error_ratio(estimates, self.y, origin, floor, transfer, tmp, delta)
 
     def accept(self) -> None:
         """The step's end becomes the current state (``y`` already holds it)."""

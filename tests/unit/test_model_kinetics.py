@@ -160,6 +160,10 @@ def test_rhs_with_one_drive_per_person_matches_each_person_alone():
         np.testing.assert_allclose(
             together[:, person], rhs(0.0, y[:, person], C, drive), rtol=1e-12, atol=1e-15
         )
+    # written into a given array (as the cohort integrator does): the same rates, bit for bit
+    out = np.full_like(y, np.nan)
+    assert rhs(0.0, y, C.vectorised(), stacked, out=out) is out
+    assert np.array_equal(out, together)
 
 
 def test_power_is_numpys_power_within_rounding_and_floats_are_untouched() -> None:
