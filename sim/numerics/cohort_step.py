@@ -34,7 +34,7 @@ class Work:
 
     def __init__(self, shape: tuple[int, ...]) -> None:
         new = lambda: np.empty(shape)  # noqa: E731
-        self.y, self.z, self.n0, self.z1 = new(), new(), new(), new()
+        self.y, self.z, self.n0 = new(), new(), new()
         self.za, self.zb, self.na, self.nb = new(), new(), new(), new()
         self.tmp, self.delta = new(), new()
         self.rate = new()  # the right-hand side's output (its input may be scaled into tmp)
@@ -63,7 +63,8 @@ class Work:
         pinned: tuple[np.ndarray, np.ndarray] | None = None,
         transfer: ErrorTransfer | None = None,
     ) -> float:
-        """One ETD3RK step from ``(t, z, n0)`` into ``y, z1``; the largest error ratio.
+        """One ETD3RK step from ``(t, z, n0)`` into ``y`` (and its modal states, which
+        :meth:`accept` makes the current ones); the largest error ratio.
 
         The ratio is that of the end-point error estimate to
         ``max(|y - origin|, floor)``, over every state and person (divide by ``rtol``).
@@ -90,7 +91,7 @@ class Work:
             pin(zb, pinned[1], V, W, tmp)
         np.matmul(V, zb, out=self.y)
         self.modal_remainder(nb, f(t + h, self.y, c, drive), zb, W, lam)
-        z1 = np.multiply(w0, n0, out=self.z1)
+        z1 = np.multiply(w0, n0, out=zb)  # zb is spent
         z1 += np.multiply(wa, na, out=tmp)
         z1 += np.multiply(wb, nb, out=tmp)
         z1 += ez
@@ -99,7 +100,7 @@ class Work:
         np.matmul(V, z1, out=self.y)
         np.subtract(n0, delta, out=delta)  # n0 - 2 na + nb
         delta += nb
-        estimates = np.matmul(ve, delta, out=zb)  # end-point error estimate (zb is spent)
+        estimates = np.matmul(ve, delta, out=za)  # end-point error estimate (za is spent)
         np.abs(estimates, out=estimates)
         if pinned:
             estimates[SIGNAL] = 0.0
@@ -107,7 +108,7 @@ class Work:
 
     def accept(self) -> None:
         """The step's end becomes the current state (``y`` already holds it)."""
-        self.z, self.z1 = self.z1, self.z
+        self.z, self.zb = self.zb, self.z
 
 
 def pin(
