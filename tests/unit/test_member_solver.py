@@ -236,3 +236,21 @@ def test_a_jacobians_chosen_columns_are_the_full_jacobians() -> None:
     part = member_jacobian(c, len(rows), 30.0, y, columns=chosen)
     assert part[:, chosen].tobytes() == full[:, chosen].tobytes()
     assert not part[:, ~chosen].any() and full[:, ~chosen].any()
+
+
+@pytest.mark.parametrize("per_call", [1, 7, 10_000])
+def test_a_jacobian_is_the_same_however_its_probes_are_split_into_calls(
+    per_call: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The probes go through the right-hand side a few at a time (to stay in the cache): the
+    # Jacobian must not depend on how many share a call (one probe a call, seven, or all 25
+    # with the members' own states at once).
+    import sim.numerics.per_member as per_member
+    from sim.model.rhs import initial_state
+
+    rows = draws(5, 6, NAMES)
+    c = row_constants(short("combined", 2), NAMES, rows).vectorised()
+    y = initial_state(c, len(rows)) * np.linspace(0.8, 1.3, 24)[:, None] + 0.05
+    whole = member_jacobian(c, len(rows), 30.0, y)
+    monkeypatch.setattr(per_member, "JACOBIAN_COLUMNS", per_call * len(rows))
+    assert member_jacobian(c, len(rows), 30.0, y).tobytes() == whole.tobytes()
