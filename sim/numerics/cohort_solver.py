@@ -80,7 +80,7 @@ from sim.model.constants import Constants
 from sim.model.drive import Drive
 from sim.model.rhs import initial_state, linear_decay_rates, rhs
 from sim.model.state import STATE_NAMES
-from sim.numerics.cohort_step import Work, cohort_weights
+from sim.numerics.cohort_step import Transforms, Work, cohort_weights
 from sim.numerics.etd3 import DEFAULT_EXP_SETTINGS, ExponentialSettings, etd3_weights
 from sim.numerics.expint import ExponentialIntegrator, segment_failure
 from sim.numerics.linear_operator import LinearOperator, linear_operator
@@ -157,13 +157,15 @@ class CohortIntegrator(ExponentialIntegrator):
         self._signal_decay = linear_decay_rates(c, n)[SIGNAL]
         self._reported = None if reported is None else np.isin(STATE_NAMES, list(reported))
         self._transfers: dict[int, tuple[LinearOperator, ErrorTransfer]] = {}
+        self._products: dict[int, tuple[LinearOperator, Transforms]] = {}
 
     def _rebuild(self, c: Constants, t: float, y: np.ndarray) -> LinearOperator:
         """The reference person's operator, at the cohort's median slow states."""
         self._ref_y = np.median(y, axis=1)
         self._sessions, self._session_of, self._transfers = {}, {}, {}
+        self._products = {}
         op = super()._rebuild(self._ref, t, self._ref_y)
-        self._cohort_table = cohort_weights(self._table, op.V)
+        self._cohort_table = cohort_weights(self._table)
         self._rest_state = None
         self._scale = coupling_scales(c, y.shape[1], t, y, op, self._fast, self._rest)
         return op
@@ -204,7 +206,7 @@ class CohortIntegrator(ExponentialIntegrator):
             key = self._session_of[drive_key] = op.matrix.tobytes()
             if key not in self._sessions and not np.array_equal(op.matrix, rest.matrix):
                 table = etd3_weights(np.array(self._h)[:, None], op.lam)
-                weights = cohort_weights(table, op.V)
+                weights = cohort_weights(table)
                 self._sessions[key] = (op, table, [None] * len(self._h), {}, weights)
                 self.operators += 1
         self._install(self._sessions.get(key, self._rest_state))
@@ -298,7 +300,7 @@ class CohortIntegrator(ExponentialIntegrator):
         """
         s = self.settings
         op, key = self._start(c, t0, y0, drive)
-        lam, V, W = op.lam[:, None], op.V, op.W
+        lam = op.lam[:, None]
         scale = self._scale
         signal = None
         if drive.active:  # the IL-6 signal in closed form (scaled like its state)
@@ -321,23 +323,27 @@ class CohortIntegrator(ExponentialIntegrator):
 
             origin, y0 = self._origin * scale, y0 * scale
         inv_tol, transfer = 1.0 / s.rtol, self._transfer(op)
-        np.copyto(w.y, y0)
-        np.matmul(W, w.y, out=w.z)
-        w.modal_remainder(w.n0, f(t0, w.y, c, drive), w.z, W, lam)
+        T = self._transforms(op)
+        w.start(y0, f(t0, y0, c, drive), T, lam)
 
         def attempt(t: float, h: float, weights: tuple[np.ndarray, ...]) -> float:
             pinned = None if signal is None else (signal(t + 0.5 * h - t0), signal(t + h - t0))
-            ratio = w.step(f, c, drive, t, h, weights, V, W, lam, origin, s.floor, pinned, transfer)
+            ratio = w.step(f, c, drive, t, h, weights, T, lam, origin, s.floor, pinned, transfer)
             return inv_tol * ratio
 
         def failure(reason: str) -> SolverError:
             return segment_failure(label, (t0, t1), describe_drive(drive), w.y, reason)
 
         for t, h, last in self._controlled_steps(key, t0, t1, attempt, failure):
-            w.accept()
-            if not last:
-                w.modal_remainder(w.n0, f(t + h, w.y, c, drive), w.z, W, lam)
+            w.accept(None if last else f(t + h, w.y, c, drive), T, lam)
         return w.y.copy() if scale is None else w.y / scale
+
+    def _transforms(self, op: LinearOperator) -> Transforms:
+        """The modal transforms of ``op`` for cohort states (kept with the operator until the
+        next rebuild)."""
+        if id(op) not in self._products:
+            self._products[id(op)] = (op, Transforms(op.V, op.W))  # op kept: its id stays its own
+        return self._products[id(op)][1]
 
     def _step_weights(self, i: int | None, h: float) -> tuple[np.ndarray, ...]:
         """The single run's weights for ``(N_STATES, N)`` states
@@ -345,7 +351,7 @@ class CohortIntegrator(ExponentialIntegrator):
         if i is not None:
             return tuple(a[i] for a in self._cohort_table)
         assert self._op is not None
-        return cohort_weights(super()._step_weights(None, h), self._op.V)
+        return cohort_weights(super()._step_weights(None, h))
 
     def _work(self, shape: tuple[int, ...]) -> Work:
         if self._buffers is None or self._buffers.y.shape != shape:

@@ -8,24 +8,52 @@ muscle IL-6 signal to its closed form (:func:`pin`, :mod:`sim.numerics.saturatin
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import numpy as np
+import scipy.sparse
 
 from sim.model.constants import Constants
 from sim.model.drive import Drive
 from sim.numerics.saturating import SIGNAL
 from sim.numerics.transients import ErrorTransfer, error_ratio
 
+SPARSE_SHARE = 0.2
+"""An operator's modal transforms go through a sparse kernel when at most this share of their
+entries is non-zero. Eigenvectors of an operator hold 47-95 of 24 x 24 entries: a product with
+5,000 people's states took 75-127 us against 180 us for the dense product (break-even near a
+share of 0.25)."""
+
+
+class Transforms:
+    """An operator's eigenvectors ``V`` and their inverse ``W``, applied to states of shape
+    ``(N_STATES, N)``: ``states(z) = V z``, ``modes(y) = W y`` (new arrays; sparse products
+    where the matrices are mostly zeros, :data:`SPARSE_SHARE`). Each person's column takes
+    the same arithmetic whoever else is in the cohort."""
+
+    def __init__(self, V: np.ndarray, W: np.ndarray) -> None:
+        self.V, self.W = V, W
+        self.states, self.modes = _product(V), _product(W)
+
+
+def _product(matrix: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+    """``x -> matrix @ x``, through a sparse kernel if ``matrix`` is mostly zeros."""
+    if np.count_nonzero(matrix) <= SPARSE_SHARE * matrix.size:
+        return partial(operator.matmul, scipy.sparse.csr_array(matrix))
+    return partial(np.matmul, matrix)
+
 
 class Work:
-    """Preallocated arrays of one ETD3RK step for ``(N_STATES, N)`` states.
+    """Arrays of one ETD3RK step for ``(N_STATES, N)`` states.
 
-    For large cohorts every fresh temporary of that shape costs more in page faults than
-    its arithmetic, so the step writes into these in place; and arrays are reused once their
-    values are spent, because a step's working set must stay in the processor's shared cache
-    while other blocks run beside it (two 5,000-person blocks side by side took 10 % longer
-    each than one alone, two of 3,500 no longer).
+    For large cohorts every fresh temporary of that shape costs time, so the step writes into
+    these in place where it can (the products with the modal transforms return new arrays);
+    and arrays are reused once their values are spent, because a step's working set must stay
+    in the processor's shared cache while other blocks run beside it (two 5,000-person blocks
+    side by side took 10 % longer each than one alone, two of 3,500 no longer).
 
     ``y`` holds the state at the end of the last attempt: after :meth:`accept`, the current
     state. ``tmp`` is free whenever the right-hand side is called (the caller's function may
@@ -35,17 +63,22 @@ class Work:
     def __init__(self, shape: tuple[int, ...]) -> None:
         new = lambda: np.empty(shape)  # noqa: E731
         self.y, self.z, self.n0 = new(), new(), new()
-        self.za, self.zb, self.na, self.nb = new(), new(), new(), new()
-        self.tmp, self.delta = new(), new()
+        self.za, self.zb, self.tmp, self.delta = new(), new(), new(), new()
         self.rate = new()  # the right-hand side's output (its input may be scaled into tmp)
 
+    def start(self, y0: np.ndarray, rate: np.ndarray, T: Transforms, lam: np.ndarray) -> None:
+        """Begin at state ``y0`` whose rate is ``rate``."""
+        np.copyto(self.y, y0)
+        self.z = T.modes(self.y)
+        self.n0 = self.modal_remainder(rate, self.z, T, lam)
+
     def modal_remainder(
-        self, out: np.ndarray, f: np.ndarray, z: np.ndarray, W: np.ndarray, lam: np.ndarray
-    ) -> None:
-        """``out = W f - lam z``: the nonlinear remainder in modal coordinates."""
-        np.matmul(W, f, out=out)
-        np.multiply(lam, z, out=self.tmp)
-        out -= self.tmp
+        self, f: np.ndarray, z: np.ndarray, T: Transforms, lam: np.ndarray
+    ) -> np.ndarray:
+        """``W f - lam z``: the nonlinear remainder in modal coordinates (a new array)."""
+        out = T.modes(f)
+        out -= np.multiply(lam, z, out=self.tmp)
+        return out
 
     def step(
         self,
@@ -55,8 +88,7 @@ class Work:
         t: float,
         h: float,
         weights: tuple[np.ndarray, ...],
-        V: np.ndarray,
-        W: np.ndarray,
+        T: Transforms,
         lam: np.ndarray,
         origin: np.ndarray,
         floor: float,
@@ -73,60 +105,62 @@ class Work:
         estimate. ``transfer``: the fast states' errors counted by what they pass on
         (:mod:`sim.numerics.transients`).
         """
-        e_half, hq1, e, hp1, w0, wa, wb, ve = weights
-        z, n0, za, zb, na, nb, tmp = self.z, self.n0, self.za, self.zb, self.na, self.nb, self.tmp
+        e_half, hq1, e, hp1, w0, wa, wb, we = weights
+        z, n0, za, zb, tmp = self.z, self.n0, self.za, self.zb, self.tmp
         np.multiply(e_half, z, out=za)
-        np.multiply(hq1, n0, out=tmp)
-        za += tmp
+        za += np.multiply(hq1, n0, out=tmp)
         if pinned:
-            pin(za, pinned[0], V, W, tmp)
-        np.matmul(V, za, out=self.y)
-        self.modal_remainder(na, f(t + 0.5 * h, self.y, c, drive), za, W, lam)
+            pin(za, pinned[0], T, tmp)
+        y = T.states(za)
+        na = self.modal_remainder(f(t + 0.5 * h, y, c, drive), za, T, lam)
         ez = np.multiply(e, z, out=za)  # za is spent
         delta = np.multiply(na, 2.0, out=self.delta)
         np.subtract(delta, n0, out=zb)
         zb *= hp1
         zb += ez
         if pinned:
-            pin(zb, pinned[1], V, W, tmp)
-        np.matmul(V, zb, out=self.y)
-        self.modal_remainder(nb, f(t + h, self.y, c, drive), zb, W, lam)
+            pin(zb, pinned[1], T, tmp)
+        y = T.states(zb)
+        nb = self.modal_remainder(f(t + h, y, c, drive), zb, T, lam)
         z1 = np.multiply(w0, n0, out=zb)  # zb is spent
         z1 += np.multiply(wa, na, out=tmp)
         z1 += np.multiply(wb, nb, out=tmp)
         z1 += ez
         if pinned:
-            pin(z1, pinned[1], V, W, tmp)
-        np.matmul(V, z1, out=self.y)
+            pin(z1, pinned[1], T, tmp)
+        self.y = T.states(z1)
         np.subtract(n0, delta, out=delta)  # n0 - 2 na + nb
         delta += nb
-        estimates = np.matmul(ve, delta, out=za)  # end-point error estimate (za is spent)
+        delta *= we
+        estimates = T.states(delta)  # the end-point error estimate
         np.abs(estimates, out=estimates)
         if pinned:
             estimates[SIGNAL] = 0.0
         return error_ratio(estimates, self.y, origin, floor, transfer, tmp, delta)
 
-    def accept(self) -> None:
-        """The step's end becomes the current state (``y`` already holds it)."""
+    def accept(self, rate: np.ndarray | None, T: Transforms, lam: np.ndarray) -> None:
+        """The step's end becomes the current state (``y`` already holds it), ``rate`` its
+        rate (pass ``None`` after the segment's last step)."""
         self.z, self.zb = self.zb, self.z
+        if rate is not None:
+            self.n0 = self.modal_remainder(rate, self.z, T, lam)
 
 
-def pin(
-    z: np.ndarray, value: np.ndarray, V: np.ndarray, W: np.ndarray, tmp: np.ndarray | None = None
-) -> None:
+def pin(z: np.ndarray, value: np.ndarray, T: Transforms, tmp: np.ndarray | None = None) -> None:
     """Move modal states ``z`` in place so that ``(V z)`` takes ``value`` as its IL-6 signal
     and keeps every other state (a rank-one update along ``W``'s column of the signal);
     ``tmp``, if given, is a scratch array of ``z``'s shape."""
+    V, W = T.V, T.W
     z += np.multiply(W[:, SIGNAL, None], (value - V[SIGNAL] @ z)[None, :], out=tmp)
 
 
-def cohort_weights(weights: tuple[np.ndarray, ...], V: np.ndarray) -> tuple[np.ndarray, ...]:
+def cohort_weights(weights: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
     """Single-run weights shaped for ``(N_STATES, N)`` states.
 
     The seven update weights get a trailing axis (one column for everybody). Of the two
-    error weights ``we`` (shape ``(..., 2, N_STATES)``) only the end-point one is kept, as
-    the matrix ``V diag(we_end)``: the midpoint estimate guards output sampled inside long
-    steps, and cohort steps end on every assessment time instead.
+    error weights ``we`` (shape ``(..., 2, N_STATES)``) only the end-point one is kept: the
+    midpoint estimate guards output sampled inside long steps, and cohort steps end on every
+    assessment time instead.
     """
     *update, we = weights
-    return (*(w[..., None] for w in update), V * we[..., 0, None, :])
+    return (*(w[..., None] for w in update), we[..., 0, :, None])
