@@ -52,10 +52,10 @@ class Meter:
     def __init__(self, fn: Callable[..., Any]) -> None:
         self.fn, self.calls, self.seconds = fn, 0, 0.0
 
-    def __call__(self, *args: Any) -> Any:
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         t0 = time.perf_counter()
         try:
-            return self.fn(*args)
+            return self.fn(*args, **kwargs)
         finally:
             self.seconds += time.perf_counter() - t0
             self.calls += 1
