@@ -21,8 +21,10 @@ steps of one person):
 
 - **Steps end on the assessment times**, so states are never sampled inside a step and
   only the end-point error estimate is needed (the single run's midpoint estimate guards
-  output inside long steps); the step writes into preallocated arrays
-  (:class:`~sim.numerics.cohort_step.Work`).
+  output inside long steps); the step works in few arrays, reused once spent, so that two
+  blocks side by side stay in the processor's cache (:class:`~sim.numerics.cohort_step.Work`),
+  and applies the operator's mostly-zero eigenvectors through a sparse kernel
+  (:class:`~sim.numerics.cohort_step.Transforms`).
 
 - **Members whose fast rates differ get operators of their own.** With per-member parameters
   (:mod:`sim.running.members`) a fast rate may differ between people; the splitting stays

@@ -1,9 +1,10 @@
-"""One ETD3RK step for a whole cohort, in preallocated arrays.
+"""One ETD3RK step for a whole cohort, in few arrays.
 
 :class:`sim.numerics.cohort_solver.CohortIntegrator` controls the steps; :class:`Work` takes
 them on states of shape ``(N_STATES, N)`` with the shared operator's modal transforms
-(:func:`cohort_weights` shapes the single run's weights for it), and in a session pins the
-muscle IL-6 signal to its closed form (:func:`pin`, :mod:`sim.numerics.saturating`).
+(:class:`Transforms`; :func:`cohort_weights` shapes the single run's weights for them), and
+in a session pins the muscle IL-6 signal to its closed form (:func:`pin`,
+:mod:`sim.numerics.saturating`).
 """
 
 from __future__ import annotations
