@@ -101,9 +101,9 @@ def signal_coefficients(
 def session_signal(
     c: Constants, y0: np.ndarray, drive: Drive, k: np.ndarray | float
 ) -> Callable[[float], np.ndarray]:
-    """Every member's signal as a function of the time since ``y0`` within a segment of
-    constant ``drive``, from the states ``y0`` (shape ``(N_STATES, n)``) and the signal's
-    decay rate ``k``; its coefficients from the model's signal equation
+    """Every member's signal as a function of the time since a segment of constant ``drive``
+    began, from the states there ``y0`` (shape ``(N_STATES, n)``) and the signal's decay rate
+    ``k``; its coefficients from the model's signal equation
     (:func:`sim.model.muscle.signal_rate`)."""
     m0 = y0[SIGNAL].copy()
     p, q = signal_coefficients(lambda m: np.asarray(signal_rate(c, drive, m)), np.asarray(k))
