@@ -54,7 +54,8 @@ class Work:
     these in place where it can (the products with the modal transforms return new arrays);
     and arrays are reused once their values are spent, because a step's working set must stay
     in the processor's shared cache while other blocks run beside it (two 5,000-person blocks
-    side by side took 10 % longer each than one alone, two of 3,500 no longer).
+    side by side took ~10 % longer each than one alone, two of 3,500 no longer:
+    ``benchmarks/blocks_side_by_side.py``).
 
     ``y`` holds the state at the end of the last attempt: after :meth:`accept`, the current
     state. ``tmp`` is free whenever the right-hand side is called (the caller's function may
