@@ -33,11 +33,14 @@ def age_years(c: Constants, t: Any) -> Any:
     return c.age0_years + t / HOURS_PER_YEAR
 
 
-def igf1_baseline_ng_mL(c: Constants, t: Any, age: Any = None) -> Any:
-    """Age-expected IGF-1 of this participant at time ``t`` [ng/mL] (``age`` if known)."""
-    age = age_years(c, t) if age is None else age
-    decline = power(1.0 - c.igf1_decline_per_yr, age - 30.0)
-    return c.igf1_scale * c.igf1_at_30y_ng_mL * decline
+def igf1_baseline_ng_mL(c: Constants, t: Any) -> Any:
+    """Age-expected IGF-1 of this participant at time ``t`` [ng/mL].
+
+    :math:`s_G G_{30} (1 - d)^{a - 30}` at their age :math:`a` (years), written as their value
+    at the start, ``igf1_start_ng_mL``, times :math:`1 - d` to the power of the years since:
+    for a cohort a number, where the first form takes an exponential per person a call.
+    """
+    return c.igf1_start_ng_mL * power(1.0 - c.igf1_decline_per_yr, t / HOURS_PER_YEAR)
 
 
 def igf1_benefit(c: Constants, igf1: Any, exp: Callable[[Any], Any] | None = None) -> Any:
@@ -58,5 +61,5 @@ def rate(c: Constants, t: float, igf1: Any, weekly_sets: Any) -> Any:
     )
     weekly_sets = relu(weekly_sets)  # >= 0; rounding below must not flip the saturation
     volume = weekly_sets / (weekly_sets + c.igf1_rt_half_sets_per_wk)
-    target = igf1_baseline_ng_mL(c, t, age) * (1.0 + c.igf1_rt_gain_frac * responsive * volume)
+    target = igf1_baseline_ng_mL(c, t) * (1.0 + c.igf1_rt_gain_frac * responsive * volume)
     return (target - igf1) / c.igf1_tau_h
