@@ -356,6 +356,6 @@ class CohortIntegrator(ExponentialIntegrator):
         return cohort_weights(super()._step_weights(None, h))
 
     def _work(self, shape: tuple[int, ...]) -> Work:
-        if self._buffers is None or self._buffers.y.shape != shape:
+        if self._buffers is None or self._buffers.za.shape != shape:
             self._buffers = Work(shape)
         return self._buffers

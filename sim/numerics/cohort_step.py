@@ -64,14 +64,17 @@ class Work:
 
     def __init__(self, shape: tuple[int, ...]) -> None:
         new = lambda: np.empty(shape)  # noqa: E731
-        self.y, self.z, self.n0 = new(), new(), new()
         self.za, self.zb, self.tmp, self.delta = new(), new(), new(), new()
         self.rate = new()  # the right-hand side's output (its input may be scaled into tmp)
+        # set by start: the state, its modal states and their remainder (none written in place)
+        self.y: np.ndarray
+        self.z: np.ndarray
+        self.n0: np.ndarray
 
     def start(self, y0: np.ndarray, rate: np.ndarray, T: Transforms, lam: np.ndarray) -> None:
-        """Begin at state ``y0`` whose rate is ``rate``."""
-        np.copyto(self.y, y0)
-        self.z = T.modes(self.y)
+        """Begin at state ``y0`` (not written to) whose rate is ``rate``."""
+        self.y = y0
+        self.z = T.modes(y0)
         self.n0 = self.modal_remainder(rate, self.z, T, lam)
 
     def modal_remainder(
