@@ -36,7 +36,7 @@ from tests.conftest import SCENARIOS
 NAMES = Parameters.names()
 BOUNDS = {name: (Parameters.spec(name)["lower"], Parameters.spec(name)["upper"]) for name in NAMES}
 # how far below 0 a concentration may be (it is clipped to 0 where written): the integrator's
-# error near 0 (a state starting at 0 dipped to -6.7e-9 with extreme lactate overrides)
+# error near 0, one step's allowed error there (SOLVER_SLACK's docstring has what was found)
 ROUNDING = SOLVER_SLACK
 
 HIIT = {"count": 4, "work_min": 4, "rest_min": 3, "work_pct_hrmax": 95, "rest_pct_hrmax": 65}
