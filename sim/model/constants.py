@@ -153,6 +153,9 @@ def compile_constants(p: Parameters, s: Subject) -> Constants:
         age0_years=s.age_years,
         igf1_scale=igf1_start / igf1_age0,
         igf1_start_ng_mL=igf1_start,
+        igf1_response_odds0=math.exp(
+            (s.age_years - p.igf1_response_age_mid_yr) / p.igf1_response_age_width_yr
+        ),
         genotype=genotype_factor(p, s.bdnf_genotype),
         il6_age_factor=il6_age_factor(p, s.age_years),
         recovery=recovery_factor(p, s.sleep_h, s.protein_g_per_kg),

@@ -28,11 +28,6 @@ from typing import Any
 from sim.model.constants import HOURS_PER_YEAR, Constants, power, relu
 
 
-def age_years(c: Constants, t: Any) -> Any:
-    """Participant's age at time ``t`` [h] in years."""
-    return c.age0_years + t / HOURS_PER_YEAR
-
-
 def igf1_baseline_ng_mL(c: Constants, t: Any) -> Any:
     """Age-expected IGF-1 of this participant at time ``t`` [ng/mL].
 
@@ -55,10 +50,10 @@ def igf1_benefit(c: Constants, igf1: Any, exp: Callable[[Any], Any] | None = Non
 
 def rate(c: Constants, t: float, igf1: Any, weekly_sets: Any) -> Any:
     """Time derivative of serum IGF-1 [ng/mL/h]."""
-    age = age_years(c, t)
-    responsive = 1.0 / (
-        1.0 + c.exp((age - c.igf1_response_age_mid_yr) / c.igf1_response_age_width_yr)
-    )
+    # 1 / (1 + exp((age - mid) / width)) at age age0 + t/yr, as the odds at the start times
+    # an exponential of the time: for a cohort one number, not one exponential per person
+    odds = c.igf1_response_odds0 * c.exp(t / (HOURS_PER_YEAR * c.igf1_response_age_width_yr))
+    responsive = 1.0 / (1.0 + odds)
     weekly_sets = relu(weekly_sets)  # >= 0; rounding below must not flip the saturation
     volume = weekly_sets / (weekly_sets + c.igf1_rt_half_sets_per_wk)
     target = igf1_baseline_ng_mL(c, t) * (1.0 + c.igf1_rt_gain_frac * responsive * volume)

@@ -35,6 +35,9 @@ class ExponentialSettings:
         ``rtol`` but has the same sign after every session and adds up (a 5.7-h first step
         after each 45-min zone-2 session left the 24-week reserve 1.5e-3 off, three times
         ``rtol``; a 2-h cap: 1.3e-4, for 4 % more steps).
+    last_step_stretch
+        A segment ends with one step when its rest is at most this many times the step the
+        ladder offers next (and at most ``max_step_h``), rather than leaving a sliver.
     steps_per_octave
         Resolution of the step-size ladder ``h = 2**(k / steps_per_octave)`` hours.
     refresh_h
@@ -56,6 +59,7 @@ class ExponentialSettings:
     min_step_h: float = 2.0**-12
     max_growth: float = 8.0
     first_rest_step_h: float = 2.0
+    last_step_stretch: float = 1.5
     steps_per_octave: int = 4
     refresh_h: float = 336.0
     fast_rate_per_h: float = 1.0 / 48.0

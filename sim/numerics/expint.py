@@ -59,12 +59,12 @@ for fast ones: the model's summary metrics are *changes* of slow states (inflamm
 strength, IGF-1) that can be a few percent of their values. The third-order solution is kept
 (local extrapolation). Step sizes come from a ladder :math:`h = 2^{k/4}` h, so
 :math:`e^{h\Lambda}` and the :math:`\varphi_k` are tabulated once per operator; only the last
-step of a segment, which ends on the segment boundary (stretched up to 1.5 ladder steps rather
-than leaving a sliver), is evaluated on its own. Each segment starts with the step its
-predecessor of the same kind (the same exercise modality, or rest after it) found right, at
-most ``first_rest_step_h`` at rest (a session's transients would otherwise leave an error of
-the same sign after every session, which adds up over a programme), and steps grow by at most
-``max_growth``.
+step of a segment, which ends on the segment boundary (stretched up to ``last_step_stretch``
+ladder steps rather than leaving a sliver), is evaluated on its own. Each segment starts with
+the step its predecessor of the same kind (the same exercise modality, or rest after it)
+found right, at most ``first_rest_step_h`` at rest (a session's transients would otherwise
+leave an error of the same sign after every session, which adds up over a programme), and
+steps grow by at most ``max_growth``.
 
 *Output* between step ends uses the same interpolant, integrated up to :math:`\tau \le h`:
 
@@ -272,7 +272,7 @@ class ExponentialIntegrator:
         """
         s = self.settings
         kmin, kmax, grow, hs, ladder = self._kmin, self._kmax, self._grow, self._h, self._ladder
-        hmax = max(s.max_step_h, hs[-1])
+        hmax, stretch = max(s.max_step_h, hs[-1]), s.last_step_stretch
         k = min(self._first_k.get(key, ladder(1.0 / 60.0)), kmax)
         if not key[0]:  # rest: the first step no longer than first_rest_step_h
             k = min(k, ladder(s.first_rest_step_h))
@@ -281,7 +281,7 @@ class ExponentialIntegrator:
         t = t0
         while True:
             h = hs[k - kmin]
-            last = t1 - t <= min(1.5 * h, hmax, cap)  # then end on t1 (no sliver of a step)
+            last = t1 - t <= min(stretch * h, hmax, cap)  # then end on t1 (no sliver of a step)
             if last:
                 h = t1 - t
             err = attempt(t, h, self._step_weights(None if last else k - kmin, h))

@@ -7,12 +7,14 @@ The acceptance bar: every column of ``result.columns`` at every sample time and 
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import math
 
 import numpy as np
 import pytest
 
+from sim.errors import SolverError
 from sim.input.scenario import load_scenario, scenario_from_dict
 from sim.model.constants import Subject, compile_constants
 from sim.model.drive import REST, Drive
@@ -190,3 +192,50 @@ def test_each_run_gets_its_own_integrator_and_frees_it() -> None:
     simulate(scenario_from_dict(minimal_scenario()))
     gc.collect()
     assert len(expint._integrators) == before
+
+
+@pytest.mark.parametrize(
+    ("stretch", "steps"),
+    [(1.5, [2.0, 4.0, 8.0, 6.0]), (2.0, [2.0, 4.0, 14.0]), (3.0, [2.0, 4.0, 14.0])],
+)
+def test_a_segment_ends_in_one_step_when_its_rest_is_within_the_stretch(
+    stretch: float, steps: list[float]
+) -> None:
+    """Step control on a 20-h rest segment whose every attempt reports the error ratio at
+    which the controller doubles the step (0.9 / ratio^(1/3) just above 2): 2, 4, then 8 h offered
+    with 14 h left; the segment ends in one step when 14 <= stretch x 8 (and <= max_step_h)."""
+    settings = dataclasses.replace(
+        expint.DEFAULT_EXP_SETTINGS, first_rest_step_h=2.0, last_step_stretch=stretch
+    )
+    integ = expint.ExponentialIntegrator(C, settings)
+    integ._step_weights = lambda i, h: ()  # type: ignore[method-assign]  # no operator needed
+    key = (False, False, False)
+    integ._first_k[key] = integ._kmax
+    ratio = (0.9 / 2.05) ** 3  # a factor of 2.05: the ladder's 2 (4 steps of 2^(1/4))
+
+    def failure(reason: str) -> SolverError:
+        return SolverError(reason)
+
+    taken = [
+        h for _, h, _ in integ._controlled_steps(key, 0.0, 20.0, lambda t, h, w: ratio, failure)
+    ]
+    assert taken == pytest.approx(steps, rel=1e-12)
+    assert sum(taken) == pytest.approx(20.0, rel=1e-12)
+
+
+def test_no_step_is_stretched_beyond_the_longest_step() -> None:
+    """A rest left that exceeds ``max_step_h`` is never taken in one step, whatever the stretch."""
+    settings = dataclasses.replace(
+        expint.DEFAULT_EXP_SETTINGS, first_rest_step_h=16.0, max_step_h=16.0, last_step_stretch=2.0
+    )
+    integ = expint.ExponentialIntegrator(C, settings)
+    integ._step_weights = lambda i, h: ()  # type: ignore[method-assign]
+    key = (False, False, False)
+    integ._first_k[key] = integ._kmax
+    taken = [
+        h
+        for _, h, _ in integ._controlled_steps(
+            key, 0.0, 30.0, lambda t, h, w: 0.01, lambda r: SolverError(r)
+        )
+    ]
+    assert taken == pytest.approx([16.0, 14.0], rel=1e-12)

@@ -126,7 +126,7 @@ def _add_constants(model: Any, params: Parameters, c: Any) -> None:
     if unknown:
         raise MusclebrainError(
             f"SBML export: derived constants {unknown} of compile_constants "
-            "have no unit or description in sim/io/sbml/export.py: add them there"
+            "have no unit or description in sim.io.sbml.equations.DERIVED: add them there"
         )
     for name, value in derived.items():
         unit, description = DERIVED[name]

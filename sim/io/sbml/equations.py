@@ -65,6 +65,11 @@ DERIVED: dict[str, tuple[str, str]] = {
     "age0_years": ("year", "Participant's age at the start."),
     "igf1_scale": ("1", "Participant's baseline IGF-1 relative to the age-expected median."),
     "igf1_start_ng_mL": ("ng/mL", "Participant's IGF-1 at the start."),
+    "igf1_response_odds0": (
+        "1",
+        "Odds against the IGF-1 training response at the start, "
+        "exp((age0_years - igf1_response_age_mid_yr) / igf1_response_age_width_yr).",
+    ),
     "genotype": ("1", "Activity-dependent BDNF factor of the participant's Val66Met genotype."),
     "il6_age_factor": ("1", "Share of the young IL-6 release at the participant's age."),
     "recovery": ("1", "Recovery factor from sleep and protein intake (0.2 to 1)."),
