@@ -95,7 +95,7 @@ from sim.numerics.per_member import (
 from sim.numerics.saturating import SIGNAL, session_signal
 from sim.numerics.transients import ErrorTransfer
 
-COHORT_SETTINGS = dataclasses.replace(DEFAULT_EXP_SETTINGS, rtol=1e-2)
+COHORT_SETTINGS = dataclasses.replace(DEFAULT_EXP_SETTINGS, rtol=1e-2, last_step_stretch=2.0)
 """Default accuracy of the cohort integrator: the single run's structure at ``rtol`` 1e-2.
 
 Against the same cohorts (200 sampled people) at ``rtol`` 2e-6, the assessed reserve,
@@ -103,7 +103,8 @@ strength, fitness, IGF-1, inflammation, serum BDNF, brain-BDNF AUC, training sta
 anti-inflammatory signal of the 24-week combined, HIIT, resistance and aerobic scenarios
 differ by at most 1e-3 of each one's change over the run (those that change; measured with
 ``last_step_stretch`` 2.0: 5.2e-4 combined, reserve; 7.6e-4 HIIT, 3.3e-4 resistance, 7.8e-4
-aerobic, inflammation; with 1.5 the same to two digits in 2-12 % more step attempts), in 1.6x less time than at 2e-3. Integrated for what a trial reads, the combined
+aerobic, inflammation; with the single run's 1.5 the same to two digits in 2-12 % more
+step attempts), in 1.6x less time than at 2e-3. Integrated for what a trial reads, the combined
 reserve is within 1.0e-3 of its change. One default person's 24-week aerobic reserve is
 within 1e-3 of its value. A cohort's
 verdicts compare arms that differ by percents, and people who differ by tens of percents.

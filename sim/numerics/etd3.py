@@ -37,10 +37,10 @@ class ExponentialSettings:
         ``rtol``; a 2-h cap: 1.3e-4, for 4 % more steps).
     last_step_stretch
         A segment ends with one step when its rest is at most this many times the step the
-        ladder offers next (and at most ``max_step_h``), rather than leaving a sliver. 2.0
-        rather than 1.5: a day's rest after a session takes three steps instead of four (the
-        combined scenario's single run 474 -> 413 ms, its largest deviation from the tight
-        reference 5.3e-5 -> 6.5e-5).
+        ladder offers next (and at most ``max_step_h``), rather than leaving a sliver. Cohorts
+        take 2.0 (:data:`sim.numerics.cohort_solver.COHORT_SETTINGS`); at a single run's
+        ``rtol`` the stretched step fails too often (combined.yaml at 2.0: 101 rejected
+        steps instead of 6, 2,727 attempts instead of 2,649).
     steps_per_octave
         Resolution of the step-size ladder ``h = 2**(k / steps_per_octave)`` hours.
     refresh_h
@@ -62,7 +62,7 @@ class ExponentialSettings:
     min_step_h: float = 2.0**-12
     max_growth: float = 8.0
     first_rest_step_h: float = 2.0
-    last_step_stretch: float = 2.0
+    last_step_stretch: float = 1.5
     steps_per_octave: int = 4
     refresh_h: float = 336.0
     fast_rate_per_h: float = 1.0 / 48.0

@@ -104,8 +104,8 @@ serum BDNF, a change of a few percent; measured before fast states' errors were 
 their effect, :mod:`sim.numerics.transients`); 3e-3 takes 20 % less time than 2e-3.
 ``coupling_gap`` 0.02: rates on one chain closer than 2 % are moved apart
 (:func:`~sim.numerics.triangular.separated_rates`), so no eigenvector entry exceeds 50 times
-its coupling over the larger rate. ``last_step_stretch`` 1.5: the accuracy above was measured
-with it."""
+its coupling over the larger rate. ``last_step_stretch`` 1.5, the single run's: the accuracy
+above was measured with it."""
 
 MAX_GROUPS = 4
 """Most operator groups integrated group by group; beyond, every member gets its own."""
