@@ -103,11 +103,11 @@ strength, fitness, IGF-1, inflammation, serum BDNF, brain-BDNF AUC, training sta
 anti-inflammatory signal of the 24-week combined, HIIT, resistance and aerobic scenarios
 differ by at most 1e-3 of each one's change over the run (those that change; measured with
 ``last_step_stretch`` 2.0: 5.2e-4 combined, reserve; 7.6e-4 HIIT, 3.3e-4 resistance, 7.8e-4
-aerobic, inflammation; with the single run's 1.5 the same to two digits in 2-12 % more
-step attempts), in 1.6x less time than at 2e-3. Integrated for what a trial reads, the combined
+aerobic, inflammation; with the single run's 1.5 the same to two digits in 2-12 % more step
+attempts), in 1.6x less time than at 2e-3. Integrated for what a trial reads, the combined
 reserve is within 1.0e-3 of its change. One default person's 24-week aerobic reserve is
-within 1e-3 of its value. A cohort's
-verdicts compare arms that differ by percents, and people who differ by tens of percents.
+within 1e-3 of its value. A cohort's verdicts compare arms that differ by percents, and
+people who differ by tens of percents.
 (Before the first rest step was capped, ``first_rest_step_h``, tolerances above 2e-3 let
 that step's one-signed error add up: 0.8 % on the reserve at 5e-3.) Parameter sets
 integrated with per-member operators have their own tolerance

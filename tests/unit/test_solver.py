@@ -194,6 +194,20 @@ def test_each_run_gets_its_own_integrator_and_frees_it() -> None:
     assert len(expint._integrators) == before
 
 
+def steps_taken(t1: float, ratio: float, **settings: float) -> list[float]:
+    """The steps the step control takes over a rest segment ``[0, t1]`` when every attempt
+    reports error ratio ``ratio`` (no operator needed: the attempt is a stand-in), starting
+    from ``first_rest_step_h``, with ``settings`` replacing the defaults."""
+    integ = expint.ExponentialIntegrator(
+        C, dataclasses.replace(expint.DEFAULT_EXP_SETTINGS, **settings)
+    )
+    integ._step_weights = lambda i, h: ()  # type: ignore[method-assign]
+    key = (False, False, False)
+    integ._first_k[key] = integ._kmax
+    control = integ._controlled_steps(key, 0.0, t1, lambda t, h, w: ratio, SolverError)
+    return [h for _, h, _ in control]
+
+
 @pytest.mark.parametrize(
     ("stretch", "steps"),
     [(1.5, [2.0, 4.0, 8.0, 6.0]), (2.0, [2.0, 4.0, 14.0]), (3.0, [2.0, 4.0, 14.0])],
@@ -201,41 +215,16 @@ def test_each_run_gets_its_own_integrator_and_frees_it() -> None:
 def test_a_segment_ends_in_one_step_when_its_rest_is_within_the_stretch(
     stretch: float, steps: list[float]
 ) -> None:
-    """Step control on a 20-h rest segment whose every attempt reports the error ratio at
-    which the controller doubles the step (0.9 / ratio^(1/3) just above 2): 2, 4, then 8 h offered
-    with 14 h left; the segment ends in one step when 14 <= stretch x 8 (and <= max_step_h)."""
-    settings = dataclasses.replace(
-        expint.DEFAULT_EXP_SETTINGS, first_rest_step_h=2.0, last_step_stretch=stretch
-    )
-    integ = expint.ExponentialIntegrator(C, settings)
-    integ._step_weights = lambda i, h: ()  # type: ignore[method-assign]  # no operator needed
-    key = (False, False, False)
-    integ._first_k[key] = integ._kmax
-    ratio = (0.9 / 2.05) ** 3  # a factor of 2.05: the ladder's 2 (4 steps of 2^(1/4))
-
-    def failure(reason: str) -> SolverError:
-        return SolverError(reason)
-
-    taken = [
-        h for _, h, _ in integ._controlled_steps(key, 0.0, 20.0, lambda t, h, w: ratio, failure)
-    ]
+    """A 20-h rest segment whose every attempt reports the error ratio at which the
+    controller doubles the step (0.9 / ratio^(1/3) = 2.05, the ladder's 2): 2, 4, then 8 h
+    offered with 14 h left; the segment ends in one step when 14 <= stretch x 8."""
+    ratio = (0.9 / 2.05) ** 3
+    taken = steps_taken(20.0, ratio, first_rest_step_h=2.0, last_step_stretch=stretch)
     assert taken == pytest.approx(steps, rel=1e-12)
     assert sum(taken) == pytest.approx(20.0, rel=1e-12)
 
 
 def test_no_step_is_stretched_beyond_the_longest_step() -> None:
     """A rest left that exceeds ``max_step_h`` is never taken in one step, whatever the stretch."""
-    settings = dataclasses.replace(
-        expint.DEFAULT_EXP_SETTINGS, first_rest_step_h=16.0, max_step_h=16.0, last_step_stretch=2.0
-    )
-    integ = expint.ExponentialIntegrator(C, settings)
-    integ._step_weights = lambda i, h: ()  # type: ignore[method-assign]
-    key = (False, False, False)
-    integ._first_k[key] = integ._kmax
-    taken = [
-        h
-        for _, h, _ in integ._controlled_steps(
-            key, 0.0, 30.0, lambda t, h, w: 0.01, lambda r: SolverError(r)
-        )
-    ]
+    taken = steps_taken(30.0, 0.01, first_rest_step_h=16.0, max_step_h=16.0, last_step_stretch=2.0)
     assert taken == pytest.approx([16.0, 14.0], rel=1e-12)
