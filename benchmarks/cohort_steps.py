@@ -39,7 +39,7 @@ from sim.input.population import Population
 from sim.input.scenario import load_scenario
 from sim.model.drive import REST
 from sim.model.rhs import initial_state
-from sim.numerics import cohort_solver, cohort_step, saturating
+from sim.numerics import cohort_solver, cohort_step, saturating, subsystem
 from sim.running.cohort import cohort_constants, sample_people, simulate_cohort
 
 PEOPLE = 10_000
@@ -68,10 +68,10 @@ def rhs_call_us(n: int, repeats: int) -> float:
     people = sample_people(Population(), n, np.random.default_rng(1))
     c = cohort_constants(Parameters(), people, Population()).vectorised()
     y = initial_state(c, n) * 1.01
-    cohort_solver.rhs(0.0, y, c, REST)
+    subsystem.rhs(0.0, y, c, REST)
     t0 = time.perf_counter()
     for _ in range(repeats):
-        cohort_solver.rhs(5.0, y, c, REST)
+        subsystem.rhs(5.0, y, c, REST)
     return (time.perf_counter() - t0) / repeats * 1e6
 
 
@@ -84,7 +84,7 @@ def main() -> None:
     simulate_cohort(scenario.first_weeks(1), people)  # warm-up
 
     plain_rhs, plain_step, plain_span, plain_signal = (
-        cohort_solver.rhs,
+        subsystem.rhs,
         cohort_step.Work.step,
         cohort_solver.CohortIntegrator._span,
         saturating.SaturatingSignal.__call__,
@@ -92,7 +92,7 @@ def main() -> None:
     rhs, step, span = Meter(plain_rhs), Meter(plain_step), Meter(plain_span)
     signal = Meter(plain_signal)
     saturating.SaturatingSignal.__call__ = lambda self, t: signal(self, t)  # type: ignore[method-assign]
-    cohort_solver.rhs = rhs  # type: ignore[assignment]
+    subsystem.rhs = rhs  # type: ignore[assignment]
     cohort_step.Work.step = lambda self, *a: step(self, *a)  # type: ignore[method-assign]
     cohort_solver.CohortIntegrator._span = lambda self, *a: span(self, *a)  # type: ignore[method-assign]
     try:
@@ -100,7 +100,7 @@ def main() -> None:
         simulate_cohort(scenario, people)
         wall = time.perf_counter() - t0
     finally:
-        cohort_solver.rhs = plain_rhs
+        subsystem.rhs = plain_rhs
         cohort_step.Work.step = plain_step  # type: ignore[method-assign]
         cohort_solver.CohortIntegrator._span = plain_span  # type: ignore[method-assign]
         saturating.SaturatingSignal.__call__ = plain_signal  # type: ignore[method-assign]

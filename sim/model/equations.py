@@ -38,9 +38,11 @@ Domain: the drive has ``muscle_mass_frac > 0`` in every exercise segment and is 
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sim.model.brain import INFLAMMATION_FLOOR
+from sim.model.state import STATE_NAMES
 
 DRIVE_FIELDS = (
     "aerobic_frac_vo2max",
@@ -637,6 +639,40 @@ per-run constants whose (hand-written) formulas ``docs/model.md`` shows next to 
 def all_equations() -> tuple[Equation, ...]:
     """Every equation, in evaluation order."""
     return tuple(eq for eqs in GROUPS.values() for eq in eqs)
+
+
+def states_upstream(states: Iterable[str]) -> tuple[str, ...]:
+    """``states`` and every state their rates depend on, directly or through other states'
+    rates and the intermediates, in state order.
+
+    Integrating these alone gives ``states`` exactly as integrating every state would: no
+    other state enters their rates. (The NumPy right-hand side reads what the equations read:
+    ``tests/unit/test_equations.py`` checks it against them at random states.)
+    """
+    equations = {eq.name: eq for eq in all_equations()}
+    reads: dict[str, set[str]] = {}
+
+    def inputs(name: str) -> set[str]:
+        """The states that ``name``'s expression reads, through intermediates."""
+        if name not in reads:
+            reads[name] = set()
+            for used in names_used(equations[name].expr):
+                if used in STATE_NAMES:
+                    reads[name].add(used)
+                elif used in equations and not equations[used].rate:
+                    reads[name] |= inputs(used)
+        return reads[name]
+
+    wanted = set(states)
+    unknown = wanted - set(STATE_NAMES)
+    if unknown:
+        raise ValueError(f"not states of the model: {sorted(unknown)}")
+    todo = list(wanted)
+    while todo:
+        for state in inputs(todo.pop()) - wanted:
+            wanted.add(state)
+            todo.append(state)
+    return tuple(name for name in STATE_NAMES if name in wanted)
 
 
 FUNCTIONS = {"relu": (1, 2), "guard": (2, 3), "exp": (1, 1), "where": (3, 3), "Q": (2, 2)}

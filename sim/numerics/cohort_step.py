@@ -31,12 +31,13 @@ share of 0.25)."""
 
 class Transforms:
     """An operator's eigenvectors ``V`` and their inverse ``W``, applied to states of shape
-    ``(N_STATES, N)``: ``states(z) = V z``, ``modes(y) = W y`` (new arrays; sparse products
+    ``(S, N)``: ``states(z) = V z``, ``modes(y) = W y`` (new arrays; sparse products
     where the matrices are mostly zeros, :data:`SPARSE_SHARE`). Each person's column takes
-    the same arithmetic whoever else is in the cohort."""
+    the same arithmetic whoever else is in the cohort. ``signal``: the row of the muscle IL-6
+    signal among the states (``None`` if it is not integrated)."""
 
-    def __init__(self, V: np.ndarray, W: np.ndarray) -> None:
-        self.V, self.W = V, W
+    def __init__(self, V: np.ndarray, W: np.ndarray, signal: int | None = SIGNAL) -> None:
+        self.V, self.W, self.signal = V, W, signal
         self.states, self.modes = _product(V), _product(W)
 
 
@@ -140,7 +141,7 @@ class Work:
         estimates = T.states(delta)  # the end-point error estimate
         np.abs(estimates, out=estimates)
         if pinned:
-            estimates[SIGNAL] = 0.0
+            estimates[T.signal] = 0.0
         return error_ratio(estimates, self.y, origin, floor, transfer, tmp, delta)
 
     def accept(self, rate: np.ndarray | None, T: Transforms, lam: np.ndarray) -> None:
@@ -155,8 +156,8 @@ def pin(z: np.ndarray, value: np.ndarray, T: Transforms, tmp: np.ndarray | None 
     """Move modal states ``z`` in place so that ``(V z)`` takes ``value`` as its IL-6 signal
     and keeps every other state (a rank-one update along ``W``'s column of the signal);
     ``tmp``, if given, is a scratch array of ``z``'s shape."""
-    V, W = T.V, T.W
-    z += np.multiply(W[:, SIGNAL, None], (value - V[SIGNAL] @ z)[None, :], out=tmp)
+    V, W, row = T.V, T.W, T.signal
+    z += np.multiply(W[:, row, None], (value - V[row] @ z)[None, :], out=tmp)
 
 
 def cohort_weights(weights: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:

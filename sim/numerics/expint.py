@@ -129,6 +129,7 @@ class ExponentialIntegrator:
         self._h = [2.0 ** (k / per_octave) for k in range(self._kmin, self._kmax + 1)]
         self._grow = self._ladder(settings.max_growth)
         self._op: LinearOperator | None = None
+        self._states: np.ndarray | None = None  # the states integrated (None: all)
         self._table: tuple[np.ndarray, ...] = ()
         self._ladder_weights: list[tuple[np.ndarray, ...] | None] = []
         self._odd_weights: dict[float, tuple[np.ndarray, ...]] = {}
@@ -142,7 +143,7 @@ class ExponentialIntegrator:
         return self._op
 
     def _rebuild(self, c: Constants, t: float, y: np.ndarray) -> LinearOperator:
-        op = linear_operator(c, t, y, self.settings, self._c_vec, self._y_rest)
+        op = linear_operator(c, t, y, self.settings, self._c_vec, self._y_rest, states=self._states)
         self._op = op
         self._table = etd3_weights(np.array(self._h)[:, None], op.lam)
         self._ladder_weights = [None] * len(self._h)

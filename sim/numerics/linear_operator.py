@@ -83,6 +83,7 @@ def linear_operator(
     y_rest: np.ndarray | None = None,
     drive: Drive = REST,
     exact: tuple[int, ...] = (),
+    states: np.ndarray | None = None,
 ) -> LinearOperator:
     """The linear part of the right-hand side at rest, for the slow states of ``y``.
 
@@ -113,6 +114,10 @@ def linear_operator(
         signal: :mod:`sim.numerics.saturating`): the operator keeps their own rates but
         none of their couplings to other states, which stay in the remainder, evaluated
         with the exact values.
+    states
+        Indices of the states to build the operator of (default: all), a set that no other
+        state's rate enters (:func:`sim.model.equations.states_upstream`): the operator of
+        their own equations, of shape ``(len(states),) * 2``.
 
     Returns
     -------
@@ -128,6 +133,8 @@ def linear_operator(
         jac[:, j] = np.where(np.arange(len(d)) == j, d[j], 0.0)
     if drive.active:
         d = session_rates(d, np.diag(_jacobian(c_vec, t, y_ref, drive)), settings)
+    if states is not None:
+        jac, d, fast = jac[np.ix_(states, states)], d[states], fast[states]
     return decompose(jac, d, fast, t, settings)
 
 

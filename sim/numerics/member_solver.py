@@ -114,8 +114,11 @@ MAX_GROUPS = 4
 class MemberOperatorIntegrator(CohortIntegrator):
     """ETD3RK for ``n`` members, each with its own triangular operator (module docstring).
 
-    Same interface as :class:`sim.numerics.cohort_solver.CohortIntegrator`.
+    Same interface as :class:`sim.numerics.cohort_solver.CohortIntegrator`; it integrates
+    every state.
     """
+
+    integrates_subsets = False
 
     def __init__(
         self,
@@ -268,11 +271,12 @@ class GroupedCohortIntegrator:
         n: int,
         settings: ExponentialSettings = COHORT_SETTINGS,
         reported: Sequence[str] | None = None,
+        steering: Sequence[str] = (),
     ) -> None:
         self.n = n
         self.groups = operator_groups(c, n, settings.fast_rate_per_h)
         self._parts = [
-            (g, CohortIntegrator(subset_constants(c, n, g), len(g), settings, reported))
+            (g, CohortIntegrator(subset_constants(c, n, g), len(g), settings, reported, steering))
             for g in self.groups
         ]
 
@@ -280,6 +284,11 @@ class GroupedCohortIntegrator:
     def steps(self) -> int:
         """Accepted steps, summed over the groups."""
         return sum(part.steps for _, part in self._parts)
+
+    @property
+    def integrated(self) -> np.ndarray | None:
+        """Which states are integrated (``None``: all; the same in every group)."""
+        return self._parts[0][1].integrated
 
     def run(
         self, c: Constants, y0: np.ndarray, span: tuple[float, float], drive: Drive, **out: Any
@@ -303,23 +312,29 @@ def cohort_integrator(
     n: int,
     settings: ExponentialSettings | None = None,
     reported: Sequence[str] | None = None,
+    steering: Sequence[str] = (),
 ) -> Any:
     """The integrator for ``n`` members with constants ``c``: grouped by fast rates while
     there are at most :data:`MAX_GROUPS` groups, else :class:`MemberOperatorIntegrator`;
     without ``settings``, each with its own default (:data:`COHORT_SETTINGS`,
     :data:`MEMBER_SETTINGS`). ``reported`` names the states the caller reads (``None``:
     all); both then count the local error of every other fast state by what it passes on
-    (:mod:`sim.numerics.transients`).
+    (:mod:`sim.numerics.transients`), and the grouped one integrates only the states that
+    ``reported`` and ``steering`` (states read along the way, held exact) depend on.
 
-    Both have ``run(c, y0, (t0, t1), drive, t_out=..., label=...)`` and ``steps``.
+    Both have ``run(c, y0, (t0, t1), drive, t_out=..., label=...)``, ``steps`` and
+    ``integrated`` (which states are integrated, ``None``: all; the others keep their
+    values).
     """
     if len(operator_groups(c, n, (settings or COHORT_SETTINGS).fast_rate_per_h)) <= MAX_GROUPS:
-        return GroupedCohortIntegrator(c, n, settings or COHORT_SETTINGS, reported)
+        return GroupedCohortIntegrator(c, n, settings or COHORT_SETTINGS, reported, steering)
     return _Members(MemberOperatorIntegrator(c, n, settings or MEMBER_SETTINGS, reported))
 
 
 class _Members:
     """:class:`MemberOperatorIntegrator` with the grouped integrator's ``run`` interface."""
+
+    integrated = None  # every state
 
     def __init__(self, integrator: MemberOperatorIntegrator) -> None:
         self.integrator = integrator

@@ -95,6 +95,7 @@ def coupling_scales(
     op: LinearOperator,
     fast: np.ndarray,
     rest: np.ndarray,
+    states: np.ndarray | None = None,
 ) -> np.ndarray | None:
     r"""Per-person scales of the states that make everybody's fast couplings the operator's.
 
@@ -107,12 +108,18 @@ def coupling_scales(
     \log(L_{kj} / J_{kj})` over the operator's couplings from fast states (``None`` if there
     is nothing to fit). The splitting stays exact whatever the scales: they only move what
     :math:`N` holds.
+
+    ``y``, ``fast`` and ``rest`` cover every state; ``op`` is that of ``states`` (indices;
+    default: all), and so are the scales (shape ``(len(states), n)``).
     """
     y_ref = np.where(fast[:, None], rest, y)
+    kept = np.arange(len(fast)) if states is None else states
     coupled = op.matrix != 0.0
     np.fill_diagonal(coupled, False)
-    coupled &= fast[None, :]  # the operator's couplings from fast states
-    jac = member_jacobian(c, n, t, y_ref, columns=coupled.any(axis=0))
+    coupled &= fast[kept][None, :]  # the operator's couplings from fast states
+    columns = np.zeros(len(fast), dtype=bool)
+    columns[kept] = coupled.any(axis=0)
+    jac = member_jacobian(c, n, t, y_ref, columns=columns)[np.ix_(kept, kept)]
     ratio = {}
     for k, j in zip(*np.nonzero(coupled), strict=True):
         r = np.zeros(n)
@@ -123,7 +130,7 @@ def coupling_scales(
     varying = [(k, j) for k, j in edges if np.ptp(ratio[k, j]) > 1e-9 * np.abs(ratio[k, j]).max()]
     if not varying:
         return None
-    design = np.zeros((len(edges), len(fast)))
+    design = np.zeros((len(edges), len(kept)))
     for e, (k, j) in enumerate(edges):
         design[e, k], design[e, j] = 1.0, -1.0
     logs = np.log(np.array([ratio[k, j] for k, j in edges]))

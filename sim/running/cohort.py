@@ -50,7 +50,7 @@ from sim.numerics.etd3 import ExponentialSettings
 from sim.numerics.member_solver import cohort_integrator
 from sim.running.members import member_parameter_matrix, member_parameters
 from sim.running.results import tidy_column
-from sim.running.schedule import CohortBout, CohortCoach, play
+from sim.running.schedule import COACH_READS, CohortBout, CohortCoach, play
 
 GENOTYPE_CODES = GENOTYPES  # a person's genotype is an index into this
 
@@ -191,7 +191,7 @@ class CohortBody:
         reported: Sequence[str] | None = None,
     ) -> None:
         self.c, self.n, self.label = c.vectorised(), n, label
-        self.integrator = cohort_integrator(c, n, settings, reported)
+        self.integrator = cohort_integrator(c, n, settings, reported, COACH_READS)
         self.y = initial_state(c, n)
         self.t = 0.0
         self.assessments = np.asarray(assessments_h, dtype=float)
@@ -260,7 +260,10 @@ def simulate_cohort(
     ``member_params`` maps parameter names to one value per person (on top of the scenario's
     overrides); ``attendance_draws`` (shape ``(N, sessions planned)``, uniforms in (0, 1))
     replaces the draws from ``seed`` (see the module docstring). ``reported`` names the
-    states the caller reads (``None``: all); the others' columns are then less accurate
+    states the caller reads (``None``: all): only they and the states they depend on are
+    integrated, with those the coach reads (:data:`~sim.running.schedule.COACH_READS`), and
+    the other states' columns (and the observables read off them) are NaN; of the states
+    integrated, the fast ones nobody reads are held less tightly
     (:mod:`sim.numerics.transients`).
 
     Raises
@@ -299,8 +302,7 @@ def play_cohort(
 ) -> CohortResult:
     """Play ``scenario``'s plan for ``n`` members with stacked constants ``c``
     (:func:`stack_constants`) and attendance probabilities ``attendance``; the arguments
-    are those of :func:`simulate_cohort`. ``reported`` names the states the caller reads
-    (``None``: all); the integrator may then hold the others less tightly
+    are those of :func:`simulate_cohort`, ``reported`` included
     (:func:`sim.numerics.member_solver.cohort_integrator`)."""
     training_end = scenario.duration_weeks * HOURS_PER_WEEK
     horizon = training_end + scenario.follow_up_weeks * HOURS_PER_WEEK
@@ -322,6 +324,8 @@ def play_cohort(
     log = play(plan, body, scenario.progression, scenario.adherence, rng, horizon, coach=coach)
     body.advance(horizon)
     states = np.stack([body.snapshots[float(t)] for t in times])
+    if body.integrator.integrated is not None:  # the states nobody reads were not integrated
+        states[:, ~body.integrator.integrated] = np.nan
     columns = {name: states[:, i, :] for i, name in enumerate(STATE_NAMES)}
     obs = observables(c, times[:, None], states.transpose(1, 0, 2))
     columns.update(obs)

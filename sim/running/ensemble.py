@@ -72,8 +72,8 @@ class Ensemble:
     block_size
         Members integrated together (see the module docstring).
     reported
-        The states the caller reads (``None``: all); the others' columns are then less
-        accurate (:func:`sim.running.cohort.simulate_cohort`).
+        The states the caller reads (``None``: all); only what they depend on is integrated,
+        the others' columns are NaN (:func:`sim.running.cohort.simulate_cohort`).
     """
 
     scenario: Any

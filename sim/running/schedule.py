@@ -23,6 +23,10 @@ from sim.model.drive import MUSCLE_MASS_FRAC, Drive, vo2max_frac_from_hrmax
 
 Segment = tuple[float, float, Drive]
 
+COACH_READS = ("strength_rel", "fatigue")
+"""The states a coach reads before each session (the load follows strength; autoregulation
+skips or lightens sessions by fatigue): a body must keep them exact, whatever else it reads."""
+
 
 @dataclass(frozen=True)
 class Bout:
@@ -139,7 +143,7 @@ class Coach:
         s, start, end = planned.session, planned.start_h, planned.end_h
         attends = self.rng.random() < self.adherence.attendance
         fidelity = float(self.adherence.intensity_fidelity)
-        strength, fatigue = state["strength_rel"], state["fatigue"]
+        strength, fatigue = (state[name] for name in COACH_READS)
         factor, sets, reason = 1.0, int(getattr(s, "sets", 0) or 0), ""
         if self.rule.rule == "autoregulated" and fatigue > self.rule.skip_fatigue:
             return self._skipped(
@@ -321,7 +325,7 @@ class CohortCoach:
         resistance work) stays the float 0.0: the right-hand side then skips its arithmetic.
         """
         s, start, end = planned.session, planned.start_h, planned.end_h
-        strength, fatigue = state["strength_rel"], state["fatigue"]
+        strength, fatigue = (state[name] for name in COACH_READS)
         u = self.rng.random(len(strength)) if self.draws is None else self.draws[:, planned.index]
         attends = u < self.attendance
         factor = np.ones_like(strength)

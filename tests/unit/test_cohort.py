@@ -230,6 +230,32 @@ def test_states_stay_finite_and_non_negative(name: str) -> None:
     assert result.states.min() >= -1e-9, STATE_NAMES[int(np.argmin(result.states.min((0, 2))))]
 
 
+def test_a_cohort_read_for_some_states_integrates_only_what_they_and_the_coach_need() -> None:
+    """Read for FGF-21 alone, a cohort integrates its chain and what the coach reads
+    (strength and fatigue, with what they depend on: autoregulation skips sessions by
+    fatigue); the other states are not integrated and their columns are NaN. What is
+    integrated agrees with the cohort integrated for every state within the cohort
+    tolerance's share of its change (or of the integrator's floor, 1e-2, for what is near 0
+    at the assessments), and the coach made the same decisions."""
+    scenario = load_scenario(SCENARIOS / "smart_mci.yaml").first_weeks(6)
+    group = sample_people(Population(), 40, np.random.default_rng(3))
+    every = simulate_cohort(scenario, group, seed=2)
+    read = simulate_cohort(scenario, group, seed=2, reported=("fgf21_rel",))
+    integrated = {"fgf21_trigger", "fgf21_signal", "fgf21_rel"}
+    integrated |= {"strength_rel", "fatigue", "rt_weekly_sets", "strength_pending"}
+    for name in STATE_NAMES:
+        column = read.columns[name]
+        if name in integrated:
+            change = np.abs(every.columns[name][-1] - every.columns[name][0]).max()
+            assert np.abs(column - every.columns[name]).max() <= 1e-3 * max(change, 1e-2), name
+        else:
+            assert np.all(np.isnan(column)), name
+    assert np.abs(np.diff(read.columns["strength_rel"], axis=0)).max() > 0.01  # trained
+    assert np.all(np.isnan(read.columns["cognition_z"]))  # read off the reserve
+    assert np.array_equal(read.sessions_completed, every.sessions_completed)
+    assert every.sessions_completed.min() < read.sessions_planned  # some sessions were missed
+
+
 def test_people_who_attend_nothing_keep_the_untrained_trajectory() -> None:
     """Without a session nothing is driven: strength, fitness, brain BDNF, inflammation and
     the reserve stay at rest (to the integrator's local error bound, ``rtol`` x the 1e-2

@@ -26,6 +26,7 @@ from sim.model.equations import (
     all_equations,
     names_used,
     parse,
+    states_upstream,
 )
 from sim.model.parameters import Parameters
 from sim.model.rhs import initial_state, observables, rhs
@@ -152,6 +153,51 @@ def test_a_changed_equation_is_caught() -> None:
     c, t, y, d = random_case(rng)
     source = evaluate(c, t, y, d)["d_lactate_mmol_L"]
     assert not close(rhs(t, y, c, d)[0] * (1 + 1e-9), source)
+
+
+def test_states_upstream_of_a_trials_reads_leave_out_the_pure_readouts() -> None:
+    # From the model's structure: FGF-21 (trigger -> hepatic signal -> plasma) is a readout
+    # nothing else takes up, serum BDNF mirrors brain BDNF, and the brain-BDNF AUC is a
+    # running integral; the built reserve needs everything else (myokines -> brain BDNF,
+    # IL-6 -> anti-inflammatory signal -> inflammation, IGF-1, the adaptations).
+    needed = states_upstream(("strength_rel", "fitness_rel", "reserve_built"))
+    left_out = set(STATE_NAMES) - set(needed)
+    assert left_out == {
+        "fgf21_trigger",
+        "fgf21_signal",
+        "fgf21_rel",
+        "bdnf_serum_ng_mL",
+        "bdnf_brain_auc",
+    }
+    assert list(needed) == [s for s in STATE_NAMES if s in needed]  # in state order
+    # strength needs its own chain only: the sets, the pending stimulus and fatigue
+    assert set(states_upstream(("strength_rel",))) == {
+        "strength_rel",
+        "rt_weekly_sets",
+        "strength_pending",
+        "fatigue",
+    }
+    assert states_upstream(()) == ()
+    with pytest.raises(ValueError, match="not states of the model: \\['cognition_z'\\]"):
+        states_upstream(("cognition_z",))
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_no_state_outside_states_upstream_moves_the_rates_of_those_inside(seed: int) -> None:
+    """Checked on the NumPy right-hand side itself: every other state set to other values
+    leaves the rates of the upstream states unchanged to the bit."""
+    rng = np.random.default_rng(seed)
+    for _ in range(5):
+        c, t, y, d = random_case(rng)
+        reads = rng.choice(STATE_NAMES, size=int(rng.integers(1, 4)), replace=False)
+        inside = np.isin(STATE_NAMES, states_upstream(reads))
+        other = y.copy()
+        other[~inside] = y[~inside] * rng.uniform(0.5, 2.0, (~inside).sum()) + 0.3
+        assert np.array_equal(rhs(t, y, c, d)[inside], rhs(t, other, c, d)[inside]), reads
+        # and the check can fail: moving a state inside moves some rate inside
+        moved = y.copy()
+        moved[inside] = y[inside] * 1.5 + 0.3
+        assert not np.array_equal(rhs(t, y, c, d)[inside], rhs(t, moved, c, d)[inside])
 
 
 def test_every_state_has_one_rate_and_every_name_is_defined_before_use() -> None:

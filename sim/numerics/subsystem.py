@@ -1,0 +1,119 @@
+"""Integrating part of the states: those that the states a caller reads depend on.
+
+A trial reads its outcome, strength and fitness; no other state's rate reads the FGF-21 chain,
+serum BDNF or the brain-BDNF AUC, so these five of 24 states need not be integrated for it
+(:func:`sim.model.equations.states_upstream` finds such sets from the equations). The states
+that are integrated form a system of their own: its linear operator is the restriction of the
+whole one (the other states do not enter it), and every array of a step has rows for those
+states only. The right-hand side is still evaluated on all states, the others held at their
+values at the segment's start (no integrated state's rate reads them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from sim.model.constants import Constants
+from sim.model.drive import Drive
+from sim.model.equations import states_upstream
+from sim.model.rhs import rhs
+from sim.model.state import N_STATES, STATE_NAMES
+
+Rate = Callable[[float, np.ndarray, Constants, Drive], np.ndarray]
+
+
+class Subsystem:
+    """The states integrated (``states``: indices in state order, ``None`` for all), and
+    the right-hand side on them.
+
+    Attributes
+    ----------
+    states
+        Indices of the states integrated (``None``: all).
+    integrated
+        The same as a mask over the states (``None``: all).
+    """
+
+    def __init__(self, states: np.ndarray | None = None) -> None:
+        self.states = states
+        self.integrated = None if states is None else np.isin(np.arange(N_STATES), states)
+        self._runs = _runs(states)
+        self._full: tuple[np.ndarray, np.ndarray] | None = None  # all states, and their rates
+
+    @classmethod
+    def reading(cls, reported: Sequence[str] | None, steering: Sequence[str] = ()) -> Subsystem:
+        """What ``reported`` (``None``: every state) and ``steering`` depend on."""
+        if reported is None:
+            return cls()
+        needed = np.isin(STATE_NAMES, states_upstream((*reported, *steering)))
+        return cls(None if needed.all() else np.flatnonzero(needed))
+
+    @property
+    def rows(self) -> slice | np.ndarray:
+        """Index of the integrated states' rows in an array of every state."""
+        return slice(None) if self.states is None else self.states
+
+    def row(self, state: int) -> int | None:
+        """Where ``state`` is among the integrated states (``None`` if it is not one)."""
+        if self.states is None:
+            return state
+        where = np.flatnonzero(self.states == state)
+        return int(where[0]) if where.size else None
+
+    def put(self, y0: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Every state: the integrated ones from ``y``, the others from ``y0`` (new array)."""
+        if self.states is None:
+            return y.copy()
+        out = y0.copy()
+        out[self.states] = y
+        return out
+
+    def rate(
+        self, y0: np.ndarray, scale: np.ndarray | None, rate: np.ndarray, tmp: np.ndarray
+    ) -> Rate:
+        """The right-hand side on the integrated states, scaled by ``scale`` (``y / scale``
+        are the states, ``rate * scale`` returned), written into ``rate``; ``tmp``, of its
+        shape, is scratch. The states not integrated are held at their values in ``y0``."""
+        if self.states is None:
+            if scale is None:
+                return lambda t, y, c, d: rhs(t, y, c, d, out=rate)
+
+            def scaled(t: float, y: np.ndarray, c: Constants, d: Drive) -> np.ndarray:
+                out = rhs(t, np.divide(y, scale, out=tmp), c, d, out=rate)
+                out *= scale
+                return out
+
+            return scaled
+        if self._full is None or self._full[0].shape != y0.shape:
+            self._full = (np.empty_like(y0), np.empty_like(y0))
+        full, full_rate = self._full
+        full[...] = y0
+        runs = self._runs
+
+        def embedded(t: float, y: np.ndarray, c: Constants, d: Drive) -> np.ndarray:
+            for a, b, i, j in runs:  # states a:b of all are i:j of the integrated ones
+                if scale is None:
+                    full[a:b] = y[i:j]
+                else:
+                    np.divide(y[i:j], scale[i:j], out=full[a:b])
+            rhs(t, full, c, d, out=full_rate)
+            for a, b, i, j in runs:
+                if scale is None:
+                    rate[i:j] = full_rate[a:b]
+                else:
+                    np.multiply(full_rate[a:b], scale[i:j], out=rate[i:j])
+            return rate
+
+        return embedded
+
+
+def _runs(states: np.ndarray | None) -> list[tuple[int, int, int, int]]:
+    """Runs of consecutive integrated states, ``(a, b, i, j)``: states ``a:b`` of all are
+    ``i:j`` of the integrated ones (none if all are integrated)."""
+    if states is None:
+        return []
+    breaks = np.flatnonzero(np.diff(states) != 1) + 1
+    starts, stops = np.r_[0, breaks], np.r_[breaks, len(states)]
+    return [(int(states[i]), int(states[j - 1]) + 1, int(i), int(j)) for i, j in zip(starts, stops)]
