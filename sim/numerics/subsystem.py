@@ -11,6 +11,7 @@ values at the segment's start (no integrated state's rate reads them).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -75,38 +76,50 @@ class Subsystem:
     ) -> Rate:
         """The right-hand side on the integrated states, scaled by ``scale`` (``y / scale``
         are the states, ``rate * scale`` returned), written into ``rate``; ``tmp``, of its
-        shape, is scratch. The states not integrated are held at their values in ``y0``."""
-        if self.states is None:
-            if scale is None:
-                return lambda t, y, c, d: rhs(t, y, c, d, out=rate)
+        shape, is scratch. The states not integrated are held at their values in ``y0``.
 
-            def scaled(t: float, y: np.ndarray, c: Constants, d: Drive) -> np.ndarray:
-                out = rhs(t, np.divide(y, scale, out=tmp), c, d, out=rate)
-                out *= scale
-                return out
+        Rows whose scale is 1 for everybody are copied instead of divided and multiplied
+        (the same values: x / 1 and x * 1 are x).
+        """
+        if self.states is None and scale is None:
+            return lambda t, y, c, d: rhs(t, y, c, d, out=rate)
+        runs = self._runs if self.states is not None else [(0, len(y0), 0, len(y0))]
+        unit = np.ones(len(rate), dtype=bool) if scale is None else np.all(scale == 1.0, axis=1)
+        divisor = rate if scale is None else scale  # rate: never used (every row has scale 1)
+        pieces = [
+            (a + k - i, a + m - i, k, m, bool(unit[k]))
+            for a, _, i, j in runs
+            for k, m in _split(unit, i, j)
+        ]
+        if self.states is None:  # every state: work in tmp, the rates straight into rate
+            full, full_rate = tmp, rate
+        else:
+            if self._full is None or self._full[0].shape != y0.shape:
+                self._full = (np.empty_like(y0), np.empty_like(y0))
+            full, full_rate = self._full
+            full[...] = y0
 
-            return scaled
-        if self._full is None or self._full[0].shape != y0.shape:
-            self._full = (np.empty_like(y0), np.empty_like(y0))
-        full, full_rate = self._full
-        full[...] = y0
-        runs = self._runs
-
-        def embedded(t: float, y: np.ndarray, c: Constants, d: Drive) -> np.ndarray:
-            for a, b, i, j in runs:  # states a:b of all are i:j of the integrated ones
-                if scale is None:
+        def f(t: float, y: np.ndarray, c: Constants, d: Drive) -> np.ndarray:
+            for a, b, i, j, one in pieces:  # states a:b of all are i:j of the integrated
+                if one:
                     full[a:b] = y[i:j]
                 else:
-                    np.divide(y[i:j], scale[i:j], out=full[a:b])
+                    np.divide(y[i:j], divisor[i:j], out=full[a:b])
             rhs(t, full, c, d, out=full_rate)
-            for a, b, i, j in runs:
-                if scale is None:
+            for a, b, i, j, one in pieces:
+                if one and full_rate is not rate:
                     rate[i:j] = full_rate[a:b]
-                else:
-                    np.multiply(full_rate[a:b], scale[i:j], out=rate[i:j])
+                elif not one:
+                    np.multiply(full_rate[a:b], divisor[i:j], out=rate[i:j])
             return rate
 
-        return embedded
+        return f
+
+
+def _split(unit: np.ndarray, i: int, j: int) -> list[tuple[int, int]]:
+    """Rows ``i:j`` cut where ``unit`` changes."""
+    cuts = [i, *(k for k in range(i + 1, j) if unit[k] != unit[k - 1]), j]
+    return list(itertools.pairwise(cuts))
 
 
 def _runs(states: np.ndarray | None) -> list[tuple[int, int, int, int]]:
