@@ -8,6 +8,9 @@ short sleep) and a follow-up week of detraining. Hypothesis draws several overri
 The regression cases are the issue's: ``anti_inflammatory_hill`` 1.5 or 1.75 (legal, bounds
 [1, 6]) made a sedentary run raise a TypeError and a trial fail with "a state became
 non-finite" (a state ~1e-14 below zero raised to a fractional power is complex).
+
+Under CI (the ``ci`` profile of ``tests/conftest.py``) the draws are the same every run;
+locally each run draws new ones.
 """
 
 from __future__ import annotations
