@@ -1,10 +1,10 @@
 """One ETD3RK step for a whole cohort, in few arrays.
 
 :class:`sim.numerics.cohort_solver.CohortIntegrator` controls the steps; :class:`Work` takes
-them on states of shape ``(N_STATES, N)`` with the shared operator's modal transforms
-(:class:`Transforms`; :func:`cohort_weights` shapes the single run's weights for them), and
-in a session pins the muscle IL-6 signal to its closed form (:func:`pin`,
-:mod:`sim.numerics.saturating`).
+them on states of shape ``(S, N)`` (the ``S`` states integrated, :mod:`sim.numerics.subsystem`)
+with the shared operator's modal transforms (:class:`Transforms`; :func:`cohort_weights`
+shapes the single run's weights for them), and in a session pins the muscle IL-6 signal to its
+closed form (:func:`pin`, :mod:`sim.numerics.saturating`).
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def _product(matrix: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
 
 
 class Work:
-    """Arrays of one ETD3RK step for ``(N_STATES, N)`` states.
+    """Arrays of one ETD3RK step for ``(S, N)`` states.
 
     For large cohorts every fresh temporary of that shape costs time, so the step writes into
     these in place where it can (the products with the modal transforms return new arrays);
@@ -161,10 +161,10 @@ def pin(z: np.ndarray, value: np.ndarray, T: Transforms, tmp: np.ndarray | None 
 
 
 def cohort_weights(weights: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
-    """Single-run weights shaped for ``(N_STATES, N)`` states.
+    """Single-run weights shaped for ``(S, N)`` states.
 
     The seven update weights get a trailing axis (one column for everybody). Of the two
-    error weights ``we`` (shape ``(..., 2, N_STATES)``) only the end-point one is kept: the
+    error weights ``we`` (shape ``(..., 2, S)``) only the end-point one is kept: the
     midpoint estimate guards output sampled inside long steps, and cohort steps end on every
     assessment time instead.
     """
