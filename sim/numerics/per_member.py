@@ -64,8 +64,31 @@ def member_jacobian(
     """
     s = y.shape[0]
     which = np.arange(s) if columns is None else np.flatnonzero(columns)
+    base, probed, step = _probe(c, n, t, y, drive, which.tolist())
+    jac = np.zeros((s, s, n))
+    for j, rates in zip(which, probed, strict=True):
+        jac[:, j] = (rates - base) / step[j]
+    return jac
+
+
+def member_couplings(
+    c: Constants, n: int, t: float, y: np.ndarray, pairs: list[tuple[int, int]]
+) -> dict[tuple[int, int], np.ndarray]:
+    """Entries ``[i, j]`` of every member's Jacobian at rest (shape ``(n,)`` each), for the
+    ``pairs`` only: the values of :func:`member_jacobian`, without the whole array."""
+    which = sorted({j for _, j in pairs})
+    base, probed, step = _probe(c, n, t, y, REST, which)
+    rates = dict(zip(which, probed, strict=True))
+    return {(i, j): (rates[j][i] - base[i]) / step[j] for i, j in pairs}
+
+
+def _probe(
+    c: Constants, n: int, t: float, y: np.ndarray, drive: Drive, which: list[int]
+) -> tuple[np.ndarray, list[np.ndarray], np.ndarray]:
+    """The rates at ``y``, at ``y`` with each state of ``which`` raised by its step, and the
+    steps (:func:`member_jacobian`)."""
     step = 1e-7 * np.maximum(np.abs(y), 1.0)
-    probes = [-1, *which.tolist()]  # -1: the members' own states
+    probes = [-1, *which]  # -1: the members' own states
     per_call = max(1, JACOBIAN_COLUMNS // max(n, 1))
     rates: list[np.ndarray] = []
     subsets: dict[int, tuple[Constants, Drive]] = {}
@@ -80,11 +103,7 @@ def member_jacobian(
                 states[j, p * n : (p + 1) * n] += step[j]
         f = rhs(t, states, *subsets[len(chunk)])
         rates += [f[:, p * n : (p + 1) * n] for p in range(len(chunk))]
-    base = rates[0]
-    jac = np.zeros((s, s, n))
-    for p, j in enumerate(which):
-        jac[:, j] = (rates[p + 1] - base) / step[j]
-    return jac
+    return rates[0], rates[1:], step
 
 
 def coupling_scales(
@@ -117,13 +136,13 @@ def coupling_scales(
     coupled = op.matrix != 0.0
     np.fill_diagonal(coupled, False)
     coupled &= fast[kept][None, :]  # the operator's couplings from fast states
-    columns = np.zeros(len(fast), dtype=bool)
-    columns[kept] = coupled.any(axis=0)
-    jac = member_jacobian(c, n, t, y_ref, columns=columns)[np.ix_(kept, kept)]
+    pairs = [(int(k), int(j)) for k, j in zip(*np.nonzero(coupled), strict=True)]
+    jac = member_couplings(c, n, t, y_ref, [(int(kept[k]), int(kept[j])) for k, j in pairs])
     ratio = {}
-    for k, j in zip(*np.nonzero(coupled), strict=True):
+    for k, j in pairs:
+        derivative = jac[kept[k], kept[j]]
         r = np.zeros(n)
-        np.divide(op.matrix[k, j], jac[k, j], out=r, where=jac[k, j] != 0.0)
+        np.divide(op.matrix[k, j], derivative, out=r, where=derivative != 0.0)
         if np.all(r > 0.0):
             ratio[k, j] = r
     edges = list(ratio)

@@ -23,7 +23,7 @@ from sim.model.parameters import Parameters
 from sim.model.state import STATE_NAMES
 from sim.numerics import member_solver, triangular
 from sim.numerics.member_solver import GroupedCohortIntegrator
-from sim.numerics.per_member import member_jacobian
+from sim.numerics.per_member import member_couplings, member_jacobian
 from sim.running.cohort import cohort_constants, sample_people, simulate_cohort
 from sim.running.members import member_parameter_matrix
 from sim.running.parameter_sets import (
@@ -236,6 +236,11 @@ def test_a_jacobians_chosen_columns_are_the_full_jacobians() -> None:
     part = member_jacobian(c, len(rows), 30.0, y, columns=chosen)
     assert part[:, chosen].tobytes() == full[:, chosen].tobytes()
     assert not part[:, ~chosen].any() and full[:, ~chosen].any()
+    # entries by pairs (what the coupling scales take): the full Jacobian's, byte for byte
+    pairs = [(2, 0), (3, 2), (11, 0), (1, 23), (11, 11)]
+    entries = member_couplings(c, len(rows), 30.0, y, pairs)
+    assert list(entries) == pairs
+    assert all(entries[i, j].tobytes() == full[i, j].tobytes() for i, j in pairs)
 
 
 @pytest.mark.parametrize("per_call", [1, 7, 10_000])
