@@ -121,8 +121,8 @@ class Work:
         na = self.modal_remainder(f(t + 0.5 * h, y, c, drive), za, T, lam)
         ez = np.multiply(e, z, out=za)  # za is spent
         delta = np.multiply(na, 2.0, out=self.delta)
-        np.subtract(delta, n0, out=zb)
-        zb *= hp1
+        delta -= n0  # 2 na - n0
+        np.multiply(delta, hp1, out=zb)
         zb += ez
         if pinned:
             pin(zb, pinned[1], T, tmp)
@@ -135,8 +135,7 @@ class Work:
         if pinned:
             pin(z1, pinned[1], T, tmp)
         self.y = T.states(z1)
-        np.subtract(n0, delta, out=delta)  # n0 - 2 na + nb
-        delta += nb
+        np.subtract(nb, delta, out=delta)  # n0 - 2 na + nb (the same bits as in that order)
         delta *= we
         estimates = T.states(delta)  # the end-point error estimate
         np.abs(estimates, out=estimates)
