@@ -42,9 +42,13 @@ def test_the_cohort_step_split_runs_on_a_small_cohort() -> None:
 
 
 def test_ensemble_chunks_finds_every_way_identical() -> None:
-    out = bench("ensemble_chunks.py", "--n", "300", "--blocks", "150")
-    ways = re.findall(r"^  (\d process|\d processes)[^\n]* s .* members/s", out, re.M)
+    out = bench("ensemble_chunks.py", "--n", "300", "--blocks", "150", "--repeats", "2")
+    assert "medians of 2 interleaved rounds" in out, out
+    ways = re.findall(
+        r"^  (\d process|\d processes)[^\n]* s .* members/s.*\(([\d.]+)-([\d.]+)\)$", out, re.M
+    )
     assert len(ways) == 4, out
+    assert all(float(lo) <= float(hi) for _, lo, hi in ways), out
     assert "however run: identical" in out, out
     assert "10,000 members at the best rate" in out, out
 
