@@ -62,7 +62,8 @@ steps of one person):
   leaves explicit. That block: 2.9 -> 2.15 s.
 - **Only the states the read ones depend on are integrated** (:mod:`sim.numerics.subsystem`):
   19 of 24 for a trial, with the restriction of the operator; 10,000 people read for a trial
-  on two processes 13-17 % less time (medians of three alternations).
+  on two processes 2-17 % less time (medians of five sets of three to five alternations with
+  the code before, on a machine whose speed drifted by tens of percent within the hour).
 
 The time grid is thus bout-aware by construction: segments end on every bout and interval
 edge, each segment starts with the step that suited the previous one of its kind (short
