@@ -365,7 +365,7 @@ class CohortIntegrator(ExponentialIntegrator):
         """The modal transforms of ``op`` for cohort states (kept with the operator until the
         next rebuild)."""
         if id(op) not in self._products:
-            transforms = Transforms(op.V, op.W, self._signal_row)
+            transforms = Transforms(op.V, op.W, self._signal_row, self._states)
             self._products[id(op)] = (op, transforms)  # op kept: its id stays its own
         return self._products[id(op)][1]
 

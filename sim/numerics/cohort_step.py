@@ -19,6 +19,7 @@ import scipy.sparse
 
 from sim.model.constants import Constants
 from sim.model.drive import Drive
+from sim.model.state import N_STATES
 from sim.numerics.saturating import SIGNAL
 from sim.numerics.transients import ErrorTransfer, error_ratio
 
@@ -34,11 +35,27 @@ class Transforms:
     ``(S, N)``: ``states(z) = V z``, ``modes(y) = W y`` (new arrays; sparse products
     where the matrices are mostly zeros, :data:`SPARSE_SHARE`). Each person's column takes
     the same arithmetic whoever else is in the cohort. ``signal``: the row of the muscle IL-6
-    signal among the states (``None`` if it is not integrated)."""
+    signal among the states (``None`` if it is not integrated).
 
-    def __init__(self, V: np.ndarray, W: np.ndarray, signal: int | None = SIGNAL) -> None:
+    ``rate_modes(f) = W f`` for the rates ``f`` the right-hand side gives: of the states
+    integrated, or with ``columns`` (their indices among every state) of every state, the
+    others' rows ignored (``W`` with zero columns for them: the same products, no gather).
+    """
+
+    def __init__(
+        self,
+        V: np.ndarray,
+        W: np.ndarray,
+        signal: int | None = SIGNAL,
+        columns: np.ndarray | None = None,
+    ) -> None:
         self.V, self.W, self.signal = V, W, signal
         self.states, self.modes = _product(V), _product(W)
+        self.rate_modes = self.modes
+        if columns is not None:
+            spread = np.zeros((W.shape[0], N_STATES))
+            spread[:, columns] = W
+            self.rate_modes = _product(spread)
 
 
 def _product(matrix: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
@@ -82,7 +99,7 @@ class Work:
         self, f: np.ndarray, z: np.ndarray, T: Transforms, lam: np.ndarray
     ) -> np.ndarray:
         """``W f - lam z``: the nonlinear remainder in modal coordinates (a new array)."""
-        out = T.modes(f)
+        out = T.rate_modes(f)
         out -= np.multiply(lam, z, out=self.tmp)
         return out
 

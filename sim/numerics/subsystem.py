@@ -75,8 +75,11 @@ class Subsystem:
         self, y0: np.ndarray, scale: np.ndarray | None, rate: np.ndarray, tmp: np.ndarray
     ) -> Rate:
         """The right-hand side on the integrated states, scaled by ``scale`` (``y / scale``
-        are the states, ``rate * scale`` returned), written into ``rate``; ``tmp``, of its
-        shape, is scratch. The states not integrated are held at their values in ``y0``.
+        are the states, ``rate * scale`` their rates); the states not integrated are held at
+        their values in ``y0``. With every state integrated the rates go into ``rate`` (and
+        ``tmp``, of its shape, is scratch); otherwise the function returns the rates of every
+        state, the integrated ones' rows to be read
+        (:attr:`sim.numerics.cohort_step.Transforms.rate_modes` with ``columns``).
 
         Rows whose scale is 1 for everybody are copied instead of divided and multiplied
         (the same values: x / 1 and x * 1 are x).
@@ -107,11 +110,9 @@ class Subsystem:
                     np.divide(y[i:j], divisor[i:j], out=full[a:b])
             rhs(t, full, c, d, out=full_rate)
             for a, b, i, j, one in pieces:
-                if one and full_rate is not rate:
-                    rate[i:j] = full_rate[a:b]
-                elif not one:
-                    np.multiply(full_rate[a:b], divisor[i:j], out=rate[i:j])
-            return rate
+                if not one:
+                    np.multiply(full_rate[a:b], divisor[i:j], out=full_rate[a:b])
+            return full_rate
 
         return f
 
