@@ -13,7 +13,9 @@ checked against them:
   checked against these expressions at random states, parameters and drives in
   ``tests/unit/test_equations.py`` (to 1e-12 relative).
 
-Nothing at run time imports this module (``import sim.cli`` stays as light as before).
+Nothing on the command line's start-up path imports this module (``import sim.cli`` stays
+light); the cohort integrator imports it for :func:`states_upstream`
+(:mod:`sim.numerics.subsystem`).
 
 The expression language: numbers, names, ``+ - * / **``, a comparison inside ``where`` and
 these functions:

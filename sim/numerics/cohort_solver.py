@@ -151,7 +151,7 @@ class CohortIntegrator(ExponentialIntegrator):
     steps, rejected, operators
         Accepted and rejected steps and operators built so far (diagnostics).
     integrated
-        Which states are integrated (a mask over the states; ``None``: all).
+        Which states are integrated (see the property).
     """
 
     integrates_subsets = True
@@ -168,10 +168,10 @@ class CohortIntegrator(ExponentialIntegrator):
         self._ref = reference_constants(c)
         super().__init__(self._ref, settings)
         part = Subsystem.reading(reported if self.integrates_subsets else None, steering)
-        self._part, self._states, self.integrated = part, part.states, part.integrated
-        rows = part.rows
-        self._fast_all = linear_decay_rates(self._ref) > settings.fast_rate_per_h
-        self._ref_rates = linear_decay_rates(self._ref)[rows]
+        self._part, self._states, rows = part, part.states, part.rows
+        rates = linear_decay_rates(self._ref)
+        self._fast_all = rates > settings.fast_rate_per_h
+        self._ref_rates = rates[rows]
         fast = self._fast_all[rows]
         self._fast, self._rest = fast, initial_state(c, n)
         self._origin = np.where(fast[:, None], 0.0, self._rest[rows])  # per person
@@ -187,6 +187,11 @@ class CohortIntegrator(ExponentialIntegrator):
         self._reported = None if reported is None else np.isin(STATE_NAMES, list(reported))[rows]
         self._transfers: dict[int, tuple[LinearOperator, ErrorTransfer]] = {}
         self._products: dict[int, tuple[LinearOperator, Transforms]] = {}
+
+    @property
+    def integrated(self) -> np.ndarray | None:
+        """Which states are integrated (a mask over the states; ``None``: all)."""
+        return self._part.integrated
 
     def _rebuild(self, c: Constants, t: float, y: np.ndarray) -> LinearOperator:
         """The reference person's operator, at the cohort's median slow states."""

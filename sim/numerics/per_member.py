@@ -137,10 +137,11 @@ def coupling_scales(
     np.fill_diagonal(coupled, False)
     coupled &= fast[kept][None, :]  # the operator's couplings from fast states
     pairs = [(int(k), int(j)) for k, j in zip(*np.nonzero(coupled), strict=True)]
-    jac = member_couplings(c, n, t, y_ref, [(int(kept[k]), int(kept[j])) for k, j in pairs])
+    among_all = [(int(kept[k]), int(kept[j])) for k, j in pairs]  # the same, in every state
+    jac = member_couplings(c, n, t, y_ref, among_all)
     ratio = {}
-    for k, j in pairs:
-        derivative = jac[kept[k], kept[j]]
+    for (k, j), entry in zip(pairs, among_all, strict=True):
+        derivative = jac[entry]
         r = np.zeros(n)
         np.divide(op.matrix[k, j], derivative, out=r, where=derivative != 0.0)
         if np.all(r > 0.0):
