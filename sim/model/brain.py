@@ -115,8 +115,11 @@ def rates(
     fitness: Any,
     weekly_sets: Any,
     recent: Any,
+    serum_bdnf: bool = True,
 ) -> tuple[Any, Any, Any, Any]:
-    """Time derivatives of brain BDNF, serum BDNF, built reserve and the brain-BDNF AUC."""
+    """Time derivatives of brain BDNF, serum BDNF, built reserve and the brain-BDNF AUC
+    (``serum_bdnf=False``: serum BDNF's rate is left out, 0.0, for a caller that does not
+    integrate it; nothing else reads it)."""
     # Inflammation stays above 1 - inflammation_reduction_max_frac >= 0.5; the floor only
     # keeps an overshooting trial step from a zero or negative base of the negative power.
     potentiation = (1.0 + c.igf1_bdnf_potentiation * benefit) * at_least(
@@ -125,11 +128,13 @@ def rates(
     chronic = c.genotype * chronic_drive(c, fitness) * potentiation
     acute = c.genotype * acute_drive(c, d, lactate, irisin, ctsb, bdnf_muscle) * potentiation
     d_brain = (1.0 + chronic + acute - brain) / c.bdnf_brain_tau_h
-    serum_drive = 1.0 + c.bdnf_serum_brain_share * chronic
-    if d.active:  # the acute release is 0 at rest
-        serum_drive = serum_drive + serum_release_frac(c, d, brain)
-    serum_target = c.bdnf_serum_rest_ng_mL * serum_drive
-    d_serum = (serum_target - serum) / c.bdnf_serum_tau_h
+    d_serum = 0.0
+    if serum_bdnf:
+        serum_drive = 1.0 + c.bdnf_serum_brain_share * chronic
+        if d.active:  # the acute release is 0 at rest
+            serum_drive = serum_drive + serum_release_frac(c, d, brain)
+        serum_target = c.bdnf_serum_rest_ng_mL * serum_drive
+        d_serum = (serum_target - serum) / c.bdnf_serum_tau_h
     brain_excess = brain - 1.0
     # Weekly sets and fatigue are >= 0 (relu: rounding below 0 must not flip the sign of
     # the saturations or make their denominators vanish).

@@ -45,9 +45,11 @@ def rates(
     bdnf_muscle: Any,
     strength: Any,
     fitness: Any,
+    fgf21_chain: bool = True,
 ) -> tuple[Any, Any, Any, Any, Any, Any]:
     """Time derivatives of irisin, cathepsin B, the hepatic FGF-21 trigger and signal, FGF-21
-    and muscle BDNF."""
+    and muscle BDNF (``fgf21_chain=False``: the three FGF-21 rates are left out, 0.0, for a
+    caller that does not integrate them; nothing else reads them)."""
     x = d.aerobic_frac_vo2max
     if d.active:
         mass = c.innervation_frac * d.muscle_mass_frac
@@ -63,15 +65,19 @@ def rates(
         ctsb_in = c.ctsb_release_per_h * mass * cap_f * above
         fgf21_in = (
             c.fgf21_signal_build_per_h * d.muscle_mass_frac * (x + 0.8 * d.resistance_frac_1rm)
+            if fgf21_chain
+            else 0.0
         )
         bdnf_in = c.bdnf_muscle_release_per_h * mass * (rec + relu(x - rec))
     else:
         irisin_in = ctsb_in = fgf21_in = bdnf_in = 0.0
     d_irisin = irisin_in - c.irisin_clearance_per_h * (irisin - 1.0)
     d_ctsb = ctsb_in - c.ctsb_clearance_per_h * (ctsb - 1.0)
-    transfer = c.fgf21_trigger_decay_per_h * fgf21_trigger
-    d_trigger = fgf21_in - transfer
-    d_signal = transfer - c.fgf21_signal_decay_per_h * fgf21_signal
-    d_fgf21 = c.fgf21_release_per_h * fgf21_signal - c.fgf21_clearance_per_h * (fgf21 - 1.0)
+    d_trigger = d_signal = d_fgf21 = 0.0
+    if fgf21_chain:
+        transfer = c.fgf21_trigger_decay_per_h * fgf21_trigger
+        d_trigger = fgf21_in - transfer
+        d_signal = transfer - c.fgf21_signal_decay_per_h * fgf21_signal
+        d_fgf21 = c.fgf21_release_per_h * fgf21_signal - c.fgf21_clearance_per_h * (fgf21 - 1.0)
     d_bdnf = bdnf_in - c.bdnf_muscle_clearance_per_h * (bdnf_muscle - 1.0)
     return d_irisin, d_ctsb, d_trigger, d_signal, d_fgf21, d_bdnf

@@ -9,7 +9,7 @@ code by ``tests/unit/test_equations.py``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 import numpy as np
@@ -22,14 +22,26 @@ from sim.model.state import IX, N_STATES, STATE_NAMES
 _I = IX
 
 
+FGF21_CHAIN = ("fgf21_trigger", "fgf21_signal", "fgf21_rel")
+"""The hepatic FGF-21 chain: no other state's rate reads it."""
+
+
 def rhs(
-    t: float, y: np.ndarray, c: Constants, d: Drive, out: np.ndarray | None = None
+    t: float,
+    y: np.ndarray,
+    c: Constants,
+    d: Drive,
+    out: np.ndarray | None = None,
+    omit: Collection[str] = (),
 ) -> np.ndarray:
     """Time derivative of the state [state units per hour].
 
     ``out``, if given, is an array of ``y``'s shape the rates are written into (and
     returned): each compartment's rates go there as soon as they are computed, so a cohort's
-    rates never exist twice.
+    rates never exist twice. ``omit``: states whose rates the caller does not need (it does
+    not integrate them, and no other state's rate reads them); the FGF-21 chain's
+    (:data:`FGF21_CHAIN`, all three) and serum BDNF's are then left out, 0.0. The other rates
+    are the same to the bit.
     """
     # One person: Python floats are several times faster than NumPy scalars here.
     v = y.tolist() if y.ndim == 1 else y
@@ -39,6 +51,8 @@ def rhs(
     igf1 = v[_I.igf1_ng_mL]
     benefit = endocrine.igf1_benefit(c, igf1)
 
+    if out is None and y.ndim > 1:
+        out = np.empty_like(y, dtype=float)
     dy: Any = [0.0] * N_STATES if out is None else out
     (
         dy[_I.lactate_mmol_L],
@@ -74,6 +88,7 @@ def rhs(
         bdnf_muscle,
         strength,
         fitness,
+        fgf21_chain=not all(name in omit for name in FGF21_CHAIN),
     )
     dy[_I.igf1_ng_mL] = endocrine.rate(c, t, igf1, weekly_sets)
     (
@@ -97,6 +112,7 @@ def rhs(
         fitness,
         weekly_sets,
         v[_I.recent_training],
+        serum_bdnf="bdnf_serum_ng_mL" not in omit,
     )
     (
         dy[_I.rt_weekly_sets],

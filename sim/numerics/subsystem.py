@@ -6,7 +6,8 @@ serum BDNF or the brain-BDNF AUC, so these five of 24 states need not be integra
 that are integrated form a system of their own: its linear operator is the restriction of the
 whole one (the other states do not enter it), and every array of a step has rows for those
 states only. The right-hand side is still evaluated on all states, the others held at their
-values at the segment's start (no integrated state's rate reads them).
+values at the segment's start (no integrated state's rate reads them), except that it leaves
+out the rates of those it can (``rhs``'s ``omit``: the FGF-21 chain, serum BDNF).
 """
 
 from __future__ import annotations
@@ -35,11 +36,16 @@ class Subsystem:
         Indices of the states integrated (``None``: all).
     integrated
         The same as a mask over the states (``None``: all).
+    omitted
+        The names of the states not integrated.
     """
 
     def __init__(self, states: np.ndarray | None = None) -> None:
         self.states = states
         self.integrated = None if states is None else np.isin(np.arange(N_STATES), states)
+        self.omitted = frozenset(
+            () if states is None else set(STATE_NAMES) - {STATE_NAMES[i] for i in states}
+        )
         self._runs = _runs(states)
         self._full: tuple[np.ndarray, np.ndarray] | None = None  # all states, and their rates
 
@@ -108,7 +114,7 @@ class Subsystem:
                     full[a:b] = y[i:j]
                 else:
                     np.divide(y[i:j], divisor[i:j], out=full[a:b])
-            rhs(t, full, c, d, out=full_rate)
+            rhs(t, full, c, d, out=full_rate, omit=self.omitted)
             for a, b, i, j, one in pieces:
                 if not one:
                     np.multiply(full_rate[a:b], divisor[i:j], out=full_rate[a:b])

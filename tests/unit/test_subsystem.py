@@ -9,7 +9,7 @@ import pytest
 from sim.model.constants import Subject, compile_constants
 from sim.model.drive import REST, Drive
 from sim.model.parameters import Parameters
-from sim.model.rhs import initial_state, rhs
+from sim.model.rhs import FGF21_CHAIN, initial_state, rhs
 from sim.model.state import IX, N_STATES, STATE_NAMES
 from sim.numerics.subsystem import Subsystem
 
@@ -84,3 +84,22 @@ def test_the_rate_on_the_integrated_states_is_the_whole_rates_rows(
         assert np.array_equal(out[rows], y)
         if part.integrated is not None:
             assert np.array_equal(out[~part.integrated], y0[~part.integrated])
+
+
+@pytest.mark.parametrize(
+    "drive",
+    [REST, Drive(aerobic_frac_vo2max=0.7, muscle_mass_frac=0.7)],
+    ids=["rest", "session"],
+)
+def test_rhs_leaves_out_only_the_rates_it_is_told_no_one_reads(drive: Drive) -> None:
+    c, y = cohort(5, 3)
+    whole = rhs(2.0, y, c, drive)
+    trial = Subsystem.reading(TRIAL)
+    assert trial.omitted == {*FGF21_CHAIN, "bdnf_serum_ng_mL", "bdnf_brain_auc"}
+    left = rhs(2.0, y, c, drive, omit=trial.omitted)
+    skipped = [STATE_NAMES.index(name) for name in (*FGF21_CHAIN, "bdnf_serum_ng_mL")]
+    kept = np.setdiff1d(np.arange(N_STATES), skipped)
+    assert np.array_equal(left[kept], whole[kept])  # to the bit
+    assert np.all(left[skipped] == 0.0) and np.all(whole[skipped] != 0.0)
+    # part of the chain is not enough to leave it out (its states read each other)
+    assert np.array_equal(rhs(2.0, y, c, drive, omit={"fgf21_rel"}), whole)
