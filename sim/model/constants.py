@@ -143,12 +143,20 @@ def il6_age_factor(p: Parameters, age_years: float) -> float:
 
 
 def compile_constants(p: Parameters, s: Subject) -> Constants:
-    """Join parameters and a subject into the constants ``rhs`` reads."""
+    """Join parameters and a subject into the constants ``rhs`` reads: every parameter, ``exp``
+    and the derived constants (:func:`derived_constants`)."""
     values: dict[str, Any] = p.as_dict()
     values["exp"] = math.exp  # one person: floats; see Constants.vectorised
+    values.update(derived_constants(p, s))
+    return Constants(values)
+
+
+def derived_constants(p: Parameters, s: Subject) -> dict[str, Any]:
+    """The constants derived from parameters ``p`` and subject ``s`` (:func:`compile_constants`
+    adds them to the parameters)."""
     igf1_age0 = igf1_age_baseline_ng_mL(p, s.age_years)
     igf1_start = igf1_age0 if s.baseline_igf1_ng_mL is None else s.baseline_igf1_ng_mL
-    values.update(
+    return dict(
         lactate_clearance_per_h=math.log(2.0) / p.lactate_half_time_h,
         age0_years=s.age_years,
         igf1_scale=igf1_start / igf1_age0,
@@ -169,4 +177,3 @@ def compile_constants(p: Parameters, s: Subject) -> Constants:
         strength_responsiveness=s.strength_responsiveness,
         fitness_responsiveness=s.fitness_responsiveness,
     )
-    return Constants(values)

@@ -34,14 +34,14 @@ else is in the cohort (:mod:`sim.running.ensemble`).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from sim.input.population import Population
 from sim.input.regimen import HOURS_PER_WEEK, expand_regimen
-from sim.model.constants import COGNITIVE_STATUSES, GENOTYPES, Constants, Subject, compile_constants
+from sim.model.constants import COGNITIVE_STATUSES, GENOTYPES, Constants, Subject, derived_constants
 from sim.model.drive import REST, Drive
 from sim.model.parameters import Parameters
 from sim.model.rhs import initial_state, observables
@@ -76,8 +76,9 @@ class People:
         """Number of people."""
         return len(self.age_years)
 
-    def subject(self, i: int, pop: Population) -> Subject:
-        """Person ``i`` as a :class:`Subject` (for the single-run path and for constants)."""
+    def subject(self, i: int, pop: Population, baseline_igf1_ng_mL: float | None = None) -> Subject:
+        """Person ``i`` as a :class:`Subject` (for the single-run path and for constants), with
+        IGF-1 at ``baseline_igf1_ng_mL`` (``None``: the age's median)."""
         return Subject(
             age_years=float(self.age_years[i]),
             bdnf_genotype=GENOTYPE_CODES[int(self.genotype[i])],
@@ -89,6 +90,7 @@ class People:
             baseline_fitness_rel=float(self.baseline_fitness_rel[i]),
             strength_responsiveness=float(self.strength_responsiveness[i]),
             fitness_responsiveness=float(self.fitness_responsiveness[i]),
+            baseline_igf1_ng_mL=baseline_igf1_ng_mL,
         )
 
 
@@ -143,36 +145,34 @@ def cohort_constants(
     from sim.model.constants import igf1_age_baseline_ng_mL
 
     matrix = member_params or {}
-    carried = [f.name for f in fields(Subject) if f.name != "baseline_igf1_ng_mL"]
-    per_person = []
+    derived = []
     for i in range(people.n):
-        subject = people.subject(i, pop)
         own = member_parameters(params, matrix, i)
-        igf1 = igf1_age_baseline_ng_mL(own, subject.age_years) * people.igf1_factor[i]
-        per_person.append(
-            compile_constants(
-                own,
-                Subject(
-                    **{name: getattr(subject, name) for name in carried},
-                    baseline_igf1_ng_mL=igf1,
-                ),
-            ).__dict__
-        )
-    return stack_constants(per_person)
+        igf1 = igf1_age_baseline_ng_mL(own, float(people.age_years[i])) * people.igf1_factor[i]
+        derived.append(derived_constants(own, people.subject(i, pop, igf1)))
+    return stack_constants(params, matrix, derived)
 
 
-def stack_constants(per_member: Sequence[Mapping[str, Any]]) -> Constants:
-    """Members' constants (``Constants.__dict__`` each) as one :class:`Constants`: a float
-    where every member agrees, an array of one value per member where they differ."""
-    merged: dict[str, Any] = {}
-    for key, value in per_member[0].items():
-        if callable(value):
-            merged[key] = value
-            continue
-        column = np.array([d[key] for d in per_member], dtype=float)
-        merged[key] = value if np.all(column == value) else column
-    merged["exp"] = np.exp
-    return Constants(merged)
+def stack_constants(
+    params: Parameters, matrix: Mapping[str, np.ndarray], derived: Sequence[Mapping[str, Any]]
+) -> Constants:
+    """Members' constants as one :class:`Constants`, those of
+    :func:`~sim.model.constants.compile_constants` for each: ``params`` with the members' own
+    values of the parameters in ``matrix`` (one per member each), and each member's
+    :func:`~sim.model.constants.derived_constants` (``derived``). A float where every member
+    agrees, an array of one value per member where they differ."""
+    values: dict[str, Any] = params.as_dict()
+    for name, column in matrix.items():
+        values[name] = _merged(float(column[0]), np.asarray(column, dtype=float))
+    values["exp"] = np.exp
+    for key, first in derived[0].items():
+        values[key] = _merged(first, np.array([d[key] for d in derived], dtype=float))
+    return Constants(values)
+
+
+def _merged(first: Any, column: np.ndarray) -> Any:
+    """``first`` (the first member's value) if every member's equals it, else ``column``."""
+    return first if np.all(column == first) else column
 
 
 class CohortBody:

@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from sim.input.regimen import expand_regimen
-from sim.model.constants import Constants, compile_constants
+from sim.model.constants import Constants, derived_constants
 from sim.model.drive import MUSCLE_MASS_FRAC, Drive
 from sim.model.parameters import Parameters
 from sim.model.rhs import initial_state
@@ -76,12 +76,10 @@ def row_constants(scenario: Any, names: Sequence[str], rows: np.ndarray) -> Cons
     matrix = member_parameter_matrix(dict(zip(names, rows.T, strict=True)), len(rows))
     params = Parameters().with_overrides(dict(scenario.parameters))
     subject = subject_from_scenario(scenario)
-    return stack_constants(
-        [
-            compile_constants(member_parameters(params, matrix, i), subject).__dict__
-            for i in range(len(rows))
-        ]
-    )
+    derived = [
+        derived_constants(member_parameters(params, matrix, i), subject) for i in range(len(rows))
+    ]
+    return stack_constants(params, matrix, derived)
 
 
 def probe_diagonals(scenario: Any, names: Sequence[str], rows: np.ndarray) -> np.ndarray:

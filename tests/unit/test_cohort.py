@@ -342,3 +342,24 @@ def test_stacked_constants_are_each_persons_own_and_floats_where_all_agree() -> 
             mine = value[i] if isinstance(value, np.ndarray) else value
             assert mine == own[key], key
     assert isinstance(c.age0_years, np.ndarray) and isinstance(c.lactate_half_time_h, float)
+
+
+def test_stacked_constants_carry_each_members_own_parameters() -> None:
+    # Parameters varied member by member: each member's constants are those compiled with its
+    # own parameters (derived constants included); a column where all agree stays a float.
+    pop = Population()
+    cohort = sample_people(pop, 4, np.random.default_rng(5))
+    half = DEFAULTS.lactate_half_time_h
+    matrix = {
+        "lactate_half_time_h": np.array([0.5, 1.0, 1.5, 2.0]) * half,
+        "reserve_build_per_h": np.full(4, DEFAULTS.reserve_build_per_h),
+    }
+    c = cohort_constants(DEFAULTS, cohort, pop, matrix)
+    assert np.array_equal(c.lactate_half_time_h, matrix["lactate_half_time_h"])
+    assert isinstance(c.reserve_build_per_h, float)
+    for i in range(cohort.n):
+        own = DEFAULTS.with_overrides(
+            {"lactate_half_time_h": float(matrix["lactate_half_time_h"][i])}
+        )
+        mine = vars(compile_constants(own, cohort.subject(i, pop)))
+        assert c.lactate_clearance_per_h[i] == mine["lactate_clearance_per_h"]

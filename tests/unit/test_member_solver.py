@@ -58,21 +58,10 @@ def test_members_with_their_own_fast_rates_get_their_own_operators() -> None:
 def _member_jacobians(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Jacobians at rest of the combined scenario's participant with each row's parameters,
     the states' own rates and which states are fast."""
-    from sim.model.constants import compile_constants
     from sim.model.rhs import initial_state, linear_decay_rates
-    from sim.running.cohort import stack_constants
-    from sim.running.simulation import subject_from_scenario
+    from sim.running.parameter_sets import row_constants
 
-    subject = subject_from_scenario(load_scenario("combined"))
-    c = stack_constants(
-        [
-            compile_constants(
-                Parameters().with_overrides(dict(zip(NAMES, map(float, row), strict=True))),
-                subject,
-            ).__dict__
-            for row in rows
-        ]
-    )
+    c = row_constants(load_scenario("combined"), NAMES, rows)
     n = len(rows)
     jac = member_jacobian(c.vectorised(), n, 0.0, initial_state(c, n))
     rates = linear_decay_rates(c, n)
