@@ -63,7 +63,10 @@ steps of one person):
 - **Only the states the read ones depend on are integrated** (:mod:`sim.numerics.subsystem`):
   19 of 24 for a trial, with the restriction of the operator; 10,000 people read for a trial
   on two processes 2-17 % less time (medians of five sets of three to five alternations with
-  the code before, on a machine whose speed drifted by tens of percent within the hour).
+  the code before, on a machine whose speed drifted by tens of percent within the hour). The
+  right-hand side then leaves out the rates no integrated state reads (``rhs``'s ``omit``),
+  and a block's constants are stacked from the members' derived constants alone: medians of
+  five alternations 6.07 -> 5.26 s.
 
 The time grid is thus bout-aware by construction: segments end on every bout and interval
 edge, each segment starts with the step that suited the previous one of its kind (short
