@@ -34,7 +34,8 @@ class ExponentialSettings:
         the myokines) decay in its first hours; in one long step their error stays within
         ``rtol`` but has the same sign after every session and adds up (a 5.7-h first step
         after each 45-min zone-2 session left the 24-week reserve 1.5e-3 off, three times
-        ``rtol``; a 2-h cap: 1.3e-4, for 4 % more steps).
+        ``rtol``; a 2-h cap: 1.3e-4, for 4 % more steps). Cohorts, at a looser tolerance, take
+        2^1.5 h (:data:`sim.numerics.cohort_solver.COHORT_SETTINGS`).
     last_step_stretch
         A segment ends with one step when its rest is at most this many times the step the
         ladder offers next (and at most ``max_step_h``), rather than leaving a sliver. Cohorts

@@ -95,7 +95,7 @@ from sim.numerics.transients import ErrorTransfer, error_ratio
 from sim.numerics.triangular import UnitTriangular, triangular_modes
 
 MEMBER_SETTINGS = dataclasses.replace(
-    COHORT_SETTINGS, rtol=3e-3, coupling_gap=0.02, last_step_stretch=1.5
+    COHORT_SETTINGS, rtol=3e-3, coupling_gap=0.02, last_step_stretch=1.5, first_rest_step_h=2.0
 )
 """Default accuracy of :class:`MemberOperatorIntegrator`: ``rtol`` 3e-3. Against single runs
 with the same parameters (6 sets, 10 weeks of combined), the largest difference of a summary
