@@ -39,6 +39,10 @@ from typing import Any
 from sim.model.constants import Constants, relu
 from sim.model.drive import Drive
 
+PENDING = ("strength_pending", "fitness_pending")
+"""The pending adaptations: stores of a session's stimulus, each realised at its own rate
+(1 / lag) into strength or fitness, the only other states whose rates read them."""
+
 
 def training_load_per_h(d: Drive) -> Any:
     """Training load rate of a drive segment [load units per hour]."""

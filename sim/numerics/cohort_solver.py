@@ -85,6 +85,7 @@ from typing import Any
 import numpy as np
 
 from sim.errors import SolverError
+from sim.model.adaptation import PENDING
 from sim.model.constants import Constants
 from sim.model.drive import Drive
 from sim.model.rhs import initial_state, linear_decay_rates
@@ -260,8 +261,8 @@ class CohortIntegrator(ExponentialIntegrator):
 
     def _transfer(self, op: LinearOperator) -> ErrorTransfer | None:
         """With ``reported``, how the fast states' errors count (:mod:`sim.numerics.transients`):
-        along the reference person's couplings from fast states that ``op`` leaves explicit
-        (kept with the operator)."""
+        along the reference person's couplings from fast states that ``op`` leaves explicit,
+        and from the pending adaptations along all (kept with the operator)."""
         if self._reported is None or op.jacobian is None:
             return None
         if id(op) not in self._transfers:
@@ -271,6 +272,7 @@ class CohortIntegrator(ExponentialIntegrator):
                 self._fast,
                 self._reported,
                 op.matrix[:, :, None],
+                np.isin(STATE_NAMES, PENDING)[self._part.rows],
             )
             self._transfers[id(op)] = (op, transfer)  # the operator kept: its id stays its own
         return self._transfers[id(op)][1]

@@ -97,6 +97,31 @@ def test_only_couplings_left_explicit_start_a_chain() -> None:
     assert np.isclose(one.pairs[0][2][0], 3.0 * 0.7 / (5.0 * 2.0))
 
 
+def test_a_store_passes_its_whole_error_on_even_along_held_couplings() -> None:
+    # 0: a slow store (1/48 per h) realised into 1 (read, no decay): a unit error in 0 ends in
+    # 1 whole (J10 / k0, exact by expm once it has faded). Held by the operator, a fast state's coupling adds
+    # nothing (the downstream estimate carries it), but a store's error reaches 1 over the
+    # following days, where no later estimate sees it: counted as a store, it is added.
+    rates = [1.0 / 48.0, 0.0]
+    couplings = {(1, 0): 0.9 / 48.0}
+    jac = _jac(rates, couplings)
+    args = (np.array(rates)[:, None], np.array([False, False]), np.array([False, True]))
+    store = np.array([True, False])
+    assert ErrorTransfer(jac, *args, jac.copy()).pairs == []  # a slow state, held: its own
+    counted = ErrorTransfer(jac, *args, jac.copy(), store)
+    [(i, j, share)] = counted.pairs
+    assert (i, j) == (1, 0)
+    system = np.array([[-1.0 / 48.0, 0.0], [0.9 / 48.0, 0.0]])
+    assert np.isclose(share[0], expm(system * 5000.0)[1, 0], rtol=1e-9)  # 0.9: all of it
+    scale = np.array([[0.02], [0.2]])
+    error = np.array([[2e-4], [0.0]])  # 1 % of the store, 0.1 % of the read state's scale
+    assert np.isclose(counted.ratio(error, scale), max(1e-2 / TRANSIENT_SLACK, 0.9 * 1e-3))
+    assert np.isclose(ErrorTransfer(jac, *args, jac.copy()).ratio(error, scale), 1e-2)
+    # a store that is read keeps its own error at the tolerance
+    read = ErrorTransfer(jac, args[0], args[1], np.array([True, True]), jac.copy(), store)
+    assert read.pairs == [] and np.isclose(read.ratio(error, scale), 1e-2)
+
+
 def test_the_ratio_counts_own_and_induced_errors_against_each_state_scale() -> None:
     rates = [5.0, 0.0, 8.0]
     couplings = {(1, 0): 2.0}
@@ -157,3 +182,30 @@ def test_the_error_ratio_scales_each_state_by_its_change_or_the_floor() -> None:
     assert np.isclose(error_ratio(error.copy(), y, origin, 0.01, plain, scale, counted), 2e-2)
     assert np.allclose(scale, [[0.5, 0.2], [0.01, 0.3]])
     assert np.allclose(counted, [[2e-3, 5e-3], [1e-2, 2e-2]])
+
+
+def test_the_pending_adaptations_are_stores_of_strength_and_fitness() -> None:
+    # What the integrators count a store's error by assumes it: a pending adaptation decays at
+    # its own rate 1 / lag, and only its own rate and its target's read it.
+    from sim.model.adaptation import PENDING
+    from sim.model.drive import REST, Drive
+    from sim.model.rhs import rhs
+
+    p = Parameters()
+    c = compile_constants(p, Subject(age_years=68.0)).vectorised()
+    rng = np.random.default_rng(4)
+    y = initial_state(c, 6) * rng.uniform(0.8, 1.3, (len(STATE_NAMES), 6)) + 0.02
+    session = Drive(
+        resistance_frac_1rm=0.75, sets_per_h=4.0, muscle_mass_frac=1.0, reps_per_set=8.0
+    )
+    targets = {"strength_pending": "strength_rel", "fitness_pending": "fitness_rel"}
+    assert set(PENDING) == set(targets)
+    for name in PENDING:
+        j = STATE_NAMES.index(name)
+        for drive in (REST, session):
+            moved = y.copy()
+            moved[j] += 1e-3
+            change = rhs(1.0, moved, c, drive) - rhs(1.0, y, c, drive)
+            readers = {STATE_NAMES[i] for i in np.flatnonzero(np.any(change != 0.0, axis=1))}
+            assert readers == {name, targets[name]}
+            assert np.allclose(change[j], -1e-3 / p.adaptation_lag_tau_h, rtol=1e-9)
