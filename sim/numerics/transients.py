@@ -30,8 +30,8 @@ and :class:`sim.numerics.cohort_solver.CohortIntegrator` given ``reported``):
   2e-6 as before (9.9e-4, 5.4e-4, 6.0e-5 of their changes -> 9.8e-4, 5.4e-4, 6.5e-5).
 
 The fast states and stores nobody reads are still held to their own error, at
-:data:`TRANSIENT_SLACK` times the tolerance: a backstop where the Jacobian at the operator's build point understates
-a coupling, and a bound on how far a transient may stray.
+:data:`TRANSIENT_SLACK` times the tolerance: a backstop where the Jacobian at the operator's
+build point understates a coupling, and a bound on how far a transient may stray.
 """
 
 from __future__ import annotations
