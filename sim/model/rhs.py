@@ -88,7 +88,7 @@ def rhs(
         bdnf_muscle,
         strength,
         fitness,
-        fgf21_chain=not all(name in omit for name in FGF21_CHAIN),
+        fgf21_chain=not (omit and all(name in omit for name in FGF21_CHAIN)),
     )
     dy[_I.igf1_ng_mL] = endocrine.rate(c, t, igf1, weekly_sets)
     (
