@@ -195,6 +195,7 @@ class CohortIntegrator(ExponentialIntegrator):
         self._rest_state: tuple[Any, ...] | None = None
         self._signal_decay = linear_decay_rates(c, n)[SIGNAL]
         self._reported = None if reported is None else np.isin(STATE_NAMES, list(reported))[rows]
+        self._stores = np.isin(STATE_NAMES, PENDING)[rows]  # unread, they count as they pass on
         self._transfers: dict[int, tuple[LinearOperator, ErrorTransfer]] = {}
         self._products: dict[int, tuple[LinearOperator, Transforms]] = {}
 
@@ -273,7 +274,7 @@ class CohortIntegrator(ExponentialIntegrator):
                 self._fast,
                 self._reported,
                 op.matrix[:, :, None],
-                np.isin(STATE_NAMES, PENDING)[self._part.rows],
+                self._stores,
             )
             self._transfers[id(op)] = (op, transfer)  # the operator kept: its id stays its own
         return self._transfers[id(op)][1]

@@ -41,7 +41,14 @@ import numpy as np
 
 from sim.input.population import Population
 from sim.input.regimen import HOURS_PER_WEEK, expand_regimen
-from sim.model.constants import COGNITIVE_STATUSES, GENOTYPES, Constants, Subject, derived_constants
+from sim.model.constants import (
+    COGNITIVE_STATUSES,
+    GENOTYPES,
+    Constants,
+    Subject,
+    derived_constants,
+    igf1_age_baseline_ng_mL,
+)
 from sim.model.drive import REST, Drive
 from sim.model.parameters import Parameters
 from sim.model.rhs import initial_state, observables
@@ -142,8 +149,6 @@ def cohort_constants(
     ``member_params`` (checked by :func:`sim.running.members.member_parameter_matrix`) replaces
     parameters of ``params`` person by person.
     """
-    from sim.model.constants import igf1_age_baseline_ng_mL
-
     matrix = member_params or {}
     derived = []
     for i in range(people.n):
